@@ -1,0 +1,118 @@
+import { Command } from 'commander';
+import { openCtx, defaultDatabaseUrl } from '../core/bootstrap.ts';
+import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
+import { createDb } from '../core/db/create-db.ts';
+import { verifyAuditChain } from '../core/modules/audit/index.ts';
+import { createApiToken, createUser, ROLES, type Role } from '../core/modules/users/index.ts';
+import { isSeeded } from '../core/seed/base-seed.ts';
+import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
+import { systemActor } from '../core/shared/actor.ts';
+import { startServer } from '../server/main.ts';
+
+const program = new Command();
+program.name('serviceloop').description('ServiceLoop — customer-service quality management (客户服务质量管理系统)');
+const dbOption = ['--db <url>', 'database URL (postgres://... or sqlite:path); default $DATABASE_URL or sqlite:./data/serviceloop.db'] as const;
+
+program
+  .command('serve')
+  .description('run the HTTP server (and its workers)')
+  .option(...dbOption)
+  .option('--port <port>', 'port (default $PORT or 3000)')
+  .option('--host <host>', 'interface (default $HOST or 127.0.0.1)')
+  .option('--demo', 'on an empty database, load the demo organisation and data first')
+  .action(async (o: { db?: string; port?: string; host?: string; demo?: boolean }) => {
+    await startServer({
+      url: o.db ?? defaultDatabaseUrl(),
+      port: Number(o.port ?? process.env.PORT ?? 3000),
+      host: o.host ?? process.env.HOST ?? '127.0.0.1',
+      demo: Boolean(o.demo),
+    });
+  });
+
+program
+  .command('migrate')
+  .description('apply all migrations (or --down to revert them all)')
+  .option(...dbOption)
+  .option('--down', 'revert every migration')
+  .action(async (o: { db?: string; down?: boolean }) => {
+    const dbh = createDb({ url: o.db ?? defaultDatabaseUrl() });
+    const r = o.down ? await migrateDownAll(dbh) : await migrateToLatest(dbh);
+    for (const m of r.results ?? []) console.log(`${m.direction} ${m.migrationName}: ${m.status}`);
+    if (!r.results?.length) console.log('nothing to do');
+    await dbh.close();
+  });
+
+program
+  .command('demo')
+  .description('load the demo organisation and data into an empty database')
+  .option(...dbOption)
+  .action(async (o: { db?: string }) => {
+    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
+    if (await isSeeded(ctx)) console.log('the database already has users; demo data not loaded');
+    else {
+      await loadDemo(ctx, { log: console.log });
+      console.log(`demo loaded; every demo login has the password ${DEMO_PASSWORD}`);
+    }
+    await dbh.close();
+  });
+
+const user = program.command('user').description('manage users');
+user
+  .command('create')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .requiredOption('--role <role>', ROLES.join('|'))
+  .option('--password <password>', 'at least 10 characters (or set SL_PASSWORD)')
+  .option('--team <teamId>')
+  .option(...dbOption)
+  .action(async (o: { email: string; name: string; role: string; password?: string; team?: string; db?: string }) => {
+    if (!(ROLES as readonly string[]).includes(o.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+    const password = o.password ?? process.env.SL_PASSWORD;
+    if (!password || password.length < 10) throw new Error('a password of at least 10 characters is required (--password or SL_PASSWORD)');
+    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
+    try {
+      const u = await createUser(ctx, { email: o.email, name: o.name, role: o.role as Role, password, teamId: o.team }, systemActor('cli'));
+      console.log(JSON.stringify(u, null, 2));
+    } finally {
+      await dbh.close();
+    }
+  });
+
+program
+  .command('token')
+  .description('create an API token for a user (printed once)')
+  .requiredOption('--email <email>')
+  .option('--name <name>', 'token name', 'cli')
+  .option(...dbOption)
+  .action(async (o: { email: string; name: string; db?: string }) => {
+    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
+    try {
+      const u = await ctx.db.selectFrom('users').select('id').where('email', '=', o.email.toLowerCase()).executeTakeFirst();
+      if (!u) throw new Error(`no user ${o.email}`);
+      const r = await createApiToken(ctx, u.id, o.name, null, systemActor('cli'));
+      console.log(r.token);
+    } finally {
+      await dbh.close();
+    }
+  });
+
+const audit = program.command('audit').description('the tamper-evident audit log');
+audit
+  .command('verify')
+  .description('recompute the hash chain; exit 1 if a row was edited or deleted')
+  .option(...dbOption)
+  .action(async (o: { db?: string }) => {
+    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl(), migrate: false });
+    const r = await verifyAuditChain(ctx);
+    await dbh.close();
+    if (r.ok) console.log(`audit chain intact: ${r.checked} entries verified`);
+    else {
+      console.error(`audit chain BROKEN at seq ${r.brokenAt!.seq} (${r.brokenAt!.reason}) after ${r.checked} good entries`);
+      process.exitCode = 1;
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

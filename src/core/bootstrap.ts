@@ -1,0 +1,30 @@
+import { createDb, type Db } from './db/create-db.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { defaultConfig, type CoreConfig, type Ctx } from './context.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import type { CaseHook } from './modules/cases/index.ts';
+
+export interface OpenOptions {
+  url: string;
+  clock?: Clock;
+  config?: Partial<CoreConfig>;
+  migrate?: boolean;
+  poolSize?: number;
+  caseHooks?: CaseHook[];
+}
+
+export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? 'sqlite:./data/serviceloop.db';
+
+/** Opens the database, migrates it, and returns the services' context. */
+export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }> {
+  const dbh = createDb({ url: opts.url, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}) });
+  if (opts.migrate !== false) await migrateToLatest(dbh);
+  const ctx: Ctx = {
+    db: dbh.db,
+    ops: dbh.ops,
+    clock: opts.clock ?? systemClock,
+    config: { ...defaultConfig, ...opts.config },
+    caseHooks: opts.caseHooks ?? [],
+  };
+  return { ctx, dbh };
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './db/database.ts';
+import type { DialectOps } from './db/dialect/dialect.ts';
+import type { Clock } from './shared/clock.ts';
+import type { CaseHook } from './modules/cases/case.hooks.ts';
+
+export interface CoreConfig {
+  /** The service centre's zone: case numbers and "today" are counted in it. */
+  timeZone: string;
+  /** scrypt cost (N); lower only in tests. */
+  scryptCost: number;
+  sessionTtlMs: number;
+  /** How far back a complaint about the same issue makes a new one a repeat (SPEC 2). */
+  repeatWindowDays: number;
+  maxAttachmentBytes: number;
+}
+
+export const defaultConfig: CoreConfig = {
+  timeZone: 'Asia/Shanghai',
+  scryptCost: 2 ** 15,
+  sessionTtlMs: 12 * 3600_000,
+  repeatWindowDays: 180,
+  maxAttachmentBytes: 10 * 1024 * 1024,
+};
+
+/** What every service needs: the database, its dialect, the clock and settings. */
+export interface Ctx {
+  db: Kysely<Database>;
+  ops: DialectOps;
+  clock: Clock;
+  config: CoreConfig;
+  /** Reactions of other modules to case changes, run inside the case's transaction. */
+  caseHooks: CaseHook[];
+}

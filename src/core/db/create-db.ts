@@ -1,0 +1,54 @@
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './database.ts';
+import type { DialectOps } from './dialect/dialect.ts';
+import { sqliteOps } from './dialect/sqlite.ts';
+import { postgresOps } from './dialect/postgres.ts';
+
+export interface Db {
+  db: Kysely<Database>;
+  ops: DialectOps;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** `postgres://...`, `sqlite:path`, a file path, or `:memory:`. */
+  url: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** SQLite `synchronous`: FULL (default) makes every acknowledged commit survive a power cut. */
+  sqliteSync?: 'FULL' | 'NORMAL';
+}
+
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
+// Epoch milliseconds are BIGINT in PostgreSQL; they fit a JS number exactly (< 2^53).
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => (v === null ? null : Number(v));
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export function createDb(opts: DbOptions): Db {
+  if (isPostgresUrl(opts.url)) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 8, types: pgTypes });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
+  }
+  const file = opts.url.replace(/^sqlite:/, '');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${opts.sqliteSync ?? 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, ops: sqliteOps, url: opts.url, close: () => db.destroy() };
+}

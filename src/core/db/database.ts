@@ -1,0 +1,32 @@
+import type { ApiTokensTable, LoginAttemptsTable, SessionsTable, TeamsTable, UsersTable } from '../modules/users/users.table.ts';
+import type { CustomersTable } from '../modules/customers/customers.table.ts';
+import type {
+  CaseAttachmentsTable,
+  CaseEventsTable,
+  CaseNumberCountersTable,
+  CaseSearchTable,
+  CasesTable,
+  CategoriesTable,
+  IdempotencyKeysTable,
+} from '../modules/cases/case.table.ts';
+import type { AuditLogTable } from '../modules/audit/audit.table.ts';
+import type { OutboxTable } from '../modules/notifications/outbox.table.ts';
+
+/** The union of every module's tables. */
+export interface Database {
+  teams: TeamsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_attempts: LoginAttemptsTable;
+  customers: CustomersTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_attachments: CaseAttachmentsTable;
+  case_number_counters: CaseNumberCountersTable;
+  idempotency_keys: IdempotencyKeysTable;
+  categories: CategoriesTable;
+  case_search: CaseSearchTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,18 @@
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Database } from '../database.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Everything that differs between the two databases lives behind this interface. */
+export interface DialectOps {
+  readonly name: DialectName;
+  /** Replace the search index entry of a case (in the caller's transaction). */
+  indexCase(db: Kysely<Database>, caseId: string, text: string): Promise<void>;
+  /** A boolean SQL condition on `cases` that is true for cases matching the query text; null when the query has no searchable token. */
+  searchCondition(query: string): RawBuilder<boolean> | null;
+  /** Serialise writers of the audit hash chain until the end of the transaction. */
+  lockAuditChain(db: Kysely<Database>): Promise<void>;
+  isUniqueViolation(err: unknown): boolean;
+  /** PostgreSQL locks rows read for update; SQLite's single writer makes it unnecessary. */
+  readonly supportsForUpdate: boolean;
+}

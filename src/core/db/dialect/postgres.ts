@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+import type { DialectOps } from './dialect.ts';
+import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
+
+// Tokens are letters and digits only, so quoting them in tsvector/tsquery literals is safe.
+// Literals (not to_tsvector) keep the result independent of the database's locale and parser.
+const MAX_POS = 16383;
+
+export function tsvectorLiteral(text: string): string {
+  const t = indexTokens(text);
+  const positions = new Map<string, number[]>();
+  t.seq.forEach((tok, i) => {
+    const p = positions.get(tok) ?? [];
+    if (p.length < 256) p.push(Math.min(i + 1, MAX_POS));
+    positions.set(tok, p);
+  });
+  const parts = [...positions].map(([tok, p]) => `'${tok}':${p.join(',')}`);
+  for (const ch of t.uni) if (!positions.has(ch)) parts.push(`'${ch}'`);
+  return parts.join(' ');
+}
+
+export function tsqueryLiteral(query: string): string | null {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return null;
+  return terms
+    .map((t) => (t.kind === 'char' ? `'${t.char}'` : `(${t.tokens.map((x) => `'${x}'`).join(' <-> ')})`))
+    .join(' & ');
+}
+
+export const postgresOps: DialectOps = {
+  name: 'postgres',
+  supportsForUpdate: true,
+  async indexCase(db: Kysely<Database>, caseId: string, text: string) {
+    const tsv = tsvectorLiteral(text);
+    await sql`INSERT INTO case_search(case_id, tsv) VALUES (${caseId}, ${tsv}::tsvector)
+      ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(db);
+  },
+  searchCondition(query: string) {
+    const q = tsqueryLiteral(query);
+    if (q === null) return null;
+    return sql<boolean>`cases.id IN (SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery)`;
+  },
+  async lockAuditChain(db: Kysely<Database>) {
+    await sql`SELECT pg_advisory_xact_lock(727001)`.execute(db);
+  },
+  isUniqueViolation(err: unknown) {
+    return (err as { code?: string })?.code === '23505';
+  },
+};

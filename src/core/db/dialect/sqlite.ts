@@ -1,0 +1,30 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+import type { DialectOps } from './dialect.ts';
+import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
+
+/** SQLite: an FTS5 table keyed by the cases table's rowid, fed pre-tokenised text. */
+export const sqliteOps: DialectOps = {
+  name: 'sqlite',
+  supportsForUpdate: false,
+  async indexCase(db: Kysely<Database>, caseId: string, text: string) {
+    const t = indexTokens(text);
+    await sql`INSERT OR REPLACE INTO case_fts(rowid, seq, uni)
+      SELECT rowid, ${t.seq.join(' ')}, ${t.uni.join(' ')} FROM cases WHERE id = ${caseId}`.execute(db);
+  },
+  searchCondition(query: string) {
+    const terms = queryTerms(query);
+    if (terms.length === 0) return null;
+    const match = terms
+      .map((t) => (t.kind === 'char' ? `uni : "${t.char}"` : `seq : "${t.tokens.join(' ')}"`))
+      .join(' AND ');
+    return sql<boolean>`cases.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ${match})`;
+  },
+  async lockAuditChain() {
+    // SQLite has one writer at a time: the transaction already holds the write lock.
+  },
+  isUniqueViolation(err: unknown) {
+    const code = (err as { code?: string })?.code ?? '';
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  },
+};

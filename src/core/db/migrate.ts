@@ -1,0 +1,26 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from './create-db.ts';
+import * as m0900 from './migrations/2026_11_23_0900_users_and_teams.ts';
+import * as m0910 from './migrations/2026_11_23_0910_customers_and_cases.ts';
+import * as m0920 from './migrations/2026_11_23_0920_audit_and_outbox.ts';
+
+/** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_23_0900_users_and_teams': m0900,
+  '2026_11_23_0910_customers_and_cases': m0910,
+  '2026_11_23_0920_audit_and_outbox': m0920,
+};
+
+const migrator = (d: Db) =>
+  new Migrator({ db: d.db, provider: { getMigrations: async () => migrations } });
+
+function check(r: MigrationResultSet): MigrationResultSet {
+  if (r.error) throw r.error instanceof Error ? r.error : new Error(String(r.error));
+  return r;
+}
+
+export const migrateToLatest = async (d: Db) => check(await migrator(d).migrateToLatest());
+export const migrateDownAll = async (d: Db) => {
+  const { NO_MIGRATIONS } = await import('kysely');
+  return check(await migrator(d).migrateTo(NO_MIGRATIONS));
+};

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { newId, sha256 } from '../../shared/ids.ts';
+
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+interface HashedFields {
+  id: string;
+  at: number;
+  actor_id: string | null;
+  actor_kind: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: string | null;
+  after: string | null;
+  ip: string | null;
+  prev_hash: string;
+}
+
+const hashOf = (r: HashedFields): string =>
+  sha256(
+    JSON.stringify([r.prev_hash, r.id, r.at, r.actor_id, r.actor_kind, r.action, r.target_type, r.target_id, r.before, r.after, r.ip]),
+  );
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+/**
+ * Appends to the tamper-evident audit log inside the caller's transaction: each row carries the
+ * hash of the one before, so an edited or deleted row breaks the chain. Call it last in the
+ * transaction: on PostgreSQL it holds the chain lock until commit.
+ */
+export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry): Promise<void> {
+  await ctx.ops.lockAuditChain(trx);
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: HashedFields = {
+    id: newId(),
+    at: ctx.clock.now(),
+    actor_id: e.actor.id,
+    actor_kind: e.actor.kind,
+    action: e.action,
+    target_type: e.targetType ?? null,
+    target_id: e.targetId ?? null,
+    before: json(e.before),
+    after: json(e.after),
+    ip: e.actor.ip,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_log').values({ ...row, hash: hashOf(row) }).execute();
+}
+
+/** Audit in a transaction of its own (reads of personal data, logins). */
+export const recordAuditNow = (ctx: Ctx, e: AuditEntry): Promise<void> =>
+  ctx.db.transaction().execute((trx) => recordAudit(ctx, trx, e));
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** First row that does not fit the chain: edited, or the row before it was deleted. */
+  brokenAt?: { seq: number; id: string; reason: 'hash_mismatch' | 'chain_broken' };
+}
+
+/** Walks the whole chain in order, in pages, recomputing every hash. */
+export async function verifyAuditChain(ctx: Ctx): Promise<AuditVerification> {
+  let prev = GENESIS_HASH;
+  let afterSeq = 0;
+  let checked = 0;
+  for (;;) {
+    const rows = await ctx.db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(5000).execute();
+    if (rows.length === 0) return { ok: true, checked };
+    for (const r of rows) {
+      if (r.prev_hash !== prev) return { ok: false, checked, brokenAt: { seq: r.seq, id: r.id, reason: 'chain_broken' } };
+      if (hashOf(r) !== r.hash) return { ok: false, checked, brokenAt: { seq: r.seq, id: r.id, reason: 'hash_mismatch' } };
+      prev = r.hash;
+      afterSeq = r.seq;
+      checked++;
+    }
+  }
+}
+
+export interface AuditQuery {
+  targetType?: string;
+  targetId?: string;
+  actorId?: string;
+  beforeSeq?: number;
+  limit: number;
+}
+
+export async function listAudit(ctx: Ctx, q: AuditQuery) {
+  let qb = ctx.db.selectFrom('audit_log').selectAll();
+  if (q.targetType) qb = qb.where('target_type', '=', q.targetType);
+  if (q.targetId) qb = qb.where('target_id', '=', q.targetId);
+  if (q.actorId) qb = qb.where('actor_id', '=', q.actorId);
+  if (q.beforeSeq) qb = qb.where('seq', '<', q.beforeSeq);
+  const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    id: r.id,
+    at: r.at,
+    actorId: r.actor_id,
+    actorKind: r.actor_kind,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+    after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+    ip: r.ip,
+    hash: r.hash,
+  }));
+}

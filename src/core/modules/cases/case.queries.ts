@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../shared/pagination.ts';
+import { recordAuditNow } from '../audit/index.ts';
+import { can } from '../users/index.ts';
+import { OPEN_STATUSES, STATUSES } from './case.ts';
+import { toCaseView, type CaseView } from './case.views.ts';
+
+export const CASE_SORTS = ['-receivedAt', 'receivedAt', '-updatedAt'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+export interface CaseFilter {
+  status?: string[] | undefined;
+  type?: string[] | undefined;
+  priority?: string[] | undefined;
+  channel?: string[] | undefined;
+  teamId?: string | undefined;
+  /** a user id, 'me' or 'none' */
+  assigneeId?: string | undefined;
+  customerId?: string | undefined;
+  complaintGrade?: string | undefined;
+  isRepeat?: boolean | undefined;
+  q?: string | undefined;
+  receivedFrom?: number | undefined;
+  receivedTo?: number | undefined;
+  sort?: CaseSort | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const SORT_COLUMN = { '-receivedAt': 'received_at', receivedAt: 'received_at', '-updatedAt': 'updated_at' } as const;
+
+/**
+ * The queue and case lists. Every filter combination the UI offers is served by an index that
+ * ends in (sort column, id), and pages are keyset (no OFFSET), so a deep page costs what page 1 does.
+ */
+export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<Page<CaseView>> {
+  const sort = f.sort ?? '-receivedAt';
+  const col = SORT_COLUMN[sort];
+  const desc = sort.startsWith('-');
+  let q = ctx.db.selectFrom('cases').selectAll('cases');
+  if (actor.kind === 'customer') q = q.where('cases.customer_id', '=', actor.customerId ?? '\u0000');
+  else if (!can(actor.role, 'case.read_sensitive'))
+    q = q.where((eb) => eb.or([eb('cases.sensitive', '=', 0), eb('cases.owner_id', '=', actor.id), eb('cases.assignee_id', '=', actor.id)]));
+  if (f.status?.length) q = q.where('cases.status', 'in', f.status);
+  if (f.type?.length) q = q.where('cases.type', 'in', f.type);
+  if (f.priority?.length) q = q.where('cases.priority', 'in', f.priority);
+  if (f.channel?.length) q = q.where('cases.channel', 'in', f.channel);
+  if (f.teamId) q = q.where('cases.team_id', '=', f.teamId);
+  if (f.assigneeId === 'none') q = q.where('cases.assignee_id', 'is', null);
+  else if (f.assigneeId) q = q.where('cases.assignee_id', '=', f.assigneeId === 'me' ? actor.id : f.assigneeId);
+  if (f.customerId) q = q.where('cases.customer_id', '=', f.customerId);
+  if (f.complaintGrade) q = q.where('cases.complaint_grade', '=', f.complaintGrade);
+  if (f.isRepeat !== undefined) q = q.where('cases.is_repeat', '=', f.isRepeat ? 1 : 0);
+  if (f.receivedFrom !== undefined) q = q.where('cases.received_at', '>=', f.receivedFrom);
+  if (f.receivedTo !== undefined) q = q.where('cases.received_at', '<', f.receivedTo);
+  if (f.q?.trim()) {
+    const term = f.q.trim();
+    if (/^SL-\d{8}-\d{4,}$/i.test(term)) q = q.where('cases.number', '=', term.toUpperCase());
+    else {
+      const cond = ctx.ops.searchCondition(term);
+      if (cond === null) return { items: [], nextCursor: null };
+      q = q.where(cond);
+    }
+  }
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    const v = Number(c.v);
+    q = q.where((eb) =>
+      desc
+        ? eb.or([eb(`cases.${col}`, '<', v), eb.and([eb(`cases.${col}`, '=', v), eb('cases.id', '<', c.id)])])
+        : eb.or([eb(`cases.${col}`, '>', v), eb.and([eb(`cases.${col}`, '=', v), eb('cases.id', '>', c.id)])]),
+    );
+  }
+  const dir = desc ? 'desc' : 'asc';
+  const rows = await q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir).limit(f.limit + 1).execute();
+  const more = rows.length > f.limit;
+  const items = rows.slice(0, f.limit);
+  const last = items[items.length - 1];
+  if (actor.kind === 'staff' && items.length > 0)
+    await recordAuditNow(ctx, { actor, action: 'case.list', targetType: 'case', after: { count: items.length, q: f.q ?? null } });
+  return { items: items.map(toCaseView), nextCursor: more && last ? encodeCursor({ v: last[col], id: last.id }) : null };
+}
+
+export interface QueueCounts {
+  byStatus: Record<string, number>;
+  mine: number;
+  unassigned: number;
+}
+
+/** Counts of the open work only: served by the status indexes, never by a scan of closed history. */
+export async function queueCounts(ctx: Ctx, actor: Actor, teamId?: string): Promise<QueueCounts> {
+  let q = ctx.db.selectFrom('cases').select(['status', sql<number>`count(*)`.as('n')]).where('status', 'in', OPEN_STATUSES);
+  if (teamId) q = q.where('team_id', '=', teamId);
+  const rows = await q.groupBy('status').execute();
+  const byStatus = Object.fromEntries(STATUSES.filter((s) => OPEN_STATUSES.includes(s)).map((s) => [s, 0])) as Record<string, number>;
+  for (const r of rows) byStatus[r.status] = Number(r.n);
+  const mine = await ctx.db
+    .selectFrom('cases')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('assignee_id', '=', actor.id)
+    .where('status', 'in', OPEN_STATUSES)
+    .executeTakeFirstOrThrow();
+  let un = ctx.db.selectFrom('cases').select(sql<number>`count(*)`.as('n')).where('status', 'in', ['new', 'reopened']).where('assignee_id', 'is', null);
+  if (teamId) un = un.where('team_id', '=', teamId);
+  const unassigned = await un.executeTakeFirstOrThrow();
+  return { byStatus, mine: Number(mine.n), unassigned: Number(unassigned.n) };
+}

@@ -1,0 +1,703 @@
+import type { Kysely } from 'kysely';
+import sanitizeHtml from 'sanitize-html';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../../shared/errors.ts';
+import { newId, sha256 } from '../../shared/ids.ts';
+import { recordAudit, recordAuditNow } from '../audit/index.ts';
+import { findCustomerByContact, insertCustomer } from '../customers/index.ts';
+import { enqueue } from '../notifications/index.ts';
+import { authorityOf, can } from '../users/index.ts';
+import {
+  canTransition,
+  minimumAuthorityForGrade,
+  OPEN_STATUSES,
+  priorityOf,
+  type CaseStatus,
+  type CaseType,
+  type Channel,
+  type CloseReason,
+  type ComplaintGrade,
+  type Level,
+  type ServiceKind,
+} from './case.ts';
+import { allocateCaseNumber } from './case-number.ts';
+import type { Acknowledgement, CaseChange } from './case.hooks.ts';
+import type { CaseEventsTable, CasesTable } from './case.table.ts';
+import { suggestClassification } from './classification.ts';
+import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
+
+type Trx = Kysely<Database>;
+
+export interface AttachmentInput {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+export interface NewCaseInput {
+  channel: Channel;
+  customerId?: string | undefined;
+  contact: { name: string; email?: string | undefined; phone?: string | undefined };
+  subject: string;
+  description: string;
+  descriptionHtml?: string | undefined;
+  request?: string | undefined;
+  receivedAt?: number | undefined;
+  language?: string | undefined;
+  type?: CaseType | undefined;
+  categoryId?: string | undefined;
+  impact?: Level | undefined;
+  urgency?: Level | undefined;
+  complaintGrade?: ComplaintGrade | undefined;
+  serviceKind?: ServiceKind | undefined;
+  sensitive?: boolean | undefined;
+  teamId?: string | undefined;
+  externalRef?: string | undefined;
+  attachments?: AttachmentInput[] | undefined;
+}
+
+export interface EventInput {
+  type: string;
+  visibility: 'public' | 'internal';
+  body?: string | null;
+  data?: Record<string, unknown> | null;
+  actor?: Actor;
+}
+
+const HTML_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 'ul', 'ol', 'li', 'blockquote', 'a', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th'],
+  allowedAttributes: { a: ['href'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
+};
+
+/** Customer-supplied HTML is stored only after sanitising, so it can be shown as it is. */
+export const sanitize = (html: string): string => sanitizeHtml(html, HTML_OPTIONS);
+
+export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Actor, events: EventInput[]): Promise<CaseEventsTable[]> {
+  if (events.length === 0) return [];
+  const now = ctx.clock.now();
+  const rows: CaseEventsTable[] = events.map((e) => {
+    const who = e.actor ?? actor;
+    return {
+      id: newId(),
+      case_id: caseId,
+      type: e.type,
+      actor_id: who.kind === 'system' ? null : who.id,
+      actor_kind: who.kind,
+      visibility: e.visibility,
+      body: e.body ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+      created_at: now,
+    };
+  });
+  await trx.insertInto('case_events').values(rows).execute();
+  return rows;
+}
+
+const searchText = (c: Pick<CasesTable, 'number' | 'subject' | 'description' | 'request' | 'contact_name' | 'contact_email' | 'contact_phone'>) =>
+  [c.number, c.subject, c.description, c.request ?? '', c.contact_name, c.contact_email ?? '', c.contact_phone ?? ''].join('\n');
+
+function decodeAttachment(ctx: Ctx, a: AttachmentInput): Buffer {
+  const buf = Buffer.from(a.contentBase64, 'base64');
+  if (buf.length === 0) throw invalid('attachment_empty', `Attachment ${a.filename} is empty or not base64.`);
+  if (buf.length > ctx.config.maxAttachmentBytes)
+    throw new DomainError('attachment_too_large', `Attachment ${a.filename} is larger than ${ctx.config.maxAttachmentBytes} bytes.`, 413);
+  return buf;
+}
+
+async function insertAttachment(ctx: Ctx, trx: Trx, caseId: string, eventId: string | null, a: AttachmentInput, content: Buffer, actor: Actor) {
+  const row = {
+    id: newId(),
+    case_id: caseId,
+    event_id: eventId,
+    filename: a.filename,
+    content_type: a.contentType,
+    size: content.length,
+    sha256: sha256(content),
+    content,
+    uploaded_by: actor.kind === 'system' ? null : actor.id,
+    created_at: ctx.clock.now(),
+  };
+  await trx.insertInto('case_attachments').values(row).execute();
+  return { id: row.id, filename: row.filename, contentType: row.content_type, size: row.size, sha256: row.sha256 };
+}
+
+/** Earlier complaints by the same customer (or contact) about the same issue inside the window (SPEC 2). */
+async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'customer_id' | 'contact_email' | 'category_id' | 'received_at'>) {
+  if (!c.customer_id && !c.contact_email) return undefined;
+  const since = c.received_at - ctx.config.repeatWindowDays * 86_400_000;
+  let q = trx
+    .selectFrom('cases')
+    .select(['id', 'number', 'repeat_of_id'])
+    .where('type', '=', 'complaint')
+    .where('id', '!=', c.id)
+    .where('received_at', '>=', since)
+    .where('received_at', '<=', c.received_at);
+  q = c.customer_id ? q.where('customer_id', '=', c.customer_id) : q.where('contact_email', '=', c.contact_email);
+  q = c.category_id ? q.where('category_id', '=', c.category_id) : q.where('category_id', 'is', null);
+  const earlier = await q.orderBy('received_at').limit(1).executeTakeFirst();
+  if (!earlier) return undefined;
+  return { id: earlier.repeat_of_id ?? earlier.id, number: earlier.number, directId: earlier.id };
+}
+
+export interface CreateResult {
+  case: CaseView;
+  created: boolean;
+}
+
+export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string): Promise<CreateResult> {
+  const requestHash = sha256(JSON.stringify(input));
+  if (idempotencyKey) {
+    const replay = await findIdempotent(ctx, actor, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
+  try {
+    return await ctx.db.transaction().execute((trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files));
+  } catch (err) {
+    // A concurrent retry with the same key committed first: answer with its case.
+    if (idempotencyKey && ctx.ops.isUniqueViolation(err)) {
+      const replay = await findIdempotent(ctx, actor, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw err;
+  }
+}
+
+async function findIdempotent(ctx: Ctx, actor: Actor, key: string, requestHash: string): Promise<CreateResult | undefined> {
+  const k = await ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.id).where('key', '=', key).executeTakeFirst();
+  if (!k) return undefined;
+  if (k.request_hash !== requestHash)
+    throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+  const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', k.case_id).executeTakeFirstOrThrow();
+  return { case: toCaseView(c), created: false };
+}
+
+async function createInTrx(
+  ctx: Ctx,
+  trx: Trx,
+  input: NewCaseInput,
+  actor: Actor,
+  idempotencyKey: string | undefined,
+  requestHash: string,
+  files: Array<{ a: AttachmentInput; content: Buffer }>,
+): Promise<CreateResult> {
+  const now = ctx.clock.now();
+  const id = newId();
+  if (idempotencyKey)
+    await trx.insertInto('idempotency_keys').values({ actor_id: actor.id, key: idempotencyKey, request_hash: requestHash, case_id: id, created_at: now }).execute();
+
+  const isCustomer = actor.kind === 'customer';
+  const receivedAt = input.receivedAt ?? now;
+  if (receivedAt > now + 60_000) throw invalid('received_in_future', 'receivedAt cannot be in the future.');
+
+  let customer = undefined as Awaited<ReturnType<typeof findCustomerByContact>>;
+  const customerId = isCustomer ? actor.customerId : input.customerId;
+  if (customerId) {
+    customer = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
+    if (!customer) throw notFound('customer', customerId);
+  } else {
+    customer = await findCustomerByContact(trx, input.contact.email, input.contact.phone);
+    if (!customer && (input.contact.email || input.contact.phone))
+      customer = await insertCustomer(ctx, trx, { name: input.contact.name, email: input.contact.email, phone: input.contact.phone });
+  }
+  if (input.categoryId) {
+    const cat = await trx.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
+    if (!cat) throw notFound('category', input.categoryId);
+  }
+  if (input.teamId && !isCustomer) {
+    const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+    if (!team) throw notFound('team', input.teamId);
+  }
+
+  const channel: Channel = isCustomer ? 'web' : input.channel;
+  const auto = suggestClassification({ subject: input.subject, description: input.description, channel, customerTier: customer?.tier ?? null });
+  const type = (!isCustomer && input.type) || auto.type;
+  const impact = (!isCustomer && input.impact) || auto.impact;
+  const urgency = (!isCustomer && input.urgency) || auto.urgency;
+  const grade = type === 'complaint' ? (!isCustomer && input.complaintGrade) || auto.complaintGrade || 'general' : null;
+
+  const row: CasesTable = {
+    id,
+    number: await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone),
+    customer_id: customer?.id ?? null,
+    contact_name: input.contact.name,
+    contact_email: input.contact.email?.trim().toLowerCase() || null,
+    contact_phone: input.contact.phone?.trim() || null,
+    channel,
+    received_at: receivedAt,
+    received_by: actor.kind === 'staff' ? actor.id : null,
+    subject: input.subject,
+    description: input.description,
+    request: input.request ?? null,
+    language: input.language ?? (/[\u4e00-\u9fff]/.test(input.subject + input.description) ? 'zh' : 'en'),
+    type,
+    category_id: input.categoryId ?? null,
+    impact,
+    urgency,
+    priority: priorityOf(impact, urgency),
+    complaint_grade: grade,
+    is_repeat: 0,
+    repeat_of_id: null,
+    sensitive: (!isCustomer && input.sensitive) || auto.sensitive ? 1 : 0,
+    service_kind: input.serviceKind ?? null,
+    status: 'new',
+    close_reason: null,
+    team_id: isCustomer ? null : (input.teamId ?? null),
+    assignee_id: null,
+    owner_id: null,
+    first_response_at: null,
+    first_resolved_at: null,
+    resolved_at: null,
+    closed_at: null,
+    resolution_cause: null,
+    resolution_solution: null,
+    compensation: null,
+    corrective_action: null,
+    reopen_count: 0,
+    transfer_count: 0,
+    external_ref: input.externalRef ?? null,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  const repeat = type === 'complaint' ? await findRepeatRoot(ctx, trx, row) : undefined;
+  if (repeat) {
+    row.is_repeat = 1;
+    row.repeat_of_id = repeat.id;
+  }
+  await trx.insertInto('cases').values(row).execute();
+
+  const events: EventInput[] = [
+    {
+      type: 'created',
+      visibility: 'public',
+      body: row.description,
+      data: {
+        channel,
+        subject: row.subject,
+        request: row.request,
+        receivedAt,
+        ...(input.descriptionHtml ? { bodyHtml: sanitize(input.descriptionHtml) } : {}),
+      },
+    },
+    {
+      type: 'classified',
+      visibility: 'internal',
+      data: { type, impact, urgency, priority: row.priority, complaintGrade: grade, sensitive: row.sensitive === 1, rule: auto.rule },
+    },
+  ];
+  if (repeat) events.push({ type: 'repeat_detected', visibility: 'internal', data: { repeatOfId: repeat.id, earlierCaseId: repeat.directId, earlierNumber: repeat.number } });
+  const [createdEvent] = await insertEvents(ctx, trx, id, actor, events);
+  if (repeat)
+    await insertEvents(ctx, trx, repeat.directId, actor, [{ type: 'repeat_linked', visibility: 'internal', data: { caseId: id, number: row.number } }]);
+  for (const f of files) await insertAttachment(ctx, trx, id, createdEvent!.id, f.a, f.content, actor);
+  await ctx.ops.indexCase(trx, id, searchText(row));
+
+  const ack: Acknowledgement = {};
+  for (const h of ctx.caseHooks) await h.onCreated?.(ctx, trx, row, ack);
+  await insertEvents(ctx, trx, id, actor, [{ type: 'acknowledged', visibility: 'public', actor: { ...actor, kind: 'system' }, data: { ...ack } }]);
+  if (row.contact_email)
+    await enqueue(ctx, trx, {
+      topic: 'email',
+      caseId: id,
+      payload: { to: row.contact_email, template: 'case_acknowledged', locale: row.language, vars: { number: row.number, subject: row.subject, name: row.contact_name, ...ack } },
+    });
+  await recordAudit(ctx, trx, { actor, action: 'case.create', targetType: 'case', targetId: id, after: { number: row.number, channel, type, priority: row.priority } });
+  return { case: toCaseView(row), created: true };
+}
+
+/** Customers see only their own cases; restricted (sensitive) cases only their handlers and leads. */
+export function assertCanSee(actor: Actor, c: CasesTable): void {
+  if (actor.kind === 'system') return;
+  if (actor.kind === 'customer') {
+    if (!actor.customerId || c.customer_id !== actor.customerId) throw notFound('case', c.id);
+    return;
+  }
+  if (c.sensitive === 1 && !can(actor.role, 'case.read_sensitive') && c.owner_id !== actor.id && c.assignee_id !== actor.id)
+    throw new DomainError('case_restricted', 'This case is restricted (sensitive); only its handlers and leads may open it.', 403);
+}
+
+async function loadForUpdate(ctx: Ctx, trx: Trx, caseId: string): Promise<CasesTable> {
+  let q = trx.selectFrom('cases').selectAll().where('id', '=', caseId);
+  if (ctx.ops.supportsForUpdate) q = q.forUpdate();
+  const c = await q.executeTakeFirst();
+  if (!c) throw notFound('case', caseId);
+  return c;
+}
+
+interface Mutation {
+  set: Partial<CasesTable>;
+  events: EventInput[];
+  emails?: Array<{ template: string; vars?: Record<string, unknown> }>;
+  audit?: Record<string, unknown>;
+}
+
+/** One change of a case: lock, check, update the row, append events, run hooks, audit; one transaction. */
+export async function mutateCase(
+  ctx: Ctx,
+  caseId: string,
+  actor: Actor,
+  change: CaseChange,
+  action: string,
+  fn: (c: CasesTable, trx: Trx) => Promise<Mutation> | Mutation,
+): Promise<CaseView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await loadForUpdate(ctx, trx, caseId);
+    assertCanSee(actor, before);
+    const m = await fn(before, trx);
+    const after: CasesTable = { ...before, ...m.set, updated_at: ctx.clock.now(), version: before.version + 1 };
+    const { id: _id, ...changes } = after;
+    await trx.updateTable('cases').set(changes).where('id', '=', caseId).execute();
+    await insertEvents(ctx, trx, caseId, actor, m.events);
+    for (const e of m.emails ?? [])
+      if (after.contact_email)
+        await enqueue(ctx, trx, {
+          topic: 'email',
+          caseId,
+          payload: { to: after.contact_email, template: e.template, locale: after.language, vars: { number: after.number, subject: after.subject, name: after.contact_name, ...e.vars } },
+        });
+    for (const h of ctx.caseHooks) await h.onChanged?.(ctx, trx, before, after, change);
+    await recordAudit(ctx, trx, { actor, action, targetType: 'case', targetId: caseId, before: m.audit ? undefined : pick(before, m.set), after: m.audit ?? m.set });
+    return toCaseView(after);
+  });
+}
+
+const pick = (row: CasesTable, set: Partial<CasesTable>) =>
+  Object.fromEntries(Object.keys(set).map((k) => [k, row[k as keyof CasesTable]]));
+
+const requireStaff = (actor: Actor) => {
+  if (actor.kind !== 'staff') throw forbidden();
+};
+
+function assertAuthorityForGrade(role: string, grade: string | null, who = 'This person') {
+  const need = minimumAuthorityForGrade(grade);
+  if (authorityOf(role) < need)
+    throw new DomainError(
+      'insufficient_authority',
+      `${who} cannot handle a ${grade} complaint: it needs ${need === 3 ? 'a manager or above' : 'a supervisor or above'} (SPEC 2).`,
+      403,
+    );
+}
+
+/** The first staff member to take a case owns it (首问负责) until a documented hand-over. */
+function takeOwnership(c: CasesTable, actor: Actor): Partial<CasesTable> {
+  return {
+    owner_id: actor.id,
+    assignee_id: actor.id,
+    team_id: c.team_id ?? actor.teamId,
+    status: c.status === 'new' || c.status === 'reopened' ? 'open' : c.status,
+  };
+}
+
+export function reply(ctx: Ctx, caseId: string, input: { body: string; bodyHtml?: string | undefined; setStatus?: 'open' | 'pending_customer' | 'pending_internal' | undefined }, actor: Actor) {
+  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', (c) => {
+    const now = ctx.clock.now();
+    const data = input.bodyHtml ? { bodyHtml: sanitize(input.bodyHtml) } : null;
+    if (actor.kind === 'customer') {
+      const set: Partial<CasesTable> = {};
+      const events: EventInput[] = [{ type: 'customer_reply', visibility: 'public', body: input.body, data }];
+      if (c.status === 'pending_customer') set.status = 'open';
+      if (c.status === 'resolved' || c.status === 'closed') {
+        Object.assign(set, { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null });
+        events.push({ type: 'reopened', visibility: 'public', data: { reason: 'customer_reply', from: c.status } });
+      }
+      return { set, events };
+    }
+    if (c.status === 'closed') throw conflict('case_closed', 'The case is closed; reopen it before replying.');
+    const set: Partial<CasesTable> = {};
+    const events: EventInput[] = [{ type: 'reply', visibility: 'public', body: input.body, data }];
+    if (c.first_response_at === null) set.first_response_at = now;
+    if (!c.owner_id) {
+      assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+      Object.assign(set, takeOwnership(c, actor));
+      events.push({ type: 'taken', visibility: 'internal', data: { ownerId: actor.id, via: 'first_reply' } });
+    } else if (c.status === 'new' || c.status === 'reopened') set.status = 'open';
+    if (input.setStatus) {
+      const from = (set.status ?? c.status) as CaseStatus;
+      if (from !== input.setStatus) {
+        if (!canTransition(from, input.setStatus)) throw illegal(from, input.setStatus);
+        set.status = input.setStatus;
+        events.push({ type: 'status_changed', visibility: 'internal', data: { from, to: input.setStatus } });
+      }
+    }
+    return { set, events, emails: [{ template: 'case_reply', vars: { body: input.body } }] };
+  });
+}
+
+export function addNote(ctx: Ctx, caseId: string, body: string, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'replied', 'case.note', () => ({ set: {}, events: [{ type: 'note', visibility: 'internal', body }] }));
+}
+
+export interface ClassifyInput {
+  type?: CaseType | undefined;
+  categoryId?: string | null | undefined;
+  impact?: Level | undefined;
+  urgency?: Level | undefined;
+  complaintGrade?: ComplaintGrade | undefined;
+  serviceKind?: ServiceKind | null | undefined;
+  sensitive?: boolean | undefined;
+  reason: string;
+}
+
+export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'classified', 'case.classify', async (c, trx) => {
+    if (input.categoryId) {
+      const cat = await trx.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
+      if (!cat) throw notFound('category', input.categoryId);
+    }
+    const type = input.type ?? (c.type as CaseType);
+    const impact = input.impact ?? (c.impact as Level);
+    const urgency = input.urgency ?? (c.urgency as Level);
+    const set: Partial<CasesTable> = {
+      type,
+      impact,
+      urgency,
+      priority: priorityOf(impact, urgency),
+      category_id: input.categoryId === undefined ? c.category_id : input.categoryId,
+      complaint_grade: type === 'complaint' ? (input.complaintGrade ?? c.complaint_grade ?? 'general') : null,
+      service_kind: input.serviceKind === undefined ? c.service_kind : input.serviceKind,
+      sensitive: input.sensitive === undefined ? c.sensitive : input.sensitive ? 1 : 0,
+    };
+    const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => c[k as keyof CasesTable] !== v));
+    if (Object.keys(changed).length === 0) throw invalid('no_change', 'The classification is already as given.');
+    const events: EventInput[] = [
+      {
+        type: 'reclassified',
+        visibility: 'internal',
+        body: input.reason,
+        data: { before: Object.fromEntries(Object.keys(changed).map((k) => [k, c[k as keyof CasesTable]])), after: changed },
+      },
+    ];
+    if (type === 'complaint' && c.type !== 'complaint' && !c.is_repeat) {
+      const repeat = await findRepeatRoot(ctx, trx, { ...c, category_id: set.category_id ?? null });
+      if (repeat) {
+        set.is_repeat = 1;
+        set.repeat_of_id = repeat.id;
+        events.push({ type: 'repeat_detected', visibility: 'internal', data: { repeatOfId: repeat.id, earlierCaseId: repeat.directId, earlierNumber: repeat.number } });
+      }
+    }
+    return { set, events };
+  });
+}
+
+async function activeStaff(trx: Trx, userId: string) {
+  const u = await trx.selectFrom('users').select(['id', 'role', 'team_id', 'active', 'name']).where('id', '=', userId).executeTakeFirst();
+  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', userId);
+  return u;
+}
+
+export function take(ctx: Ctx, caseId: string, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'assigned', 'case.take', (c) => {
+    if (c.owner_id && c.owner_id !== actor.id)
+      throw conflict('case_owned', 'Another agent owns this case (首问负责); it changes hands only by a documented hand-over.', { ownerId: c.owner_id });
+    if (c.status === 'closed') throw conflict('case_closed', 'The case is closed.');
+    assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    const set = takeOwnership(c, actor);
+    return { set, events: [{ type: 'taken', visibility: 'internal', data: { ownerId: actor.id } }] };
+  });
+}
+
+export function assign(ctx: Ctx, caseId: string, input: { assigneeId: string; teamId?: string | undefined; handoverNote?: string | undefined }, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'assigned', 'case.assign', async (c, trx) => {
+    const u = await activeStaff(trx, input.assigneeId);
+    assertAuthorityForGrade(u.role, c.complaint_grade, u.name);
+    const handover = c.owner_id !== null && c.owner_id !== u.id;
+    if (handover && (!input.handoverNote || input.handoverNote.trim().length < 5))
+      throw invalid('handover_note_required', 'The case already has an owner: assigning it elsewhere needs a hand-over note (at least 5 characters).');
+    const teamId = input.teamId ?? u.team_id ?? c.team_id;
+    const crossTeam = c.team_id !== null && teamId !== c.team_id;
+    const set: Partial<CasesTable> = {
+      assignee_id: u.id,
+      owner_id: u.id,
+      team_id: teamId,
+      transfer_count: c.transfer_count + (crossTeam ? 1 : 0),
+      status: c.status === 'new' || c.status === 'reopened' ? 'open' : c.status,
+    };
+    const type = handover ? 'handed_over' : 'assigned';
+    return { set, events: [{ type, visibility: 'internal', body: input.handoverNote ?? null, data: { fromOwnerId: c.owner_id, toOwnerId: u.id, fromTeamId: c.team_id, toTeamId: teamId } }] };
+  });
+}
+
+/** Hand-over to another agent or team; the note is mandatory so the customer never repeats themselves. */
+export function transfer(ctx: Ctx, caseId: string, input: { toUserId?: string | undefined; toTeamId?: string | undefined; handoverNote: string }, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'transferred', 'case.transfer', async (c, trx) => {
+    if (!input.toUserId && !input.toTeamId) throw invalid('transfer_target_required', 'Name the agent (toUserId) or team (toTeamId) to hand the case to.');
+    const isLead = authorityOf(actor.role) >= 2;
+    if (!isLead && c.owner_id !== actor.id && c.assignee_id !== actor.id)
+      throw forbidden('Only the owner of the case or a lead may hand it over.');
+    if (c.status === 'closed') throw conflict('case_closed', 'The case is closed.');
+    let teamId = input.toTeamId ?? c.team_id;
+    let ownerId: string | null = null;
+    if (input.toUserId) {
+      const u = await activeStaff(trx, input.toUserId);
+      assertAuthorityForGrade(u.role, c.complaint_grade, u.name);
+      ownerId = u.id;
+      teamId = input.toTeamId ?? u.team_id ?? teamId;
+    }
+    if (input.toTeamId) {
+      const t = await trx.selectFrom('teams').select('id').where('id', '=', input.toTeamId).executeTakeFirst();
+      if (!t) throw notFound('team', input.toTeamId);
+    }
+    const crossTeam = teamId !== c.team_id && c.team_id !== null;
+    const set: Partial<CasesTable> = {
+      owner_id: ownerId,
+      assignee_id: ownerId,
+      team_id: teamId,
+      transfer_count: c.transfer_count + (crossTeam ? 1 : 0),
+    };
+    return {
+      set,
+      events: [{ type: 'handed_over', visibility: 'internal', body: input.handoverNote, data: { fromOwnerId: c.owner_id, toOwnerId: ownerId, fromTeamId: c.team_id, toTeamId: teamId, crossTeam } }],
+    };
+  });
+}
+
+const illegal = (from: string, to: string) =>
+  new DomainError('illegal_transition', `A case cannot go from ${from} to ${to}.`, 409, { from, to });
+
+export function changeStatus(ctx: Ctx, caseId: string, input: { status: 'open' | 'pending_customer' | 'pending_internal'; note?: string | undefined }, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'status', 'case.status', (c) => {
+    if (!canTransition(c.status as CaseStatus, input.status)) throw illegal(c.status, input.status);
+    return { set: { status: input.status }, events: [{ type: 'status_changed', visibility: 'internal', body: input.note ?? null, data: { from: c.status, to: input.status } }] };
+  });
+}
+
+export interface ResolveInput {
+  cause: string;
+  solution: string;
+  compensation?: string | undefined;
+  correctiveAction?: string | undefined;
+}
+
+export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'resolved', 'case.resolve', (c) => {
+    if (!canTransition(c.status as CaseStatus, 'resolved')) throw illegal(c.status, 'resolved');
+    if (c.is_repeat === 1 && !input.correctiveAction?.trim())
+      throw invalid('corrective_action_required', 'A repeat complaint cannot be resolved without its root cause and a corrective action (SPEC 2).');
+    const now = ctx.clock.now();
+    const set: Partial<CasesTable> = {
+      status: 'resolved',
+      resolved_at: now,
+      first_resolved_at: c.first_resolved_at ?? now,
+      resolution_cause: input.cause,
+      resolution_solution: input.solution,
+      compensation: input.compensation ?? null,
+      corrective_action: input.correctiveAction ?? c.corrective_action,
+    };
+    if (!c.owner_id) Object.assign(set, { owner_id: actor.id, assignee_id: actor.id, team_id: c.team_id ?? actor.teamId });
+    const data = { cause: input.cause, compensation: input.compensation ?? null, correctiveAction: input.correctiveAction ?? null };
+    return {
+      set,
+      events: [{ type: 'resolved', visibility: 'public', body: input.solution, data }],
+      emails: [{ template: 'case_resolved', vars: { solution: input.solution, ...data } }],
+    };
+  });
+}
+
+export function confirm(ctx: Ctx, caseId: string, input: { comment?: string | undefined }, actor: Actor) {
+  return mutateCase(ctx, caseId, actor, 'closed', 'case.confirm', (c) => {
+    if (c.status !== 'resolved') throw illegal(c.status, 'closed');
+    return {
+      set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: 'solved' },
+      events: [{ type: 'confirmed', visibility: 'public', body: input.comment ?? null, data: { by: actor.kind } }],
+    };
+  });
+}
+
+export function close(ctx: Ctx, caseId: string, input: { reason: CloseReason; note?: string | undefined }, actor: Actor) {
+  requireStaff(actor);
+  return mutateCase(ctx, caseId, actor, 'closed', 'case.close', (c) => {
+    if (!canTransition(c.status as CaseStatus, 'closed')) throw illegal(c.status, 'closed');
+    const needsResolution = input.reason === 'solved' || input.reason === 'unsolved';
+    if (needsResolution && c.status !== 'resolved')
+      throw invalid('resolve_first', 'Resolve the case (cause and solution) before closing it as solved or unsolved.');
+    return {
+      set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: input.reason },
+      events: [{ type: 'closed', visibility: 'public', body: input.note ?? null, data: { reason: input.reason } }],
+      emails: needsResolution ? [] : [{ template: 'case_closed', vars: { reason: input.reason } }],
+    };
+  });
+}
+
+export function reopen(ctx: Ctx, caseId: string, input: { reason: string }, actor: Actor) {
+  return mutateCase(ctx, caseId, actor, 'reopened', 'case.reopen', (c) => {
+    if (!canTransition(c.status as CaseStatus, 'reopened')) throw illegal(c.status, 'reopened');
+    return {
+      set: { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null },
+      events: [{ type: 'reopened', visibility: 'public', body: input.reason, data: { from: c.status, by: actor.kind } }],
+    };
+  });
+}
+
+export async function attach(ctx: Ctx, caseId: string, input: AttachmentInput & { visibility?: 'public' | 'internal' | undefined }, actor: Actor) {
+  const content = decodeAttachment(ctx, input);
+  const visibility = actor.kind === 'customer' ? 'public' : (input.visibility ?? 'public');
+  let out: { id: string; filename: string; contentType: string; size: number; sha256: string } | undefined;
+  await mutateCase(ctx, caseId, actor, 'replied', 'case.attach', async (_c, trx) => {
+    const eventId = newId();
+    out = await insertAttachment(ctx, trx, caseId, eventId, input, content, actor);
+    return { set: {}, events: [{ type: 'attachment', visibility, data: { attachmentId: out.id, filename: out.filename, size: out.size, contentType: out.contentType } }] };
+  });
+  return out!;
+}
+
+export interface CaseDetail {
+  case: CaseView;
+  timeline: CaseEventView[];
+  attachments: Array<{ id: string; filename: string; contentType: string; size: number; createdAt: number }>;
+}
+
+/** A case with its timeline; customers get only the public part. Reading personal data is audited. */
+export async function getCase(ctx: Ctx, caseId: string, actor: Actor): Promise<CaseDetail> {
+  const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  if (!c) throw notFound('case', caseId);
+  assertCanSee(actor, c);
+  let ev = ctx.db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
+  if (actor.kind === 'customer') ev = ev.where('visibility', '=', 'public');
+  const [events, files] = await Promise.all([
+    ev.orderBy('created_at').orderBy('id').execute(),
+    ctx.db.selectFrom('case_attachments').select(['id', 'filename', 'content_type', 'size', 'created_at', 'event_id']).where('case_id', '=', caseId).orderBy('created_at').execute(),
+  ]);
+  const visibleEvents = new Set(events.map((e) => e.id));
+  await recordAuditNow(ctx, { actor, action: 'case.read', targetType: 'case', targetId: caseId });
+  return {
+    case: toCaseView(c),
+    timeline: events.map(toEventView),
+    attachments: files
+      .filter((f) => actor.kind !== 'customer' || f.event_id === null || visibleEvents.has(f.event_id))
+      .map((f) => ({ id: f.id, filename: f.filename, contentType: f.content_type, size: f.size, createdAt: f.created_at })),
+  };
+}
+
+export async function getCaseByNumber(ctx: Ctx, number: string, actor: Actor): Promise<CaseDetail> {
+  const c = await ctx.db.selectFrom('cases').select('id').where('number', '=', number).executeTakeFirst();
+  if (!c) throw new DomainError('case_not_found', `No case numbered ${number}.`, 404);
+  return getCase(ctx, c.id, actor);
+}
+
+export async function getAttachment(ctx: Ctx, caseId: string, attachmentId: string, actor: Actor) {
+  const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  if (!c) throw notFound('case', caseId);
+  assertCanSee(actor, c);
+  const a = await ctx.db.selectFrom('case_attachments').selectAll().where('id', '=', attachmentId).where('case_id', '=', caseId).executeTakeFirst();
+  if (!a) throw notFound('attachment', attachmentId);
+  if (actor.kind === 'customer' && a.event_id) {
+    const e = await ctx.db.selectFrom('case_events').select('visibility').where('id', '=', a.event_id).executeTakeFirst();
+    if (e && e.visibility !== 'public') throw notFound('attachment', attachmentId);
+  }
+  await recordAuditNow(ctx, { actor, action: 'case.attachment_read', targetType: 'case', targetId: caseId, after: { attachmentId } });
+  return { filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) };
+}
+
+export { OPEN_STATUSES };

@@ -1,0 +1,101 @@
+import type { CaseEventsTable, CasesTable } from './case.table.ts';
+
+export interface CaseView {
+  id: string;
+  number: string;
+  customerId: string | null;
+  contact: { name: string; email: string | null; phone: string | null };
+  channel: string;
+  receivedAt: number;
+  receivedBy: string | null;
+  subject: string;
+  description: string;
+  request: string | null;
+  language: string;
+  type: string;
+  categoryId: string | null;
+  impact: number;
+  urgency: number;
+  priority: string;
+  complaintGrade: string | null;
+  isRepeat: boolean;
+  repeatOfId: string | null;
+  sensitive: boolean;
+  serviceKind: string | null;
+  status: string;
+  closeReason: string | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  ownerId: string | null;
+  firstResponseAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  resolution: { cause: string | null; solution: string | null; compensation: string | null; correctiveAction: string | null };
+  reopenCount: number;
+  transferCount: number;
+  externalRef: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export const toCaseView = (c: CasesTable): CaseView => ({
+  id: c.id,
+  number: c.number,
+  customerId: c.customer_id,
+  contact: { name: c.contact_name, email: c.contact_email, phone: c.contact_phone },
+  channel: c.channel,
+  receivedAt: c.received_at,
+  receivedBy: c.received_by,
+  subject: c.subject,
+  description: c.description,
+  request: c.request,
+  language: c.language,
+  type: c.type,
+  categoryId: c.category_id,
+  impact: c.impact,
+  urgency: c.urgency,
+  priority: c.priority,
+  complaintGrade: c.complaint_grade,
+  isRepeat: c.is_repeat === 1,
+  repeatOfId: c.repeat_of_id,
+  sensitive: c.sensitive === 1,
+  serviceKind: c.service_kind,
+  status: c.status,
+  closeReason: c.close_reason,
+  teamId: c.team_id,
+  assigneeId: c.assignee_id,
+  ownerId: c.owner_id,
+  firstResponseAt: c.first_response_at,
+  resolvedAt: c.resolved_at,
+  closedAt: c.closed_at,
+  resolution: { cause: c.resolution_cause, solution: c.resolution_solution, compensation: c.compensation, correctiveAction: c.corrective_action },
+  reopenCount: c.reopen_count,
+  transferCount: c.transfer_count,
+  externalRef: c.external_ref,
+  createdAt: c.created_at,
+  updatedAt: c.updated_at,
+  version: c.version,
+});
+
+export interface CaseEventView {
+  id: string;
+  type: string;
+  actorId: string | null;
+  actorKind: string;
+  visibility: 'public' | 'internal';
+  body: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export const toEventView = (e: CaseEventsTable): CaseEventView => ({
+  id: e.id,
+  type: e.type,
+  actorId: e.actor_id,
+  actorKind: e.actor_kind,
+  visibility: e.visibility,
+  body: e.body,
+  data: e.data === null ? null : (JSON.parse(e.data) as Record<string, unknown>),
+  createdAt: e.created_at,
+});

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import { newId } from '../../shared/ids.ts';
+
+export type OutboxTopic = 'email' | 'sms' | 'webhook' | 'notify';
+
+export interface OutboxMessage {
+  topic: OutboxTopic;
+  /** email: {to, template, locale, vars}; notify: {userIds, kind, caseId, ...} */
+  payload: Record<string, unknown>;
+  caseId?: string | null;
+  availableAt?: number;
+}
+
+/** Written in the caller's transaction: sent by the outbox worker only if the change committed. */
+export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage): Promise<string> {
+  const now = ctx.clock.now();
+  const id = newId();
+  await trx
+    .insertInto('outbox')
+    .values({
+      id,
+      topic: m.topic,
+      payload: JSON.stringify(m.payload),
+      case_id: m.caseId ?? null,
+      created_at: now,
+      available_at: m.availableAt ?? now,
+      attempts: 0,
+      sent_at: null,
+      last_error: null,
+      claimed_until: null,
+    })
+    .execute();
+  return id;
+}

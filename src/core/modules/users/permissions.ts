@@ -1,0 +1,47 @@
+import type { Role } from './roles.ts';
+
+const HANDLERS: Role[] = ['agent', 'supervisor', 'manager', 'director'];
+const LEADS: Role[] = ['supervisor', 'manager', 'director'];
+const STAFF: Role[] = ['agent', 'supervisor', 'manager', 'director', 'inspector', 'admin'];
+
+/**
+ * The permission matrix, in one place. Every route names one of these; the RBAC plugin refuses
+ * a route that names none. Customers additionally only ever see their own cases (scoped in the
+ * case service).
+ */
+export const PERMISSIONS = {
+  'case.create': [...HANDLERS, 'admin', 'customer'],
+  'case.read': [...STAFF, 'customer'],
+  'case.reply': [...HANDLERS, 'customer'],
+  'case.note': [...HANDLERS, 'inspector'],
+  'case.attach': [...HANDLERS, 'customer'],
+  'case.classify': HANDLERS,
+  'case.take': HANDLERS,
+  'case.assign': [...LEADS, 'admin'],
+  'case.transfer': HANDLERS,
+  'case.status': HANDLERS,
+  'case.resolve': HANDLERS,
+  'case.close': HANDLERS,
+  'case.confirm': [...HANDLERS, 'customer'],
+  'case.reopen': [...HANDLERS, 'customer'],
+  'case.read_sensitive': [...LEADS, 'admin'],
+  'customer.read': STAFF,
+  'customer.write': [...HANDLERS, 'admin'],
+  'category.read': [...STAFF, 'customer'],
+  'category.write': ['admin'],
+  'user.read': [...LEADS, 'admin', 'agent', 'inspector'],
+  'user.write': ['admin'],
+  'team.read': STAFF,
+  'team.write': ['admin'],
+  'token.own': STAFF,
+  'audit.read': ['director', 'admin'],
+  'self.read': [...STAFF, 'customer'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const can = (role: string, permission: Permission): boolean =>
+  (PERMISSIONS[permission] as readonly string[]).includes(role);
+
+export const permissionsOf = (role: string): Permission[] =>
+  (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));

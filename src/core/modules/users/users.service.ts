@@ -1,0 +1,210 @@
+import type { Ctx } from '../../context.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { conflict, invalid, notFound } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { TeamsTable, UsersTable } from './users.table.ts';
+import { hashPassword } from './password.ts';
+import type { Role } from './roles.ts';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  customerId: string | null;
+  locale: string;
+  skills: string[];
+  languages: string[];
+  active: boolean;
+  createdAt: number;
+}
+
+export const toUserView = (u: UsersTable): UserView => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role as Role,
+  teamId: u.team_id,
+  customerId: u.customer_id,
+  locale: u.locale,
+  skills: JSON.parse(u.skills) as string[],
+  languages: JSON.parse(u.languages) as string[],
+  active: u.active === 1,
+  createdAt: u.created_at,
+});
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  password?: string | undefined;
+  teamId?: string | null | undefined;
+  customerId?: string | null | undefined;
+  locale?: string | undefined;
+  skills?: string[] | undefined;
+  languages?: string[] | undefined;
+}
+
+export async function createUser(ctx: Ctx, input: NewUser, actor: Actor): Promise<UserView> {
+  if (input.role === 'customer' && !input.customerId)
+    throw invalid('customer_required', 'A portal account (role customer) must belong to a customer.');
+  const email = input.email.trim().toLowerCase();
+  const passwordHash = input.password ? await hashPassword(input.password, ctx.config.scryptCost) : null;
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const exists = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (exists) throw conflict('email_taken', `A user with email ${email} already exists.`);
+    if (input.teamId) {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+      if (!team) throw notFound('team', input.teamId);
+    }
+    if (input.customerId) {
+      const c = await trx.selectFrom('customers').select('id').where('id', '=', input.customerId).executeTakeFirst();
+      if (!c) throw notFound('customer', input.customerId);
+    }
+    const row: UsersTable = {
+      id: newId(),
+      email,
+      name: input.name,
+      role: input.role,
+      team_id: input.teamId ?? null,
+      customer_id: input.customerId ?? null,
+      password_hash: passwordHash,
+      locale: input.locale ?? 'zh-CN',
+      skills: JSON.stringify(input.skills ?? []),
+      languages: JSON.stringify(input.languages ?? []),
+      active: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto('users').values(row).execute();
+    const view = toUserView(row);
+    await recordAudit(ctx, trx, { actor, action: 'user.create', targetType: 'user', targetId: row.id, after: view });
+    return view;
+  });
+}
+
+export interface UserPatch {
+  name?: string | undefined;
+  role?: Role | undefined;
+  teamId?: string | null | undefined;
+  active?: boolean | undefined;
+  password?: string | undefined;
+  skills?: string[] | undefined;
+  languages?: string[] | undefined;
+  locale?: string | undefined;
+}
+
+export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: Actor): Promise<UserView> {
+  const passwordHash = patch.password ? await hashPassword(patch.password, ctx.config.scryptCost) : undefined;
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw notFound('user', id);
+    const changes: Partial<UsersTable> = { updated_at: ctx.clock.now() };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.role !== undefined) changes.role = patch.role;
+    if (patch.teamId !== undefined) changes.team_id = patch.teamId;
+    if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
+    if (patch.skills !== undefined) changes.skills = JSON.stringify(patch.skills);
+    if (patch.languages !== undefined) changes.languages = JSON.stringify(patch.languages);
+    if (patch.locale !== undefined) changes.locale = patch.locale;
+    if (passwordHash) changes.password_hash = passwordHash;
+    await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+    if (patch.active === false || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    const after = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    await recordAudit(ctx, trx, {
+      actor,
+      action: 'user.update',
+      targetType: 'user',
+      targetId: id,
+      before: toUserView(before),
+      after: { ...toUserView(after), passwordChanged: Boolean(passwordHash) },
+    });
+    return toUserView(after);
+  });
+}
+
+export async function getUser(ctx: Ctx, id: string): Promise<UserView> {
+  const u = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!u) throw notFound('user', id);
+  return toUserView(u);
+}
+
+export async function listUsers(ctx: Ctx, f: { role?: Role | undefined; teamId?: string | undefined }): Promise<UserView[]> {
+  let q = ctx.db.selectFrom('users').selectAll().orderBy('name');
+  if (f.role) q = q.where('role', '=', f.role);
+  if (f.teamId) q = q.where('team_id', '=', f.teamId);
+  return (await q.limit(1000).execute()).map(toUserView);
+}
+
+export interface TeamView {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  parentId: string | null;
+  kind: 'department' | 'team';
+  leadUserId: string | null;
+}
+
+const toTeamView = (t: TeamsTable): TeamView => ({
+  id: t.id,
+  name: t.name,
+  nameEn: t.name_en,
+  parentId: t.parent_id,
+  kind: t.kind,
+  leadUserId: t.lead_user_id,
+});
+
+export async function createTeam(
+  ctx: Ctx,
+  input: { name: string; nameEn?: string | undefined; parentId?: string | null | undefined; kind: 'department' | 'team'; leadUserId?: string | null | undefined },
+  actor: Actor,
+): Promise<TeamView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (input.parentId) {
+      const p = await trx.selectFrom('teams').select('id').where('id', '=', input.parentId).executeTakeFirst();
+      if (!p) throw notFound('team', input.parentId);
+    }
+    const row: TeamsTable = {
+      id: newId(),
+      name: input.name,
+      name_en: input.nameEn ?? null,
+      parent_id: input.parentId ?? null,
+      kind: input.kind,
+      lead_user_id: input.leadUserId ?? null,
+      created_at: ctx.clock.now(),
+    };
+    await trx.insertInto('teams').values(row).execute();
+    await recordAudit(ctx, trx, { actor, action: 'team.create', targetType: 'team', targetId: row.id, after: row });
+    return toTeamView(row);
+  });
+}
+
+export async function setTeamLead(ctx: Ctx, teamId: string, leadUserId: string | null, actor: Actor): Promise<TeamView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('teams').selectAll().where('id', '=', teamId).executeTakeFirst();
+    if (!before) throw notFound('team', teamId);
+    await trx.updateTable('teams').set({ lead_user_id: leadUserId }).where('id', '=', teamId).execute();
+    await recordAudit(ctx, trx, { actor, action: 'team.update', targetType: 'team', targetId: teamId, before, after: { lead_user_id: leadUserId } });
+    return toTeamView({ ...before, lead_user_id: leadUserId });
+  });
+}
+
+export async function listTeams(ctx: Ctx): Promise<TeamView[]> {
+  return (await ctx.db.selectFrom('teams').selectAll().orderBy('name').execute()).map(toTeamView);
+}
+
+/** The chain of units from a team up to the top (the team itself first). */
+export async function teamAncestry(ctx: Ctx, teamId: string): Promise<TeamView[]> {
+  const out: TeamView[] = [];
+  let id: string | null = teamId;
+  while (id && out.length < 20) {
+    const t: TeamsTable | undefined = await ctx.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!t) break;
+    out.push(toTeamView(t));
+    id = t.parent_id;
+  }
+  return out;
+}

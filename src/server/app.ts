@@ -1,0 +1,68 @@
+import './types.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'kysely';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Ctx } from '../core/context.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { caseRoutes } from './routes/cases.routes.ts';
+import type { ZApp } from './routes/zapp.ts';
+
+export interface AppOptions {
+  ctx: Ctx;
+  logger?: boolean;
+  secureCookies?: boolean;
+  /** Extra route groups (later modules register here). */
+  plugins?: Array<(app: ZApp, ctx: Ctx) => void>;
+}
+
+/** The HTTP application without listen(): tests drive it with inject(). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { ctx } = opts;
+  const app = Fastify({
+    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'ServiceLoop API', description: 'Customer-service quality management (客户服务质量管理系统)', version: '1' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'sl_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAuth(app, ctx);
+
+  app.get('/api/v1/health', { config: { public: true }, schema: { tags: ['health'] } }, async () => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+      return { status: 'ok', db: ctx.ops.name };
+    } catch {
+      return { status: 'degraded', db: 'unreachable' };
+    }
+  });
+  authRoutes(app, ctx, { secureCookies: opts.secureCookies ?? false });
+  caseRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  for (const p of opts.plugins ?? []) p(app, ctx);
+  return app;
+}

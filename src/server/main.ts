@@ -1,0 +1,36 @@
+import { openCtx } from '../core/bootstrap.ts';
+import { isSeeded } from '../core/seed/base-seed.ts';
+import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
+import { buildApp } from './app.ts';
+
+export interface ServerOptions {
+  url: string;
+  port: number;
+  host: string;
+  demo: boolean;
+}
+
+/** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
+export async function startServer(o: ServerOptions): Promise<void> {
+  const { ctx, dbh } = await openCtx({ url: o.url });
+  if (o.demo && !(await isSeeded(ctx))) {
+    console.log('empty database: loading demo data...');
+    await loadDemo(ctx, { log: (s) => console.log(`  ${s}`) });
+  }
+  const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: process.env.SECURE_COOKIES === '1' });
+  await app.listen({ port: o.port, host: o.host });
+  const base = `http://${o.host}:${o.port}`;
+  console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
+  console.log(`API docs: ${base}/api/docs`);
+  if (o.demo)
+    console.log(
+      `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local`,
+    );
+  const stop = async () => {
+    await app.close();
+    await dbh.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
