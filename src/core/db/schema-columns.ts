@@ -1,0 +1,52 @@
+import type { Database } from './database.ts';
+
+/**
+ * The columns of every table as the TypeScript types declare them. The object literal must name
+ * exactly the keys of each *.table.ts interface (tsc rejects a missing or extra one), and a test
+ * compares it with the migrated schema of both databases, so types and migrations cannot drift.
+ */
+type Columns = { [T in keyof Database]: Record<keyof Database[T], true> };
+
+export const DECLARED_COLUMNS: Columns = {
+  teams: { id: true, name: true, name_en: true, parent_id: true, kind: true, lead_user_id: true, created_at: true },
+  users: {
+    id: true, email: true, name: true, role: true, team_id: true, customer_id: true, password_hash: true, locale: true,
+    skills: true, languages: true, active: true, created_at: true, updated_at: true,
+  },
+  sessions: { id: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true, ip: true },
+  api_tokens: { id: true, user_id: true, name: true, token_hash: true, prefix: true, created_at: true, last_used_at: true, expires_at: true, revoked_at: true },
+  login_attempts: { id: true, email: true, ip: true, at: true, ok: true },
+  customers: {
+    id: true, name: true, email: true, phone: true, company: true, tier: true, region: true, branch: true, locale: true,
+    status: true, created_at: true, updated_at: true,
+  },
+  cases: {
+    id: true, number: true, customer_id: true, contact_name: true, contact_email: true, contact_phone: true, channel: true,
+    received_at: true, received_by: true, subject: true, description: true, request: true, language: true, type: true,
+    category_id: true, impact: true, urgency: true, priority: true, complaint_grade: true, is_repeat: true, repeat_of_id: true,
+    sensitive: true, service_kind: true, status: true, close_reason: true, team_id: true, assignee_id: true, owner_id: true,
+    first_response_at: true, first_resolved_at: true, resolved_at: true, closed_at: true, resolution_cause: true,
+    resolution_solution: true, compensation: true, corrective_action: true, reopen_count: true, transfer_count: true,
+    external_ref: true, created_at: true, updated_at: true, version: true,
+  },
+  case_events: { id: true, case_id: true, type: true, actor_id: true, actor_kind: true, visibility: true, body: true, data: true, created_at: true },
+  case_attachments: {
+    id: true, case_id: true, event_id: true, filename: true, content_type: true, size: true, sha256: true, content: true,
+    uploaded_by: true, created_at: true,
+  },
+  case_number_counters: { day: true, last: true },
+  idempotency_keys: { actor_id: true, key: true, request_hash: true, case_id: true, created_at: true },
+  categories: { id: true, parent_id: true, code: true, name: true, name_en: true, active: true },
+  case_search: { case_id: true, tsv: true },
+  audit_log: {
+    seq: true, id: true, at: true, actor_id: true, actor_kind: true, action: true, target_type: true, target_id: true,
+    before: true, after: true, ip: true, prev_hash: true, hash: true,
+  },
+  outbox: {
+    id: true, topic: true, payload: true, case_id: true, created_at: true, available_at: true, attempts: true, sent_at: true,
+    last_error: true, claimed_until: true,
+  },
+};
+
+/** Tables that exist only on one dialect. */
+export const DIALECT_ONLY: Partial<Record<keyof Database, 'postgres' | 'sqlite'>> = { case_search: 'postgres' };

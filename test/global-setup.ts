@@ -1,0 +1,19 @@
+import pg from 'pg';
+import { PG_ADMIN_URL } from './helpers/db.ts';
+
+/**
+ * Every database suite runs on SQLite and PostgreSQL. PostgreSQL being down is a failure, not a
+ * skip, so CI cannot pass without the PostgreSQL half having run.
+ */
+export default async function setup(): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  try {
+    await client.connect();
+    const old = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sl_t_%'");
+    for (const r of old.rows) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  } catch (err) {
+    throw new Error(`PostgreSQL is required for the test suite (${PG_ADMIN_URL}): ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
