@@ -10,10 +10,24 @@ export default async function setup(): Promise<void> {
   try {
     await client.connect();
     const old = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sl_t_%'");
-    for (const r of old.rows) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    // Leftovers of crashed runs: drop only those whose worker process is gone (parallel runs share the server).
+    for (const r of old.rows) {
+      const pid = Number(r.datname.split('_')[2]);
+      if (pid && alive(pid)) continue;
+      await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    }
   } catch (err) {
     throw new Error(`PostgreSQL is required for the test suite (${PG_ADMIN_URL}): ${(err as Error).message}`);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
