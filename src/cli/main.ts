@@ -46,11 +46,14 @@ program
   .command('demo')
   .description('load the demo organisation and data into an empty database')
   .option(...dbOption)
-  .action(async (o: { db?: string }) => {
+  .option('--cases <n>', 'number of demo cases (default 3000)')
+  .action(async (o: { db?: string; cases?: string }) => {
+    const cases = o.cases === undefined ? undefined : Number(o.cases);
+    if (cases !== undefined && !(Number.isInteger(cases) && cases > 0)) throw new Error('--cases must be a positive whole number');
     const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
     if (await isSeeded(ctx)) console.log('the database already has users; demo data not loaded');
     else {
-      await loadDemo(ctx, { log: console.log });
+      await loadDemo(ctx, { log: console.log, cases });
       console.log(`demo loaded; every demo login has the password ${DEMO_PASSWORD}`);
     }
     await dbh.close();

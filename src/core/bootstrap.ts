@@ -3,6 +3,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { defaultConfig, type CoreConfig, type Ctx } from './context.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
+import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 
 export interface OpenOptions {
   url: string;
@@ -24,7 +25,8 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     ops: dbh.ops,
     clock: opts.clock ?? systemClock,
     config: { ...defaultConfig, ...opts.config },
-    caseHooks: opts.caseHooks ?? [],
+    caseHooks: opts.caseHooks ?? [commitmentsHook],
   };
+  if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }

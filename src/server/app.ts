@@ -12,6 +12,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
+import { commitmentRoutes } from './routes/commitments.routes.ts';
 import type { ZApp } from './routes/zapp.ts';
 
 export interface AppOptions {
@@ -22,6 +23,18 @@ export interface AppOptions {
   plugins?: Array<(app: ZApp, ctx: Ctx) => void>;
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: string | null;
+  public: boolean;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route the app registered (collected by an onRoute hook), for the route x role tests. */
+export const listRoutes = (app: FastifyInstance): RouteInfo[] => [...(ROUTES.get(app) ?? [])];
+
 /** The HTTP application without listen(): tests drive it with inject(). */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
@@ -31,6 +44,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: process.env.TRUST_PROXY === '1',
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: RouteInfo[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat())
+      routes.push({ method, url: r.url, permission: r.config?.permission ?? null, public: r.config?.public === true });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
@@ -63,6 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, ctx, { secureCookies: opts.secureCookies ?? false });
   caseRoutes(app, ctx);
   adminRoutes(app, ctx);
+  commitmentRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

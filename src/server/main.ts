@@ -1,6 +1,7 @@
 import { openCtx } from '../core/bootstrap.ts';
 import { isSeeded } from '../core/seed/base-seed.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
+import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { buildApp } from './app.ts';
 
 export interface ServerOptions {
@@ -19,6 +20,12 @@ export async function startServer(o: ServerOptions): Promise<void> {
   }
   const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: process.env.SECURE_COOKIES === '1' });
   await app.listen({ port: o.port, host: o.host });
+  // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
+  const timers = createTimerWorker(ctx, {
+    pollMs: Number(process.env.SL_TIMER_POLL_MS ?? 1000),
+    onError: (err) => app.log.error({ err }, 'timer sweep failed'),
+  });
+  if (process.env.SL_WORKERS !== '0') timers.start();
   const base = `http://${o.host}:${o.port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
@@ -27,6 +34,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
       `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local`,
     );
   const stop = async () => {
+    await timers.stop();
     await app.close();
     await dbh.close();
     process.exit(0);

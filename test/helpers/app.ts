@@ -4,6 +4,8 @@ import { seedBase, type BaseSeed } from '../../src/core/seed/base-seed.ts';
 import { openTestDb, type Dialect, type TestDb } from './db.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import type { ZApp } from '../../src/server/routes/zapp.ts';
+import { createApiToken } from '../../src/core/modules/users/index.ts';
+import { systemActor } from '../../src/core/shared/actor.ts';
 
 export const TEST_PASSWORD = 'test-password-123';
 
@@ -18,7 +20,8 @@ export interface TestApp extends TestDb {
 
 export async function makeTestApp(
   dialect: Dialect,
-  opts: Parameters<typeof openTestDb>[1] & { plugins?: Array<(app: ZApp, ctx: Ctx) => void> } = {},
+  /** useTokens: authenticate with API tokens (they do not expire), for tests that move the clock by days. */
+  opts: Parameters<typeof openTestDb>[1] & { plugins?: Array<(app: ZApp, ctx: Ctx) => void>; useTokens?: boolean } = {},
 ): Promise<TestApp> {
   const tdb = await openTestDb(dialect, opts);
   const seed = await seedBase(tdb.ctx, TEST_PASSWORD);
@@ -36,11 +39,20 @@ export async function makeTestApp(
     cookies.set(who, header);
     return header;
   };
+  const tokens = new Map<string, string>();
+  const bearer = async (who: string) => {
+    const user = seed.users[who];
+    if (!user) throw new Error(`unknown test user ${who}`);
+    if (!tokens.has(who)) tokens.set(who, (await createApiToken(tdb.ctx, user.id, 'test', null, systemActor('test'))).token);
+    return `Bearer ${tokens.get(who)!}`;
+  };
+  const auth = async (who: string): Promise<Record<string, string>> =>
+    opts.useTokens ? { authorization: await bearer(who) } : { cookie: await cookie(who) };
   const as: TestApp['as'] = async (who, method, url, body, headers = {}) =>
     app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(who ? { cookie: await cookie(who) } : {}), ...headers },
+      headers: { ...(who ? await auth(who) : {}), ...headers },
       ...(body === undefined ? {} : { payload: body as object }),
     });
   return {

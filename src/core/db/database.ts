@@ -11,6 +11,15 @@ import type {
 } from '../modules/cases/case.table.ts';
 import type { AuditLogTable } from '../modules/audit/audit.table.ts';
 import type { OutboxTable } from '../modules/notifications/outbox.table.ts';
+import type {
+  CalendarsTable,
+  CaseEscalationsTable,
+  CaseTargetsTable,
+  CommitmentPoliciesTable,
+  RemediesTable,
+  RemedyRulesTable,
+  TeamHandlingLimitsTable,
+} from '../modules/commitments/commitments.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -29,4 +38,11 @@ export interface Database {
   case_search: CaseSearchTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  calendars: CalendarsTable;
+  commitment_policies: CommitmentPoliciesTable;
+  case_targets: CaseTargetsTable;
+  case_escalations: CaseEscalationsTable;
+  team_handling_limits: TeamHandlingLimitsTable;
+  remedy_rules: RemedyRulesTable;
+  remedies: RemediesTable;
 }

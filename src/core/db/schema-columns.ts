@@ -44,7 +44,24 @@ export const DECLARED_COLUMNS: Columns = {
   },
   outbox: {
     id: true, topic: true, payload: true, case_id: true, created_at: true, available_at: true, attempts: true, sent_at: true,
-    last_error: true, claimed_until: true,
+    last_error: true, claimed_until: true, failed_at: true,
+  },
+  calendars: { id: true, name: true, spec: true, updated_at: true },
+  commitment_policies: {
+    id: true, code: true, name: true, name_en: true, position: true, match: true, calendar_id: true, targets: true,
+    warn_fractions: true, escalate_on_warning: true, active: true, published: true, updated_at: true,
+  },
+  case_targets: {
+    id: true, case_id: true, kind: true, policy_id: true, calendar_id: true, team_id: true, started_at: true,
+    budget_minutes: true, consumed_minutes: true, running_since: true, due_at: true, state: true, warned: true, met_at: true,
+    breached_at: true, elapsed_minutes: true, next_check_at: true, created_at: true,
+  },
+  case_escalations: { id: true, case_id: true, level: true, target_id: true, reason: true, notified: true, created_at: true },
+  team_handling_limits: { team_id: true, minutes: true, working_days: true, calendar_id: true, updated_at: true },
+  remedy_rules: { id: true, position: true, match: true, proposal: true, active: true, updated_at: true },
+  remedies: {
+    id: true, case_id: true, target_id: true, rule_id: true, status: true, proposal: true, final: true, decided_by: true,
+    decided_at: true, note: true, created_at: true,
   },
 };
 

@@ -1,11 +1,87 @@
 import type { Ctx } from '../context.ts';
+import { systemActor } from '../shared/actor.ts';
+import { ManualClock } from '../shared/clock.ts';
+import { createUser } from '../modules/users/index.ts';
 import { seedBase, type BaseSeed } from './base-seed.ts';
+import type { CatCode } from './demo-content.ts';
+import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
+import { DAY } from './demo-time.ts';
 
 export const DEMO_PASSWORD = 'serviceloop-demo';
 
-/** Base organisation plus demo history. (The bulk demo history generator plugs in here.) */
-export async function loadDemo(ctx: Ctx, opts: { log?: (s: string) => void } = {}): Promise<BaseSeed> {
-  const base = await seedBase(ctx, DEMO_PASSWORD);
+export interface DemoOptions {
+  log?: ((s: string) => void) | undefined;
+  /** Cases over the history (default 3,000). */
+  cases?: number | undefined;
+  /** Customers created up front (default 300; the intake adds a few new contacts). */
+  customers?: number | undefined;
+  /** Days of history ending now (default 90). */
+  days?: number | undefined;
+  /** PRNG seed (default fixed): the same seed and "now" give the same data. */
+  seed?: number | undefined;
+  /** Operations in flight at once on PostgreSQL (default 6; SQLite always runs one at a time). */
+  concurrency?: number | undefined;
+}
+
+export const DEMO_DEFAULTS = { cases: 3000, customers: 300, days: 90, seed: 20261123 } as const;
+
+/**
+ * Base organisation plus demo history: a few more agents, ~300 customers (three with portal
+ * accounts) and a few thousand cases over the last 90 days, each taken through its life by the
+ * real services with the clock moved to the moment of every step.
+ */
+export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSeed & { history: HistorySummary }> {
+  const started = Date.now();
+  const now = ctx.clock.now();
+  const days = opts.days ?? DEMO_DEFAULTS.days;
+  // The organisation existed a month before the history starts.
+  const orgAt = now - (days + 30) * DAY;
+  const at = (t: number): Ctx => ({ ...ctx, clock: new ManualClock(t) });
+
+  const base = await seedBase(at(orgAt), DEMO_PASSWORD);
+  const sys = systemActor('seed');
+  const mk = (email: string, name: string, teamId: string) =>
+    createUser(at(orgAt + 3_600_000), { email, name, role: 'agent', password: DEMO_PASSWORD, teamId, languages: ['zh', 'en'] }, sys);
+  base.users.agent4 = await mk('agent4@serviceloop.local', '刘洋 Agent Liu', base.teams.frontline!);
+  base.users.agent5 = await mk('agent5@serviceloop.local', '黄婷 Agent Huang', base.teams.frontline!);
+  base.users.tech2 = await mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!);
   opts.log?.('demo organisation created');
-  return base;
+
+  const u = base.users;
+  const staff = {
+    frontline: [u.agent!, u.agent2!, u.agent4!, u.agent5!].map(staffActor),
+    english: staffActor(u.agent3!),
+    techs: [u.tech!, u.tech2!].map(staffActor),
+    supervisor: staffActor(u.supervisor!),
+    aftersalesSupervisor: staffActor(u.supervisor2!),
+    manager: staffActor(u.manager!),
+    teams: { centre: base.teams.centre!, frontline: base.teams.frontline!, aftersales: base.teams.aftersales! },
+  };
+  const cats = await ctx.db.selectFrom('categories').select(['id', 'code']).execute();
+  const categories = Object.fromEntries(cats.map((c) => [c.code, c.id])) as Record<CatCode, string>;
+  for (const code of ['product', 'delivery', 'billing', 'staff', 'process', 'repair', 'account', 'other'] as const)
+    if (!categories[code]) throw new Error(`demo data: the base category ${code} is missing`);
+
+  const history = await loadDemoHistory(ctx, staff, categories, {
+    cases: opts.cases ?? DEMO_DEFAULTS.cases,
+    customers: opts.customers ?? DEMO_DEFAULTS.customers,
+    seed: opts.seed ?? DEMO_DEFAULTS.seed,
+    days,
+    password: DEMO_PASSWORD,
+    concurrency: ctx.ops.name === 'postgres' ? (opts.concurrency ?? 6) : 1,
+    log: opts.log,
+  });
+  const statuses = Object.entries(history.byStatus)
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  opts.log?.(`demo history loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${history.customers} customers, ${history.cases} cases (${statuses})`);
+  opts.log?.(`demo logins (password ${DEMO_PASSWORD}):`);
+  const staffLogins = ['director', 'manager', 'supervisor', 'supervisor2', 'agent', 'agent2', 'agent3', 'agent4', 'agent5', 'tech', 'tech2', 'inspector', 'admin'];
+  for (const k of staffLogins) {
+    const v = u[k];
+    if (v) opts.log?.(`  ${v.email.padEnd(32)} ${v.name} (${v.role})`);
+  }
+  for (const p of history.portal) opts.log?.(`  ${p.email.padEnd(32)} ${p.name} (customer portal)`);
+  return { ...base, history };
 }

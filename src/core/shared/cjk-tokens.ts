@@ -7,7 +7,8 @@
  * A query is tokenised the same way and each run must appear as a phrase (adjacent bigrams).
  */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const TOKEN_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
+// A word run stops at a CJK character (Han is also \p{L}), so "iPhone退款" is "iphone" + "退款".
+const TOKEN_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])+/gu;
 const MAX_TERMS = 12;
 
 export interface IndexTokens {

@@ -17,11 +17,15 @@ const FASTIFY_CODES: Record<string, string> = {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const details = err.validation.map((v) => ({
-        path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
-        message: v.message,
-        code: (v.params as { issue?: { code?: string } })?.issue?.code,
-      }));
+      const details = err.validation.map((v) => {
+        const keys = (v.params as { keys?: unknown } | undefined)?.keys;
+        return {
+          path: [err.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join('.'),
+          message: v.message,
+          code: v.keyword,
+          ...(Array.isArray(keys) ? { keys } : {}),
+        };
+      });
       const first = details[0];
       return reply.status(400).send({
         error: { code: 'validation_failed', message: first ? `${first.path}: ${first.message}` : 'The request is not valid.', details },

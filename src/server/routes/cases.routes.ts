@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import * as cases from '../../core/modules/cases/index.ts';
-import { DomainError } from '../../core/shared/errors.ts';
 import type { Permission } from '../../core/modules/users/index.ts';
 import { actor } from '../plugins/auth.ts';
 import type { ZApp } from './zapp.ts';
@@ -35,12 +34,8 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
 
   app.get(
     '/api/v1/cases/counts',
-    { config: { permission: 'case.read' }, schema: { tags, summary: 'Open work by status, mine, unassigned', querystring: z.strictObject({ teamId: z.string().max(64).optional() }) } },
-    (req) => {
-      const a = actor(req);
-      if (a.kind !== 'staff') throw new DomainError('forbidden', 'Queue counts are for staff.', 403);
-      return cases.queueCounts(ctx, a, req.query.teamId);
-    },
+    { config: { permission: 'case.queue' }, schema: { tags, summary: 'Open work by status, mine, unassigned', querystring: z.strictObject({ teamId: z.string().max(64).optional() }) } },
+    (req) => cases.queueCounts(ctx, actor(req), req.query.teamId),
   );
 
   app.get('/api/v1/cases/by-number/:number', { config: { permission: 'case.read' }, schema: { tags, params: z.strictObject({ number: z.string().max(40) }) } }, (req) =>

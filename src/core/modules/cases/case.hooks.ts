@@ -2,6 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Ctx } from '../../context.ts';
 import type { CasesTable } from './case.table.ts';
+import type { Actor } from '../../shared/actor.ts';
+
+/** What happened in a change, as recorded on the timeline. */
+export interface ChangeInfo {
+  actor: Actor;
+  events: Array<{ type: string; visibility: 'public' | 'internal'; data?: Record<string, unknown> | null }>;
+}
 
 /** What the acknowledgement to the customer promises; hooks (commitments) fill it in. */
 export interface Acknowledgement {
@@ -27,5 +34,5 @@ export type CaseChange =
 export interface CaseHook {
   name: string;
   onCreated?(ctx: Ctx, trx: Kysely<Database>, c: CasesTable, ack: Acknowledgement): Promise<void>;
-  onChanged?(ctx: Ctx, trx: Kysely<Database>, before: CasesTable, after: CasesTable, change: CaseChange): Promise<void>;
+  onChanged?(ctx: Ctx, trx: Kysely<Database>, before: CasesTable, after: CasesTable, change: CaseChange, info: ChangeInfo): Promise<void>;
 }

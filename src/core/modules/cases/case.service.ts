@@ -59,6 +59,8 @@ export interface NewCaseInput {
 }
 
 export interface EventInput {
+  /** Set when something else (an attachment) must point at this event. */
+  id?: string;
   type: string;
   visibility: 'public' | 'internal';
   body?: string | null;
@@ -68,7 +70,8 @@ export interface EventInput {
 
 const HTML_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 'ul', 'ol', 'li', 'blockquote', 'a', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th'],
-  allowedAttributes: { a: ['href'] },
+  // rel and target are set by the transform below (which overrides what the sender wrote); they must be allowed to survive the filter.
+  allowedAttributes: { a: ['href', 'rel', 'target'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
 };
@@ -82,7 +85,7 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
   const rows: CaseEventsTable[] = events.map((e) => {
     const who = e.actor ?? actor;
     return {
-      id: newId(),
+      id: e.id ?? newId(),
       case_id: caseId,
       type: e.type,
       actor_id: who.kind === 'system' ? null : who.id,
@@ -191,8 +194,13 @@ async function createInTrx(
     await trx.insertInto('idempotency_keys').values({ actor_id: actor.id, key: idempotencyKey, request_hash: requestHash, case_id: id, created_at: now }).execute();
 
   const isCustomer = actor.kind === 'customer';
-  const receivedAt = input.receivedAt ?? now;
+  // Only staff log a request received earlier (a phone call, an import); a portal customer cannot backdate one.
+  const receivedAt = isCustomer ? now : (input.receivedAt ?? now);
   if (receivedAt > now + 60_000) throw invalid('received_in_future', 'receivedAt cannot be in the future.');
+  // Allocate the number first: the counter row's lock (held to commit) serialises intakes of the
+  // day, so the find-or-create of the customer below cannot run twice at once for one contact on
+  // PostgreSQL. It rolls back with the transaction, so a failed intake consumes no number.
+  const number = await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone);
 
   let customer = undefined as Awaited<ReturnType<typeof findCustomerByContact>>;
   const customerId = isCustomer ? actor.customerId : input.customerId;
@@ -222,7 +230,7 @@ async function createInTrx(
 
   const row: CasesTable = {
     id,
-    number: await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone),
+    number,
     customer_id: customer?.id ?? null,
     contact_name: input.contact.name,
     contact_email: input.contact.email?.trim().toLowerCase() || null,
@@ -243,7 +251,7 @@ async function createInTrx(
     is_repeat: 0,
     repeat_of_id: null,
     sensitive: (!isCustomer && input.sensitive) || auto.sensitive ? 1 : 0,
-    service_kind: input.serviceKind ?? null,
+    service_kind: isCustomer ? null : (input.serviceKind ?? null),
     status: 'new',
     close_reason: null,
     team_id: isCustomer ? null : (input.teamId ?? null),
@@ -360,7 +368,7 @@ export async function mutateCase(
           caseId,
           payload: { to: after.contact_email, template: e.template, locale: after.language, vars: { number: after.number, subject: after.subject, name: after.contact_name, ...e.vars } },
         });
-    for (const h of ctx.caseHooks) await h.onChanged?.(ctx, trx, before, after, change);
+    for (const h of ctx.caseHooks) await h.onChanged?.(ctx, trx, before, after, change, { actor, events: m.events });
     await recordAudit(ctx, trx, { actor, action, targetType: 'case', targetId: caseId, before: m.audit ? undefined : pick(before, m.set), after: m.audit ?? m.set });
     return toCaseView(after);
   });
@@ -400,7 +408,10 @@ export function reply(ctx: Ctx, caseId: string, input: { body: string; bodyHtml?
     if (actor.kind === 'customer') {
       const set: Partial<CasesTable> = {};
       const events: EventInput[] = [{ type: 'customer_reply', visibility: 'public', body: input.body, data }];
-      if (c.status === 'pending_customer') set.status = 'open';
+      if (c.status === 'pending_customer') {
+        set.status = 'open';
+        events.push({ type: 'status_changed', visibility: 'internal', data: { from: c.status, to: 'open', via: 'customer_reply' } });
+      }
       if (c.status === 'resolved' || c.status === 'closed') {
         Object.assign(set, { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null });
         events.push({ type: 'reopened', visibility: 'public', data: { reason: 'customer_reply', from: c.status } });
@@ -647,7 +658,7 @@ export async function attach(ctx: Ctx, caseId: string, input: AttachmentInput & 
   await mutateCase(ctx, caseId, actor, 'replied', 'case.attach', async (_c, trx) => {
     const eventId = newId();
     out = await insertAttachment(ctx, trx, caseId, eventId, input, content, actor);
-    return { set: {}, events: [{ type: 'attachment', visibility, data: { attachmentId: out.id, filename: out.filename, size: out.size, contentType: out.contentType } }] };
+    return { set: {}, events: [{ id: eventId, type: 'attachment', visibility, data: { attachmentId: out.id, filename: out.filename, size: out.size, contentType: out.contentType } }] };
   });
   return out!;
 }
@@ -682,8 +693,15 @@ export async function getCase(ctx: Ctx, caseId: string, actor: Actor): Promise<C
 
 export async function getCaseByNumber(ctx: Ctx, number: string, actor: Actor): Promise<CaseDetail> {
   const c = await ctx.db.selectFrom('cases').select('id').where('number', '=', number).executeTakeFirst();
-  if (!c) throw new DomainError('case_not_found', `No case numbered ${number}.`, 404);
-  return getCase(ctx, c.id, actor);
+  const none = () => new DomainError('case_not_found', `No case numbered ${number}.`, 404);
+  if (!c) throw none();
+  try {
+    return await getCase(ctx, c.id, actor);
+  } catch (err) {
+    // Someone else's case: answer as if it did not exist, without revealing its id.
+    if (err instanceof DomainError && err.code === 'case_not_found') throw none();
+    throw err;
+  }
 }
 
 export async function getAttachment(ctx: Ctx, caseId: string, attachmentId: string, actor: Actor) {
@@ -694,7 +712,7 @@ export async function getAttachment(ctx: Ctx, caseId: string, attachmentId: stri
   if (!a) throw notFound('attachment', attachmentId);
   if (actor.kind === 'customer' && a.event_id) {
     const e = await ctx.db.selectFrom('case_events').select('visibility').where('id', '=', a.event_id).executeTakeFirst();
-    if (e && e.visibility !== 'public') throw notFound('attachment', attachmentId);
+    if (!e || e.visibility !== 'public') throw notFound('attachment', attachmentId);
   }
   await recordAuditNow(ctx, { actor, action: 'case.attachment_read', targetType: 'case', targetId: caseId, after: { attachmentId } });
   return { filename: a.filename, contentType: a.content_type, content: Buffer.from(a.content) };

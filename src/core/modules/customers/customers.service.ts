@@ -86,10 +86,10 @@ export async function findCustomerByContact(
   phone: string | null | undefined,
 ): Promise<CustomersTable | undefined> {
   if (email) {
-    const c = await trx.selectFrom('customers').selectAll().where('email', '=', email.trim().toLowerCase()).limit(1).executeTakeFirst();
+    const c = await trx.selectFrom('customers').selectAll().where('email', '=', email.trim().toLowerCase()).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
     if (c) return c;
   }
-  if (phone) return trx.selectFrom('customers').selectAll().where('phone', '=', phone.trim()).limit(1).executeTakeFirst();
+  if (phone) return trx.selectFrom('customers').selectAll().where('phone', '=', phone.trim()).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   return undefined;
 }
 

@@ -30,6 +30,7 @@ export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage)
       sent_at: null,
       last_error: null,
       claimed_until: null,
+      failed_at: null,
     })
     .execute();
   return id;

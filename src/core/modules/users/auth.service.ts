@@ -40,7 +40,8 @@ export async function login(ctx: Ctx, email: string, password: string, ip: strin
     throw new DomainError('too_many_attempts', 'Too many failed logins for this account; try again in 15 minutes.', 429);
   const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
   const ok = Boolean(user && user.active === 1 && user.password_hash && (await verifyPassword(password, user.password_hash)));
-  const guest: Actor = { id: user?.id ?? 'anonymous', kind: 'staff', role: 'system', name: addr, teamId: null, customerId: null, ip };
+  // Whoever failed is unknown: the account is the target of the attempt, never its actor.
+  const guest: Actor = { id: 'anonymous', kind: 'staff', role: 'system', name: addr, teamId: null, customerId: null, ip };
   if (!ok || !user) {
     await ctx.db.transaction().execute(async (trx) => {
       await trx.insertInto('login_attempts').values({ email: addr, ip, at: now, ok: 0 }).execute();

@@ -12,6 +12,8 @@ const STAFF: Role[] = ['agent', 'supervisor', 'manager', 'director', 'inspector'
 export const PERMISSIONS = {
   'case.create': [...HANDLERS, 'admin', 'customer'],
   'case.read': [...STAFF, 'customer'],
+  /** Queue counts over all open work: staff only. */
+  'case.queue': STAFF,
   'case.reply': [...HANDLERS, 'customer'],
   'case.note': [...HANDLERS, 'inspector'],
   'case.attach': [...HANDLERS, 'customer'],
@@ -36,6 +38,11 @@ export const PERMISSIONS = {
   'token.own': STAFF,
   'audit.read': ['director', 'admin'],
   'self.read': [...STAFF, 'customer'],
+  'commitment.read': STAFF,
+  'commitment.write': ['admin'],
+  'commitment.simulate': ['admin', 'director', 'manager'],
+  'remedy.read': [...LEADS, 'admin', 'agent'],
+  'remedy.decide': LEADS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

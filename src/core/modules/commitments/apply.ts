@@ -1,0 +1,283 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Acknowledgement, CaseHook, CasesTable, ChangeInfo } from '../cases/index.ts';
+import type { CaseTargetsTable } from './commitments.table.ts';
+import { calendarOf, commitmentConfig } from './config.service.ts';
+import { escalate } from './escalation.ts';
+import { chooseTargets, type CaseFacts, type ChosenTarget, type Duration, type Policy, type TargetKind } from './policy.ts';
+import { nextCheckAt, pauseTimer, resumeTimer, startTimer, elapsedMinutes, type TimerState } from './timer.ts';
+
+type Trx = Kysely<Database>;
+
+export const toTimer = (r: CaseTargetsTable): TimerState => ({
+  budgetMinutes: r.budget_minutes,
+  consumedMinutes: r.consumed_minutes,
+  runningSince: r.running_since,
+  dueAt: r.due_at,
+  state: r.state,
+  warned: r.warned,
+});
+
+async function factsOf(ctx: Ctx, trx: Trx, c: CasesTable): Promise<CaseFacts> {
+  const cfg = await commitmentConfig(ctx, trx);
+  const tier = c.customer_id
+    ? ((await trx.selectFrom('customers').select('tier').where('id', '=', c.customer_id).executeTakeFirst())?.tier ?? null)
+    : null;
+  return {
+    type: c.type,
+    priority: c.priority,
+    complaintGrade: c.complaint_grade,
+    channel: c.channel,
+    tier,
+    categoryCode: c.category_id ? (cfg.categoryCodes.get(c.category_id) ?? null) : null,
+    serviceKind: c.service_kind,
+    isRepeat: c.is_repeat === 1,
+  };
+}
+
+interface Plan {
+  kind: TargetKind;
+  duration: Duration;
+  policy: Policy | null;
+  calendarId: string;
+  warnFractions: number[];
+}
+
+/** What the policies promise this case now (the handling limit of its team included). */
+async function planFor(ctx: Ctx, trx: Trx, c: CasesTable): Promise<{ plans: Plan[]; repeatAlt: ChosenTarget | null }> {
+  const cfg = await commitmentConfig(ctx, trx);
+  const { chosen, alsoResolution } = chooseTargets(cfg.policies, await factsOf(ctx, trx, c));
+  const plans: Plan[] = chosen
+    .filter((t) => t.kind !== 'next_response')
+    .map((t) => ({ kind: t.kind, duration: t.duration, policy: t.policy, calendarId: t.policy.calendarId, warnFractions: t.policy.warnFractions }));
+  return { plans, repeatAlt: alsoResolution };
+}
+
+export async function warnFractionsOf(ctx: Ctx, trx: Trx, policyId: string | null): Promise<number[]> {
+  const cfg = await commitmentConfig(ctx, trx);
+  return cfg.policies.find((p) => p.id === policyId)?.warnFractions ?? [0.75, 0.9];
+}
+
+async function insertTarget(
+  ctx: Ctx,
+  trx: Trx,
+  c: CasesTable,
+  p: { kind: TargetKind; duration: Duration; policyId: string | null; calendarId: string; warnFractions: number[]; teamId?: string | null },
+  startAt: number,
+  override?: { budgetMinutes: number; dueAt: number },
+): Promise<CaseTargetsTable> {
+  const cal = await calendarOf(ctx, p.calendarId, trx);
+  const { budgetMinutes, dueAt } = override ?? startTimer(cal, startAt, p.duration);
+  const now = ctx.clock.now();
+  const running: TimerState = { budgetMinutes, consumedMinutes: 0, runningSince: startAt, dueAt, state: 'running', warned: 0 };
+  const paused = c.status === 'pending_customer';
+  const timer = paused ? { ...running, ...pauseTimer(running, cal, Math.max(now, startAt)) } : running;
+  const row: CaseTargetsTable = {
+    id: newId(),
+    case_id: c.id,
+    kind: p.kind,
+    policy_id: p.policyId,
+    calendar_id: p.calendarId,
+    team_id: p.teamId ?? null,
+    started_at: startAt,
+    budget_minutes: budgetMinutes,
+    consumed_minutes: timer.consumedMinutes,
+    running_since: timer.runningSince,
+    due_at: dueAt,
+    state: timer.state,
+    warned: 0,
+    met_at: null,
+    breached_at: null,
+    elapsed_minutes: null,
+    next_check_at: nextCheckAt(timer, cal, p.warnFractions),
+    created_at: now,
+  };
+  await trx.insertInto('case_targets').values(row).execute();
+  return row;
+}
+
+async function startHandling(ctx: Ctx, trx: Trx, c: CasesTable, teamId: string, startAt: number): Promise<CaseTargetsTable | null> {
+  const cfg = await commitmentConfig(ctx, trx);
+  const limit = cfg.limits.get(teamId);
+  if (!limit) return null;
+  const duration: Duration = limit.workingDays ? { workingDays: limit.workingDays } : { minutes: limit.minutes ?? 0 };
+  if ('minutes' in duration && duration.minutes <= 0) return null;
+  return insertTarget(ctx, trx, c, { kind: 'handling', duration, policyId: null, calendarId: limit.calendarId, warnFractions: [0.75, 0.9], teamId }, startAt);
+}
+
+const event = (ctx: Ctx, caseId: string, type: string, data: Record<string, unknown>) => ({
+  id: newId(),
+  case_id: caseId,
+  type,
+  actor_id: null,
+  actor_kind: 'system' as const,
+  visibility: 'internal' as const,
+  body: null,
+  data: JSON.stringify(data),
+  created_at: ctx.clock.now(),
+});
+
+const summary = (t: CaseTargetsTable) => ({ kind: t.kind, dueAt: t.due_at, calendarId: t.calendar_id, state: t.state });
+
+/** At intake: apply every commitment from the receipt time and tell the acknowledgement what was promised. */
+export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Acknowledgement): Promise<void> {
+  const { plans, repeatAlt } = await planFor(ctx, trx, c);
+  const rows: CaseTargetsTable[] = [];
+  for (const p of plans) {
+    let override: { budgetMinutes: number; dueAt: number } | undefined;
+    if (p.kind === 'resolution' && repeatAlt) {
+      // A repeat complaint keeps the earlier of the repeat deadline and its grade's deadline (SPEC 2).
+      const [a, b] = await Promise.all([calendarOf(ctx, p.calendarId, trx), calendarOf(ctx, repeatAlt.policy.calendarId, trx)]);
+      const mine = startTimer(a, c.received_at, p.duration);
+      const alt = startTimer(b, c.received_at, repeatAlt.duration);
+      if (alt.dueAt < mine.dueAt) override = { budgetMinutes: a.businessMinutesBetween(c.received_at, alt.dueAt), dueAt: alt.dueAt };
+    }
+    rows.push(await insertTarget(ctx, trx, c, { ...p, policyId: p.policy?.id ?? null }, c.received_at, override));
+  }
+  if (c.team_id) {
+    const h = await startHandling(ctx, trx, c, c.team_id, c.received_at);
+    if (h) rows.push(h);
+  }
+  const fr = rows.find((r) => r.kind === 'first_response');
+  const res = rows.find((r) => r.kind === 'resolution');
+  if (fr) ack.firstResponseDueAt = fr.due_at;
+  if (res) ack.resolutionDueAt = res.due_at;
+  if (rows.length) await trx.insertInto('case_events').values(event(ctx, c.id, 'sla_applied', { targets: rows.map(summary) })).execute();
+  // Urgent complaints reach the director and senior management at once (SPEC 2).
+  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalate(ctx, trx, c, 3, 'urgent_complaint', null);
+}
+
+async function targetsOf(ctx: Ctx, trx: Trx, caseId: string): Promise<CaseTargetsTable[]> {
+  let q = trx.selectFrom('case_targets').selectAll().where('case_id', '=', caseId);
+  if (ctx.ops.supportsForUpdate) q = q.forUpdate();
+  return q.execute();
+}
+
+/** Completes a timer: met if before its deadline (a late completion keeps the breach and records when). */
+async function complete(ctx: Ctx, trx: Trx, t: CaseTargetsTable, now: number, how: 'met' | 'cancelled'): Promise<void> {
+  if (t.state === 'met' || t.state === 'cancelled' || t.met_at !== null) return;
+  const cal = await calendarOf(ctx, t.calendar_id, trx);
+  const elapsed = elapsedMinutes(toTimer(t), cal, now);
+  const state = t.state === 'breached' ? 'breached' : how;
+  await trx
+    .updateTable('case_targets')
+    .set({ state, met_at: how === 'met' ? now : null, elapsed_minutes: elapsed, consumed_minutes: elapsed, running_since: null, next_check_at: null })
+    .where('id', '=', t.id)
+    .execute();
+}
+
+const open = (t: CaseTargetsTable) => t.met_at === null && t.state !== 'met' && t.state !== 'cancelled';
+
+const CLASSIFYING: Array<keyof CasesTable> = ['type', 'priority', 'complaint_grade', 'category_id', 'service_kind', 'is_repeat', 'channel'];
+
+export async function applyOnChange(ctx: Ctx, trx: Trx, before: CasesTable, after: CasesTable, info: ChangeInfo): Promise<void> {
+  const now = ctx.clock.now();
+  let targets = await targetsOf(ctx, trx, after.id);
+  const byKind = (k: TargetKind) => targets.filter((t) => t.kind === k && open(t));
+  const staffSpoke = info.actor.kind === 'staff' && info.events.some((e) => e.visibility === 'public' && (e.type === 'reply' || e.type === 'resolved'));
+
+  if (CLASSIFYING.some((k) => before[k] !== after[k])) {
+    await recompute(ctx, trx, after, targets);
+    targets = await targetsOf(ctx, trx, after.id);
+  }
+  if (after.owner_id && !before.owner_id) for (const t of byKind('reception')) await complete(ctx, trx, t, now, 'met');
+  if (staffSpoke) {
+    for (const k of ['first_response', 'initial_review', 'next_response'] as const) for (const t of byKind(k)) await complete(ctx, trx, t, now, 'met');
+  }
+  if (after.team_id !== before.team_id) {
+    for (const t of byKind('handling')) await complete(ctx, trx, t, now, 'met');
+    if (after.team_id && after.status !== 'resolved' && after.status !== 'closed') await startHandling(ctx, trx, after, after.team_id, now);
+  }
+  if (before.status !== after.status) {
+    const live = (await targetsOf(ctx, trx, after.id)).filter(open);
+    if (after.status === 'resolved') {
+      for (const t of live) await complete(ctx, trx, t, now, t.kind === 'next_response' ? 'cancelled' : 'met');
+      return;
+    }
+    if (after.status === 'closed') {
+      for (const t of live) await complete(ctx, trx, t, now, 'cancelled');
+      return;
+    }
+    if (after.status === 'pending_customer') {
+      for (const t of live.filter((x) => x.state === 'running')) {
+        const cal = await calendarOf(ctx, t.calendar_id, trx);
+        const p = pauseTimer(toTimer(t), cal, now);
+        await trx.updateTable('case_targets').set({ state: 'paused', consumed_minutes: p.consumedMinutes, running_since: null, next_check_at: null }).where('id', '=', t.id).execute();
+      }
+    } else if (before.status === 'pending_customer') {
+      for (const t of live.filter((x) => x.state === 'paused')) {
+        const cal = await calendarOf(ctx, t.calendar_id, trx);
+        const r = resumeTimer(toTimer(t), cal, now);
+        const next = nextCheckAt({ ...toTimer(t), ...r }, cal, await warnFractionsOf(ctx, trx, t.policy_id));
+        await trx.updateTable('case_targets').set({ state: 'running', running_since: now, due_at: r.dueAt, next_check_at: next }).where('id', '=', t.id).execute();
+      }
+    }
+  }
+  // Progress to the customer while open: a new next-response timer after each staff reply or a reopen.
+  const stillOpen = after.status !== 'resolved' && after.status !== 'closed';
+  if (stillOpen && (staffSpoke || (after.status === 'reopened' && before.status !== 'reopened'))) {
+    const cfg = await commitmentConfig(ctx, trx);
+    const next = chooseTargets(cfg.policies, await factsOf(ctx, trx, after)).chosen.find((t) => t.kind === 'next_response');
+    if (next && (staffSpoke || byKind('next_response').length === 0))
+      await insertTarget(ctx, trx, after, { kind: 'next_response', duration: next.duration, policyId: next.policy.id, calendarId: next.policy.calendarId, warnFractions: next.policy.warnFractions }, now);
+  }
+}
+
+/** Reclassification: targets still open are re-planned from their original start, and the change is on the timeline. */
+async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargetsTable[]): Promise<void> {
+  const now = ctx.clock.now();
+  const { plans, repeatAlt } = await planFor(ctx, trx, c);
+  const changes: Array<Record<string, unknown>> = [];
+  for (const p of plans) {
+    const existing = targets.find((t) => t.kind === p.kind);
+    if (!existing) {
+      if (p.kind === 'reception' && c.owner_id) continue;
+      const row = await insertTarget(ctx, trx, c, { ...p, policyId: p.policy?.id ?? null }, c.received_at);
+      changes.push({ kind: p.kind, before: null, after: row.due_at });
+      continue;
+    }
+    if (!open(existing) || existing.state === 'breached') continue;
+    const cal = await calendarOf(ctx, p.calendarId, trx);
+    let { budgetMinutes, dueAt } = startTimer(cal, existing.started_at, p.duration);
+    if (p.kind === 'resolution' && repeatAlt) {
+      const alt = startTimer(await calendarOf(ctx, repeatAlt.policy.calendarId, trx), existing.started_at, repeatAlt.duration);
+      if (alt.dueAt < dueAt) ({ budgetMinutes, dueAt } = { budgetMinutes: cal.businessMinutesBetween(existing.started_at, alt.dueAt), dueAt: alt.dueAt });
+    }
+    if (budgetMinutes === existing.budget_minutes && p.calendarId === existing.calendar_id && (p.policy?.id ?? null) === existing.policy_id) continue;
+    const timer: TimerState = { ...toTimer(existing), budgetMinutes };
+    if (p.calendarId !== existing.calendar_id) {
+      timer.consumedMinutes = cal.businessMinutesBetween(existing.started_at, existing.running_since ?? now);
+    }
+    if (timer.state === 'running') timer.dueAt = cal.addBusinessMinutes(timer.runningSince!, Math.max(0, budgetMinutes - timer.consumedMinutes));
+    else timer.dueAt = dueAt;
+    const warned = 0;
+    await trx
+      .updateTable('case_targets')
+      .set({
+        policy_id: p.policy?.id ?? null,
+        calendar_id: p.calendarId,
+        budget_minutes: budgetMinutes,
+        consumed_minutes: timer.consumedMinutes,
+        due_at: timer.dueAt,
+        warned,
+        next_check_at: nextCheckAt({ ...timer, warned }, cal, p.warnFractions),
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    changes.push({ kind: p.kind, before: existing.due_at, after: timer.dueAt });
+  }
+  for (const t of targets.filter((x) => open(x) && x.kind !== 'handling' && x.kind !== 'next_response' && !plans.some((p) => p.kind === x.kind))) {
+    await complete(ctx, trx, t, now, 'cancelled');
+    changes.push({ kind: t.kind, before: t.due_at, after: null });
+  }
+  if (changes.length) await trx.insertInto('case_events').values(event(ctx, c.id, 'sla_recomputed', { changes })).execute();
+  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalate(ctx, trx, c, 3, 'urgent_complaint', null);
+}
+
+export const commitmentsHook: CaseHook = {
+  name: 'commitments',
+  onCreated: applyOnCreate,
+  onChanged: (ctx, trx, before, after, _change, info) => applyOnChange(ctx, trx, before, after, info),
+};

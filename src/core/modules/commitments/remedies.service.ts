@@ -1,0 +1,91 @@
+import type { Ctx } from '../../context.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { conflict, notFound } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { recordAudit } from '../audit/index.ts';
+import { assertCanSee } from '../cases/index.ts';
+import { enqueue } from '../notifications/index.ts';
+import type { RemediesTable } from './commitments.table.ts';
+import type { RemedyProposal } from './remedy-rules.ts';
+
+export interface RemedyView {
+  id: string;
+  caseId: string;
+  targetId: string | null;
+  status: RemediesTable['status'];
+  proposal: RemedyProposal;
+  final: RemedyProposal | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  note: string | null;
+  createdAt: number;
+}
+
+const toView = (r: RemediesTable): RemedyView => ({
+  id: r.id,
+  caseId: r.case_id,
+  targetId: r.target_id,
+  status: r.status,
+  proposal: JSON.parse(r.proposal) as RemedyProposal,
+  final: r.final ? (JSON.parse(r.final) as RemedyProposal) : null,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  note: r.note,
+  createdAt: r.created_at,
+});
+
+export async function listRemedies(ctx: Ctx, f: { status?: RemediesTable['status'] | undefined; caseId?: string | undefined; limit: number }): Promise<RemedyView[]> {
+  let q = ctx.db.selectFrom('remedies').selectAll();
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.caseId) q = q.where('case_id', '=', f.caseId);
+  return (await q.orderBy('created_at', 'desc').limit(f.limit).execute()).map(toView);
+}
+
+/**
+ * A supervisor approves (possibly changing what is offered) or rejects a proposed remedy. An
+ * approved remedy is told to the customer; everything is on the timeline and in the audit log.
+ */
+export async function decideRemedy(
+  ctx: Ctx,
+  id: string,
+  input: { decision: 'approve' | 'reject'; amount?: number | undefined; text?: string | undefined; textEn?: string | undefined; note?: string | undefined },
+  actor: Actor,
+): Promise<RemedyView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const r = await trx.selectFrom('remedies').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('remedy', id);
+    if (r.status !== 'proposed') throw conflict('remedy_decided', `This remedy was already ${r.status}.`);
+    const c = await trx.selectFrom('cases').selectAll().where('id', '=', r.case_id).executeTakeFirstOrThrow();
+    assertCanSee(actor, c);
+    const now = ctx.clock.now();
+    const proposal = JSON.parse(r.proposal) as RemedyProposal;
+    const final: RemedyProposal | null =
+      input.decision === 'approve'
+        ? { ...proposal, ...(input.amount !== undefined ? { amount: input.amount } : {}), ...(input.text ? { text: input.text } : {}), ...(input.textEn ? { textEn: input.textEn } : {}) }
+        : null;
+    const status = input.decision === 'approve' ? 'approved' : 'rejected';
+    await trx.updateTable('remedies').set({ status, final: final ? JSON.stringify(final) : null, decided_by: actor.id, decided_at: now, note: input.note ?? null }).where('id', '=', id).execute();
+    await trx
+      .insertInto('case_events')
+      .values({
+        id: newId(),
+        case_id: c.id,
+        type: status === 'approved' ? 'remedy_approved' : 'remedy_rejected',
+        actor_id: actor.id,
+        actor_kind: 'staff',
+        visibility: status === 'approved' ? 'public' : 'internal',
+        body: final ? (c.language === 'en' ? final.textEn : final.text) : (input.note ?? null),
+        data: JSON.stringify({ remedyId: id, proposal, final }),
+        created_at: now,
+      })
+      .execute();
+    if (final && c.contact_email)
+      await enqueue(ctx, trx, {
+        topic: 'email',
+        caseId: c.id,
+        payload: { to: c.contact_email, template: 'remedy', locale: c.language, vars: { number: c.number, subject: c.subject, name: c.contact_name, text: c.language === 'en' ? final.textEn : final.text, kind: final.kind, amount: final.amount ?? null, currency: final.currency ?? null } },
+      });
+    await recordAudit(ctx, trx, { actor, action: `remedy.${input.decision}`, targetType: 'case', targetId: c.id, before: { remedyId: id, proposal }, after: { status, final } });
+    return toView({ ...r, status, final: final ? JSON.stringify(final) : null, decided_by: actor.id, decided_at: now, note: input.note ?? null });
+  });
+}

@@ -1,0 +1,221 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import type { OutboxTable } from './outbox.table.ts';
+import { consoleLogger, DeliveryError, permanentError, type Logger, type OutboxEnvelope, type Transports } from './transports.ts';
+
+export interface OutboxWorkerOptions {
+  /** By topic; a message whose topic has none fails at once ("no transport configured"). */
+  transports: Transports;
+  /** Messages claimed per batch (default 20). */
+  batchSize?: number;
+  /**
+   * How long a claim keeps other workers off a message (default 10 min). It must exceed the time a
+   * batch can take; when a worker dies, its messages are picked up again after it.
+   */
+  claimMs?: number;
+  /** Failed attempts after which a message is given up (failed_at set; default 12). */
+  maxAttempts?: number;
+  /** Idle wait between batches of the start() loop (default 1000 ms). */
+  pollMs?: number;
+  /** Retry after a failure: backoffBaseMs * 2^(attempts-1), at most backoffMaxMs (default 1 min, 1 h). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Cases delivered in parallel inside a batch; one case's messages always go in order (default 4). */
+  concurrency?: number;
+  log?: Logger;
+}
+
+export interface OutboxRunResult {
+  sent: number;
+  /** Failed attempts in this batch (retried later, or given up). */
+  failed: number;
+}
+
+export interface OutboxWorker {
+  /** Claims one batch of due messages, delivers them and records the outcome. */
+  runOnce(): Promise<OutboxRunResult>;
+  /** Runs batches until stop(): back to back while there is a backlog, else every pollMs. */
+  start(): void;
+  /** Ends the loop, waits for the batch in flight, then closes the transports. */
+  stop(): Promise<void>;
+}
+
+type Db = Kysely<Database>;
+
+export const backoffDelay = (attempts: number, baseMs: number, maxMs: number): number =>
+  Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
+
+const errorText = (err: unknown): string => {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.slice(0, 2000);
+};
+
+export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxWorker {
+  const batchSize = opts.batchSize ?? 20;
+  const claimMs = opts.claimMs ?? 10 * 60_000;
+  const maxAttempts = opts.maxAttempts ?? 12;
+  const pollMs = opts.pollMs ?? 1000;
+  const baseMs = opts.backoffBaseMs ?? 60_000;
+  const maxMs = opts.backoffMaxMs ?? 3600_000;
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const log = opts.log ?? consoleLogger;
+
+  /** Due: not sent, not given up, available, and not claimed by a live worker. */
+  const due = (db: Db, now: number) =>
+    db
+      .selectFrom('outbox')
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('available_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('available_at')
+      .orderBy('id')
+      .limit(batchSize);
+
+  async function claim(): Promise<OutboxTable[]> {
+    const now = ctx.clock.now();
+    const until = now + claimMs;
+    if (ctx.ops.supportsForUpdate) {
+      // PostgreSQL: lock the due rows, skipping those another worker holds, and stamp the claim
+      // in the same short transaction; a second worker gets the next rows, never the same ones.
+      return ctx.db.transaction().execute(async (trx) => {
+        const ids = (await due(trx, now).select('id').forUpdate().skipLocked().execute()).map((r) => r.id);
+        if (ids.length === 0) return [];
+        return trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', ids).returningAll().execute();
+      });
+    }
+    // SQLite: one writer at a time, so a single UPDATE ... RETURNING is the claim (it also holds
+    // with several processes on one file: no read-then-upgrade window).
+    return ctx.db
+      .updateTable('outbox')
+      .set({ claimed_until: until })
+      .where('id', 'in', due(ctx.db, now).select('id'))
+      .returningAll()
+      .execute();
+  }
+
+  async function deliver(row: OutboxTable): Promise<void> {
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(row.payload) as Record<string, unknown>;
+    } catch {
+      throw permanentError('payload is not valid JSON');
+    }
+    const transport = opts.transports[row.topic as keyof Transports];
+    if (!transport) throw permanentError(`no transport configured for topic "${row.topic}"`);
+    const m: OutboxEnvelope = { id: row.id, topic: row.topic, payload, caseId: row.case_id, attempts: row.attempts };
+    await transport.send(m);
+  }
+
+  async function markSent(row: OutboxTable): Promise<void> {
+    await ctx.db
+      .updateTable('outbox')
+      .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
+      .where('id', '=', row.id)
+      .where('sent_at', 'is', null)
+      .execute();
+  }
+
+  /** attempts+1; retry later with exponential backoff, or give up (failed_at) when permanent or out of attempts. */
+  async function markFailed(row: OutboxTable, err: unknown): Promise<void> {
+    const now = ctx.clock.now();
+    const attempts = row.attempts + 1;
+    const permanent = err instanceof DeliveryError && err.permanent;
+    const msg = errorText(err);
+    const giveUp = permanent || attempts >= maxAttempts;
+    const set: Partial<OutboxTable> = giveUp
+      ? { attempts, claimed_until: null, failed_at: now, last_error: permanent ? msg : `gave up after ${attempts} attempts: ${msg}` }
+      : { attempts, claimed_until: null, last_error: msg, available_at: now + backoffDelay(attempts, baseMs, maxMs) };
+    // A late failure never touches a message that another worker has sent meanwhile.
+    await ctx.db.updateTable('outbox').set(set).where('id', '=', row.id).where('sent_at', 'is', null).execute();
+    const info = { outboxId: row.id, topic: row.topic, caseId: row.case_id, attempts, error: msg };
+    if (giveUp) log.error(info, 'outbox: message given up');
+    else log.warn({ ...info, retryAt: set.available_at }, 'outbox: delivery failed, will retry');
+  }
+
+  async function runBatch(): Promise<OutboxRunResult & { claimed: number }> {
+    const rows = await claim();
+    const result = { claimed: rows.length, sent: 0, failed: 0 };
+    if (rows.length === 0) return result;
+    // One queue per case, in the order they were written; the queues run in parallel.
+    rows.sort((a, b) => a.available_at - b.available_at || a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+    const queues = new Map<string, OutboxTable[]>();
+    for (const r of rows) {
+      const key = r.case_id ?? r.id;
+      queues.set(key, [...(queues.get(key) ?? []), r]);
+    }
+    const pending = [...queues.values()];
+    const dbErrors: unknown[] = [];
+    const lane = async () => {
+      for (let q = pending.shift(); q; q = pending.shift())
+        for (const row of q) {
+          let error: unknown = undefined;
+          let ok = true;
+          try {
+            await deliver(row);
+          } catch (err) {
+            ok = false;
+            error = err;
+          }
+          try {
+            if (ok) {
+              await markSent(row);
+              result.sent++;
+            } else {
+              await markFailed(row, error);
+              result.failed++;
+            }
+          } catch (err) {
+            // The outcome could not be recorded: the claim expires and the message is tried again.
+            dbErrors.push(err);
+          }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane));
+    if (dbErrors.length) throw dbErrors[0];
+    return result;
+  }
+
+  let stopped = true;
+  let closed = false;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+
+  const tick = () => {
+    timer = null;
+    if (stopped) return;
+    let backlog = false;
+    inFlight = runBatch().then(
+      (r) => {
+        backlog = r.claimed >= batchSize;
+      },
+      (err: unknown) => log.error({ err }, 'outbox: batch failed'),
+    );
+    void inFlight.then(() => {
+      inFlight = null;
+      if (!stopped) timer = setTimeout(tick, backlog ? 0 : pollMs);
+    });
+  };
+
+  return {
+    async runOnce() {
+      const { sent, failed } = await runBatch();
+      return { sent, failed };
+    },
+    start() {
+      if (!stopped || closed) return;
+      stopped = false;
+      timer = setTimeout(tick, 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (inFlight) await inFlight;
+      if (closed) return;
+      closed = true;
+      for (const t of new Set(Object.values(opts.transports))) await t?.close?.();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { formatTime, langOf, renderTemplate, TEMPLATE_NAMES } from './templates.ts';
+
+const T0 = Date.UTC(2026, 10, 23, 2, 0, 0); // 10:00 in Shanghai
+
+describe('mail templates', () => {
+  it('choose Chinese for zh locales and English otherwise', () => {
+    expect(['zh', 'zh-CN', 'ZH-hans', ' zh_TW'].map(langOf)).toEqual(['zh', 'zh', 'zh', 'zh']);
+    expect(['en', 'en-GB', 'fr', '', undefined, 3].map(langOf)).toEqual(['en', 'en', 'en', 'en', 'en', 'en']);
+  });
+
+  it('show times in the centre zone', () => {
+    expect(formatTime(T0 + 3600_000, 'zh')).toBe('2026年11月23日 11:00（北京时间）');
+    expect(formatTime(T0 + 3600_000, 'en')).toBe('23 Nov 2026, 11:00 (Beijing time, UTC+8)');
+    expect(formatTime(T0, 'en', 'Europe/London')).toBe('23 Nov 2026, 02:00 (UTC+0)');
+  });
+
+  it('acknowledge with the case number and the committed response time', () => {
+    const vars = { number: 'SL-20261123-0001', subject: '空调不制冷', name: '李华', firstResponseDueAt: T0 + 3600_000, resolutionDueAt: T0 + 86_400_000 };
+    const zh = renderTemplate('case_acknowledged', 'zh', vars);
+    expect(zh.subject).toBe('[SL-20261123-0001] 您的诉求已受理：空调不制冷');
+    expect(zh.text).toContain('尊敬的李华');
+    expect(zh.text).toContain('已收到并受理，工单号为 SL-20261123-0001');
+    expect(zh.text).toContain('我们将在 2026年11月23日 11:00（北京时间） 前给您首次答复');
+    expect(zh.text).toContain('预计处理完成时限：2026年11月24日 10:00（北京时间）');
+    const en = renderTemplate('case_acknowledged', 'en', { ...vars, subject: 'No cooling' });
+    expect(en.subject).toBe('[SL-20261123-0001] We have received your request: No cooling');
+    expect(en.text).toContain('we will respond to you by 23 Nov 2026, 11:00 (Beijing time, UTC+8)');
+    const noPromise = renderTemplate('case_acknowledged', 'en', { number: 'SL-1', subject: 'x' });
+    expect(noPromise.text).not.toContain('respond to you by');
+  });
+
+  it('tell the customer the result, cause and measures', () => {
+    const m = renderTemplate('case_resolved', 'zh-CN', {
+      number: 'SL-1',
+      subject: '账单错误',
+      cause: '计费系统重复扣费',
+      solution: '已退还多收的 58 元',
+      compensation: '赠送一个月会员',
+      correctiveAction: '修复计费系统并增加对账检查',
+    });
+    for (const s of ['问题原因：计费系统重复扣费', '处理结果：已退还多收的 58 元', '补偿措施：赠送一个月会员', '改进措施：修复计费系统并增加对账检查'])
+      expect(m.text).toContain(s);
+    const en = renderTemplate('case_resolved', 'en', { number: 'SL-1', subject: 'Bill', cause: 'c', solution: 's' });
+    expect(en.text).toContain('Cause: c\nSolution: s');
+    expect(en.text).not.toContain('Compensation');
+  });
+
+  it('escape vars in the HTML body and keep the subject on one line', () => {
+    const m = renderTemplate('case_reply', 'en', { number: 'SL-1', subject: 'a\r\nBcc: x@evil.test', name: '<b>Bob</b>', body: '<script>alert(1)</script>\nline 2 & "q"' });
+    expect(m.subject).not.toMatch(/[\r\n]/);
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).not.toContain('<b>Bob');
+    expect(m.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;<br>line 2 &amp; &quot;q&quot;');
+    expect(m.text).toContain('<script>alert(1)</script>');
+  });
+
+  it('word the staff notifications', () => {
+    const base = { number: 'SL-9', subject: '投诉', target: 'resolution', dueAt: T0 };
+    expect(renderTemplate('sla_warning', 'zh', { ...base, level: 0.75 }).text).toContain(
+      '工单 SL-9（投诉） 的处理完成时限将于 2026年11月23日 10:00（北京时间） 到期（已用时 75%）',
+    );
+    expect(renderTemplate('sla_breach', 'en', base).subject).toBe('[SLA breach] [SL-9] resolution overdue');
+    expect(renderTemplate('escalation', 'zh', { ...base, level: 'manager' }).subject).toBe('【工单升级】[SL-9] 已升级至经理');
+    // As the commitments module sends it: a numeric level with its role, and a reason code.
+    const e = renderTemplate('escalation', 'zh', { number: 'SL-9', subject: '投诉', level: 3, role: 'manager', reason: 'urgent_complaint' });
+    expect(e.text).toContain('已升级至经理，原因：紧急投诉');
+    expect(renderTemplate('escalation', 'en', { number: 'SL-9', level: 4 }).subject).toBe('[Escalation] [SL-9] escalated to service director');
+  });
+
+  it('render every template in both languages', () => {
+    for (const name of TEMPLATE_NAMES)
+      for (const locale of ['zh', 'en']) {
+        const m = renderTemplate(name, locale, { number: 'SL-1', subject: 's', reason: 'withdrawn', target: 'first_response', dueAt: T0, level: 2 });
+        expect(m.subject).toContain('SL-1');
+        expect(m.text.length).toBeGreaterThan(20);
+        expect(m.html).toMatch(/^<!doctype html>/);
+      }
+    expect(() => renderTemplate('nope', 'en', {})).toThrow(/unknown mail template/);
+  });
+});

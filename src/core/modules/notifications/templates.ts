@@ -1,0 +1,336 @@
+import { DateTime } from 'luxon';
+
+/**
+ * The messages the outbox sends, in Chinese (zh-CN) and English. A template turns its vars into
+ * blocks; the plain-text and HTML bodies are both built from the same blocks, and every var is
+ * HTML-escaped on the way into the HTML body.
+ */
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface RenderOptions {
+  /** Zone the times are shown in (the service centre's; default Asia/Shanghai). */
+  timeZone?: string | undefined;
+  /** Who signs the message; default 客户服务中心 / Customer Service Centre. */
+  orgName?: string | undefined;
+}
+
+type Lang = 'zh' | 'en';
+type Vars = Record<string, unknown>;
+
+/** A paragraph, a list of labelled fields, or a quoted multi-line text (a reply, a solution). */
+type Block = { p: string } | { fields: Array<[string, string]> } | { quote: string };
+
+interface Draft {
+  subject: string;
+  blocks: Block[];
+}
+
+/** 'zh', 'zh-CN', 'zh-Hans'... are Chinese; everything else (and no locale) is English. */
+export const langOf = (locale: unknown): Lang => (typeof locale === 'string' && locale.trim().toLowerCase().startsWith('zh') ? 'zh' : 'en');
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v));
+
+/** A time var (epoch ms, or an ISO string) in the centre's zone, with the zone named. */
+export function formatTime(v: unknown, lang: Lang, timeZone = 'Asia/Shanghai'): string {
+  const dt =
+    typeof v === 'number' ? DateTime.fromMillis(v, { zone: timeZone }) : typeof v === 'string' ? DateTime.fromISO(v, { zone: timeZone }) : null;
+  if (!dt || !dt.isValid) return str(v);
+  const offset = dt.toFormat("'UTC'Z");
+  if (lang === 'zh') {
+    const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : offset;
+    return `${dt.toFormat('yyyy年M月d日 HH:mm')}（${zone}）`;
+  }
+  const zone = timeZone === 'Asia/Shanghai' ? `Beijing time, ${offset}` : offset;
+  return `${dt.setLocale('en-GB').toFormat('d LLL yyyy, HH:mm')} (${zone})`;
+}
+
+const TARGETS: Record<string, [string, string]> = {
+  reception: ['受理', 'reception (an agent takes the case)'],
+  first_response: ['首次响应', 'first response'],
+  next_response: ['进度反馈', 'progress update'],
+  progress: ['进度反馈', 'progress update'],
+  resolution: ['处理完成', 'resolution'],
+  initial_review: ['初步审核', 'initial review'],
+  result_notice: ['书面处理结果通知', 'written result notice'],
+  satisfaction_followup: ['满意度回访', 'satisfaction follow-up'],
+  followup: ['回访', 'follow-up'],
+  handling: ['处理环节', 'handling step'],
+};
+
+const LEVELS: Record<string, [string, string]> = {
+  agent: ['客服专员', 'agent'],
+  supervisor: ['主管', 'supervisor'],
+  manager: ['经理', 'manager'],
+  director: ['客服总监', 'service director'],
+};
+
+const LEVEL_ROLES = ['', 'agent', 'supervisor', 'manager', 'director'];
+
+/** escalation's level: a role name (vars.role or vars.level) or the number 1-4 of the path agent -> director. */
+const levelLabel = (v: Vars, lang: Lang): string => {
+  const byNumber = typeof v.level === 'number' || /^\d+$/.test(str(v.level)) ? LEVEL_ROLES[Number(v.level)] : undefined;
+  const role = str(v.role) || byNumber || str(v.level);
+  return label(LEVELS, role, lang);
+};
+
+const REASONS: Record<string, [string, string]> = {
+  urgent_complaint: ['紧急投诉', 'urgent complaint'],
+  repeat_complaint: ['重复投诉', 'repeat complaint'],
+  breach: ['超过服务承诺时限', 'a commitment was breached'],
+  sla_breach: ['超过服务承诺时限', 'a commitment was breached'],
+  handling_limit: ['处理环节超过时限', 'a handling step exceeded its limit'],
+  dissatisfied: ['客户回访不满意', 'the customer was dissatisfied at follow-up'],
+  manual: ['人工升级', 'raised by staff'],
+};
+
+const CLOSE_REASONS: Record<string, [string, string]> = {
+  solved: ['问题已解决', 'the matter was resolved'],
+  unsolved: ['问题未能解决', 'the matter could not be resolved'],
+  duplicate: ['与您的另一张工单重复，将在该工单中继续处理', 'it duplicates another case of yours, which we continue to handle'],
+  withdrawn: ['您已撤回该诉求', 'you withdrew the request'],
+  spam: ['未包含可处理的诉求', 'it contained no request we could act on'],
+};
+
+const label = (table: Record<string, [string, string]>, key: unknown, lang: Lang): string => {
+  const k = str(key);
+  const hit = table[k];
+  return hit ? hit[lang === 'zh' ? 0 : 1] : k;
+};
+
+/** sla_warning's level: 0.75 or 75 -> "75%". */
+const percent = (v: unknown): string => {
+  const n = typeof v === 'number' ? v : Number(str(v));
+  if (!Number.isFinite(n) || n <= 0) return '';
+  return `${Math.round(n <= 1 ? n * 100 : n)}%`;
+};
+
+interface T {
+  lang: Lang;
+  v: Vars;
+  time: (x: unknown) => string;
+  org: string;
+}
+
+const greeting = ({ lang, v }: T): Block => {
+  const name = str(v.name);
+  return { p: lang === 'zh' ? `尊敬的${name || '客户'}：\n您好！` : `Dear ${name || 'customer'},` };
+};
+
+const signature = ({ lang, org }: T): Block => ({ p: lang === 'zh' ? `感谢您的理解与支持！\n${org}` : `Kind regards,\n${org}` });
+
+const replyHint = ({ lang }: T): Block => ({
+  p:
+    lang === 'zh'
+      ? '如需补充情况或查询进度，请直接回复本邮件（请保留标题中的工单号），或在联系我们时提供工单号。'
+      : 'To add details or ask about progress, simply reply to this email (please keep the case number in the subject), or quote the case number when you contact us.',
+});
+
+const caseRef = ({ lang, v }: T): string => {
+  const subject = str(v.subject);
+  if (lang === 'zh') return subject ? `${str(v.number)}（${subject}）` : str(v.number);
+  return subject ? `${str(v.number)} (${subject})` : str(v.number);
+};
+
+const subjectLine = (t: T, zh: string, en: string): string => {
+  const s = str(t.v.subject);
+  const head = `[${str(t.v.number)}] ${t.lang === 'zh' ? zh : en}`;
+  return s ? `${head}${t.lang === 'zh' ? '：' : ': '}${s}` : head;
+};
+
+const TEMPLATES: Record<string, (t: T) => Draft> = {
+  case_acknowledged(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const blocks: Block[] = [greeting(t)];
+    blocks.push({
+      p: zh
+        ? `您反映的“${str(v.subject)}”我们已收到并受理，工单号为 ${str(v.number)}。`
+        : `Thank you for contacting us. We have received your request "${str(v.subject)}" and registered it as case ${str(v.number)}.`,
+    });
+    const promises: string[] = [];
+    if (v.firstResponseDueAt !== undefined && v.firstResponseDueAt !== null)
+      promises.push(
+        zh
+          ? `按照我们的服务承诺，我们将在 ${t.time(v.firstResponseDueAt)} 前给您首次答复。`
+          : `Under our service commitment, we will respond to you by ${t.time(v.firstResponseDueAt)}.`,
+      );
+    if (v.resolutionDueAt !== undefined && v.resolutionDueAt !== null)
+      promises.push(zh ? `预计处理完成时限：${t.time(v.resolutionDueAt)}。` : `We aim to resolve it by ${t.time(v.resolutionDueAt)}.`);
+    if (promises.length) blocks.push({ p: promises.join('\n') });
+    blocks.push(replyHint(t), signature(t));
+    return { subject: subjectLine(t, '您的诉求已受理', 'We have received your request'), blocks };
+  },
+
+  case_reply(t) {
+    const { lang } = t;
+    const zh = lang === 'zh';
+    return {
+      subject: subjectLine(t, '工单回复', 'Reply to your case'),
+      blocks: [
+        greeting(t),
+        { p: zh ? `关于您的工单 ${caseRef(t)}，我们的回复如下：` : `There is a new reply on your case ${caseRef(t)}:` },
+        { quote: str(t.v.body) },
+        { p: zh ? '如有疑问或需补充，请直接回复本邮件。' : 'If you have questions or more to add, just reply to this email.' },
+        signature(t),
+      ],
+    };
+  },
+
+  case_resolved(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const fields: Array<[string, string]> = [];
+    if (str(v.cause)) fields.push([zh ? '问题原因' : 'Cause', str(v.cause)]);
+    if (str(v.solution)) fields.push([zh ? '处理结果' : 'Solution', str(v.solution)]);
+    if (str(v.compensation)) fields.push([zh ? '补偿措施' : 'Compensation', str(v.compensation)]);
+    if (str(v.correctiveAction)) fields.push([zh ? '改进措施' : 'Corrective action', str(v.correctiveAction)]);
+    return {
+      subject: subjectLine(t, '处理结果通知', 'Your case has been resolved'),
+      blocks: [
+        greeting(t),
+        { p: zh ? `您的工单 ${caseRef(t)} 已处理完毕，处理结果如下：` : `Your case ${caseRef(t)} has been resolved. Here is what we found and did:` },
+        { fields },
+        {
+          p: zh
+            ? '如问题已解决，无需回复；如问题仍未解决或您对处理结果有异议，请直接回复本邮件，我们将重新打开工单继续为您处理。'
+            : 'If the problem is solved, no reply is needed. If it is not, or you disagree with the outcome, reply to this email and we will reopen the case.',
+        },
+        signature(t),
+      ],
+    };
+  },
+
+  case_closed(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const reason = label(CLOSE_REASONS, v.reason, lang);
+    return {
+      subject: subjectLine(t, '工单已关闭', 'Your case has been closed'),
+      blocks: [
+        greeting(t),
+        {
+          p: zh
+            ? `您的工单 ${caseRef(t)} 已关闭${reason ? `，原因：${reason}` : ''}。`
+            : `Your case ${caseRef(t)} has been closed${reason ? ` because ${reason}` : ''}.`,
+        },
+        { p: zh ? '如您仍需帮助，请直接回复本邮件，我们将重新打开工单为您处理。' : 'If you still need help, reply to this email and we will reopen the case.' },
+        signature(t),
+      ],
+    };
+  },
+
+  sla_warning(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const target = label(TARGETS, v.target, lang);
+    const used = percent(v.level);
+    return {
+      subject: zh ? `【超时预警】[${str(v.number)}] ${target}时限即将到期` : `[SLA warning] [${str(v.number)}] ${target} due soon`,
+      blocks: [
+        {
+          p: zh
+            ? `工单 ${caseRef(t)} 的${target}时限将于 ${t.time(v.dueAt)} 到期${used ? `（已用时 ${used}）` : ''}，请尽快处理。`
+            : `The ${target} target of case ${caseRef(t)} runs out at ${t.time(v.dueAt)}${used ? ` (${used} of the time used)` : ''}. Please act on it soon.`,
+        },
+      ],
+    };
+  },
+
+  sla_breach(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const target = label(TARGETS, v.target, lang);
+    return {
+      subject: zh ? `【已超时】[${str(v.number)}] ${target}超过承诺时限` : `[SLA breach] [${str(v.number)}] ${target} overdue`,
+      blocks: [
+        {
+          p: zh
+            ? `工单 ${caseRef(t)} 的${target}已于 ${t.time(v.dueAt)} 超过服务承诺时限，请立即处理，并评估是否需要对客户进行服务补救。`
+            : `Case ${caseRef(t)} missed its ${target} commitment at ${t.time(v.dueAt)}. Please act on it now and consider whether a service remedy is due to the customer.`,
+        },
+      ],
+    };
+  },
+
+  escalation(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const level = levelLabel(v, lang);
+    const due = v.dueAt !== undefined && v.dueAt !== null ? t.time(v.dueAt) : '';
+    let why = '';
+    if (str(v.target)) {
+      const target = label(TARGETS, v.target, lang);
+      why = zh ? `${target}超过处理时限${due ? `（${due}）` : ''}` : `its ${target} limit ran out${due ? ` at ${due}` : ''}`;
+    } else if (str(v.reason)) why = label(REASONS, v.reason, lang);
+    return {
+      subject: zh ? `【工单升级】[${str(v.number)}] 已升级至${level}` : `[Escalation] [${str(v.number)}] escalated to ${level}`,
+      blocks: [
+        {
+          p: zh
+            ? `工单 ${caseRef(t)} 已升级至${level}${why ? `，原因：${why}` : ''}，请及时跟进处理。`
+            : `Case ${caseRef(t)} has been escalated to the ${level}${why ? ` (${why})` : ''}. Please follow it up.`,
+        },
+      ],
+    };
+  },
+};
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES);
+export const hasTemplate = (name: string): boolean => Object.hasOwn(TEMPLATES, name);
+
+/** Free-form notification (no template): a title and a body, as given. */
+export function renderPlain(title: string, body: string, locale: unknown): RenderedMail {
+  const lang = langOf(locale);
+  return build({ subject: title, blocks: [{ p: body }] }, lang);
+}
+
+export function renderTemplate(name: string, locale: unknown, vars: Vars, opts: RenderOptions = {}): RenderedMail {
+  const tpl = hasTemplate(name) ? TEMPLATES[name] : undefined;
+  if (!tpl) throw new Error(`unknown mail template "${name}"`);
+  const lang = langOf(locale);
+  const t: T = {
+    lang,
+    v: vars,
+    time: (x) => formatTime(x, lang, opts.timeZone),
+    org: opts.orgName ?? (lang === 'zh' ? '客户服务中心' : 'Customer Service Centre'),
+  };
+  return build(tpl(t), lang);
+}
+
+function build(d: Draft, lang: Lang): RenderedMail {
+  const text: string[] = [];
+  const html: string[] = [];
+  const lines = (s: string) => s.split('\n').map(escapeHtml).join('<br>');
+  for (const b of d.blocks) {
+    if ('p' in b) {
+      text.push(b.p);
+      html.push(`<p>${lines(b.p)}</p>`);
+    } else if ('quote' in b) {
+      text.push(b.quote.split('\n').map((l) => `  ${l}`).join('\n'));
+      html.push(`<blockquote style="margin:0 0 1em;padding:0.5em 1em;border-left:3px solid #1677ff;background:#f5f7fa">${lines(b.quote)}</blockquote>`);
+    } else if (b.fields.length) {
+      const sep = lang === 'zh' ? '：' : ': ';
+      text.push(b.fields.map(([k, v]) => `${k}${sep}${v}`).join('\n'));
+      html.push(
+        `<table style="border-collapse:collapse;margin:0 0 1em">${b.fields
+          .map(([k, v]) => `<tr><th style="text-align:left;vertical-align:top;padding:4px 12px 4px 0;white-space:nowrap">${escapeHtml(k)}</th><td style="padding:4px 0">${lines(v)}</td></tr>`)
+          .join('')}</table>`,
+      );
+    }
+  }
+  const subject = d.subject.replace(/[\r\n]+/g, ' ').trim();
+  return {
+    subject,
+    text: `${text.join('\n\n')}\n`,
+    html: `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;font-size:14px;line-height:1.6;color:#1f1f1f">${html.join('')}</body></html>`,
+  };
+}

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { DIALECTS } from '../helpers/db.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `serviceloop audit verify --db <url>` as an operator would run it. */
+function cliVerify(url: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', '--db', url], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+interface Verification {
+  ok: boolean;
+  checked: number;
+  brokenAt?: { seq: number; id: string; reason: string };
+}
+
+describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
+  let t: TestApp;
+  let caseId: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect, { caseHooks: [] }); // the case record alone, without other modules' hooks
+  });
+  afterAll(async () => t?.close());
+
+  const verify = async () => {
+    const res = await t.as('director', 'GET', '/api/v1/audit/verify');
+    expect(res.statusCode).toBe(200);
+    return res.json() as Verification;
+  };
+  const rows = () => t.ctx.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+
+  it('records logins, failed logins, case creation and reads of personal data', async () => {
+    const agent = t.seed.users.agent!;
+    const failed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: agent.email, password: 'wrong-password' } });
+    expect(failed.statusCode).toBe(401);
+    const created = await t.as('agent', 'POST', '/api/v1/cases', {
+      channel: 'phone',
+      contact: { name: '刘女士', phone: '13912345678' },
+      subject: '电话来访：账单疑问',
+      description: '客户来电询问上月账单中的一笔费用',
+    });
+    expect(created.statusCode).toBe(201);
+    caseId = (created.json() as { id: string }).id;
+    expect((await t.as('agent', 'GET', `/api/v1/cases/${caseId}`)).statusCode).toBe(200);
+
+    const all = await rows();
+    const one = (action: string, targetId?: string) => all.filter((r) => r.action === action && (targetId === undefined || r.target_id === targetId));
+    const logins = one('auth.login', agent.id);
+    expect(logins).toHaveLength(1);
+    expect(logins[0]).toMatchObject({ actor_id: agent.id, actor_kind: 'staff', ip: '127.0.0.1' });
+    const fails = one('auth.login_failed', agent.id);
+    expect(fails).toHaveLength(1);
+    // a failed login is not an act of the account's owner: whoever tried is anonymous
+    expect(fails[0]!.actor_id).not.toBe(agent.id);
+    expect(fails[0]!.ip).toBe('127.0.0.1');
+    expect(one('case.create', caseId)).toHaveLength(1);
+    expect(one('case.create', caseId)[0]!.actor_id).toBe(agent.id);
+    expect(JSON.parse(one('case.create', caseId)[0]!.after!)).toMatchObject({ channel: 'phone' });
+    const reads = one('case.read', caseId);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.actor_id).toBe(agent.id);
+
+    // the director can read the trail of the case through the API; an agent cannot
+    const trail = await t.as('director', 'GET', `/api/v1/audit?targetType=case&targetId=${caseId}`);
+    expect(trail.statusCode).toBe(200);
+    expect((trail.json() as Array<{ action: string }>).map((r) => r.action).sort()).toEqual(['case.create', 'case.read']);
+    expect((await t.as('agent', 'GET', '/api/v1/audit')).statusCode).toBe(403);
+  });
+
+  it('verifies the chain, and pinpoints an edited row (hash_mismatch) and a deleted one (chain_broken)', async () => {
+    await t.as('agent2', 'POST', `/api/v1/cases/${caseId}/notes`, { body: '补充：客户希望下午回电' });
+    const good = await verify();
+    expect(good.ok).toBe(true);
+    const n = (await rows()).length;
+    expect(good.checked).toBe(n);
+    expect(n).toBeGreaterThan(20);
+    const cliOk = await cliVerify(t.url);
+    expect(cliOk.out).toContain('audit chain intact');
+    expect(cliOk.code).toBe(0);
+
+    // edit: someone rewrites what a case.create recorded
+    const target = (await rows()).find((r) => r.action === 'case.create' && r.target_id === caseId)!;
+    await sql`UPDATE audit_log SET after = ${JSON.stringify({ number: 'SL-FORGED', channel: 'web' })} WHERE seq = ${target.seq}`.execute(t.ctx.db);
+    const edited = await verify();
+    expect(edited.ok).toBe(false);
+    expect(edited.brokenAt).toEqual({ seq: target.seq, id: target.id, reason: 'hash_mismatch' });
+    expect(edited.checked).toBe((await rows()).findIndex((r) => r.seq === target.seq));
+    const cliBad = await cliVerify(t.url);
+    expect(cliBad.code).toBe(1);
+    expect(cliBad.out).toContain(`seq ${target.seq} (hash_mismatch)`);
+
+    // put it back: the chain is whole again (the check is on content, not on a flag)
+    await sql`UPDATE audit_log SET after = ${target.after} WHERE seq = ${target.seq}`.execute(t.ctx.db);
+    expect((await verify()).ok).toBe(true);
+
+    // delete a row from the middle: the next row no longer links to its predecessor
+    const all = await rows();
+    const victim = all[Math.floor(all.length / 2)]!;
+    const next = all[all.indexOf(victim) + 1]!;
+    await sql`DELETE FROM audit_log WHERE seq = ${victim.seq}`.execute(t.ctx.db);
+    const deleted = await verify();
+    expect(deleted.ok).toBe(false);
+    expect(deleted.brokenAt).toEqual({ seq: next.seq, id: next.id, reason: 'chain_broken' });
+  });
+});
