@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/database.ts';
 import type { DialectOps } from './db/dialect/dialect.ts';
@@ -13,6 +14,8 @@ export interface CoreConfig {
   /** How far back a complaint about the same issue makes a new one a repeat (SPEC 2). */
   repeatWindowDays: number;
   maxAttachmentBytes: number;
+  /** Names this process in audit entries of background work (several app nodes share one database). */
+  nodeId: string;
 }
 
 export const defaultConfig: CoreConfig = {
@@ -21,6 +24,7 @@ export const defaultConfig: CoreConfig = {
   sessionTtlMs: 12 * 3600_000,
   repeatWindowDays: 180,
   maxAttachmentBytes: 10 * 1024 * 1024,
+  nodeId: process.env.SL_NODE_ID ?? `${hostname()}:${process.pid}`,
 };
 
 /** What every service needs: the database, its dialect, the clock and settings. */

@@ -23,6 +23,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
   const timers = createTimerWorker(ctx, {
     pollMs: Number(process.env.SL_TIMER_POLL_MS ?? 1000),
+    batchSize: Number(process.env.SL_TIMER_BATCH ?? 500),
     onError: (err) => app.log.error({ err }, 'timer sweep failed'),
   });
   if (process.env.SL_WORKERS !== '0') timers.start();

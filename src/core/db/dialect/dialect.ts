@@ -12,6 +12,8 @@ export interface DialectOps {
   searchCondition(query: string): RawBuilder<boolean> | null;
   /** Serialise writers of the audit hash chain until the end of the transaction. */
   lockAuditChain(db: Kysely<Database>): Promise<void>;
+  /** Transaction-scoped locks on arbitrary keys, taken in sorted order (no deadlock between takers). */
+  lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
   isUniqueViolation(err: unknown): boolean;
   /** PostgreSQL locks rows read for update; SQLite's single writer makes it unnecessary. */
   readonly supportsForUpdate: boolean;

@@ -44,6 +44,11 @@ export const postgresOps: DialectOps = {
   async lockAuditChain(db: Kysely<Database>) {
     await sql`SELECT pg_advisory_xact_lock(727001)`.execute(db);
   },
+  async lockKeys(db: Kysely<Database>, keys: string[]) {
+    if (keys.length === 0) return;
+    const sorted = [...new Set(keys)].sort();
+    await sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(${sorted}::text[]) AS k ORDER BY k) AS s`.execute(db);
+  },
   isUniqueViolation(err: unknown) {
     return (err as { code?: string })?.code === '23505';
   },

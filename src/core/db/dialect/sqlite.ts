@@ -23,6 +23,9 @@ export const sqliteOps: DialectOps = {
   async lockAuditChain() {
     // SQLite has one writer at a time: the transaction already holds the write lock.
   },
+  async lockKeys() {
+    // One writer at a time already.
+  },
   isUniqueViolation(err: unknown) {
     const code = (err as { code?: string })?.code ?? '';
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';

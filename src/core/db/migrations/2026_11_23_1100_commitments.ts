@@ -59,7 +59,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('notified', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('case_escalations_case').on('case_escalations').columns(['case_id', 'level']).execute();
+  // A case reaches each level once, even when two app processes breach two of its targets together.
+  await db.schema.createIndex('case_escalations_case').on('case_escalations').columns(['case_id', 'level']).unique().execute();
   await db.schema.createIndex('case_escalations_at').on('case_escalations').column('created_at').execute();
   await db.schema
     .createTable('team_handling_limits')

@@ -54,6 +54,8 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
 
   const cfg = await commitmentConfig(ctx, trx);
   const caseIds = [...new Set(due.map((t) => t.case_id))];
+  // Two processes may hold different targets of one case: serialise per case so levels climb once each.
+  await ctx.ops.lockKeys(trx, caseIds.map((id) => `case:${id}`));
   const cases = new Map(
     (
       await trx
@@ -121,7 +123,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   }
   for (let i = 0; i < events.length; i += 200) await trx.insertInto('case_events').values(events.slice(i, i + 200)).execute();
   if (res.warnings || res.breaches)
-    await recordAudit(ctx, trx, { actor: systemActor('timer'), action: 'commitments.sweep', targetType: 'case_targets', after: { ...res, caseIds: caseIds.length } });
+    await recordAudit(ctx, trx, { actor: systemActor('timer'), action: 'commitments.sweep', targetType: 'case_targets', after: { ...res, cases: caseIds.length, node: ctx.config.nodeId } });
   return res;
 }
 
