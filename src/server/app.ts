@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
 import { commitmentRoutes } from './routes/commitments.routes.ts';
+import { renderHomePage } from './pages/home.page.ts';
 import type { ZApp } from './routes/zapp.ts';
 
 export interface AppOptions {
@@ -79,6 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return { status: 'degraded', db: 'unreachable' };
     }
   });
+  app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(renderHomePage()));
   authRoutes(app, ctx, { secureCookies: opts.secureCookies ?? false });
   caseRoutes(app, ctx);
   adminRoutes(app, ctx);
