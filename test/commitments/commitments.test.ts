@@ -61,6 +61,11 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     let tl = await timeline(c.id);
     expect(tl.filter((e) => e.type === 'sla_warning').map((e) => e.data?.fraction)).toEqual([0.75]);
     expect(await sweepDueTimers(t.ctx)).toMatchObject({ checked: 0 }); // nothing happens twice
+    // nobody has taken it: the warning goes through the outbox to the team's supervisor
+    const notes = await t.ctx.db.selectFrom('outbox').select('payload').where('case_id', '=', c.id).where('topic', '=', 'notify').execute();
+    expect(notes.map((n) => JSON.parse(n.payload) as { kind: string; userIds: string[] })).toEqual([
+      expect.objectContaining({ kind: 'sla_warning', userIds: [t.seed.users.supervisor!.id] }),
+    ]);
 
     at('2026-11-24T10:15:00'); // the 90% warning was due at 10:13:30, the deadline is now: breach, no stale warning
     s = await sweepDueTimers(t.ctx);
@@ -113,6 +118,13 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     res = await target(c.id, 'resolution');
     expect(res.state).toBe('running');
     expect(res.dueAt).toBe(sh('2026-12-01T11:30:00'));
+
+    // the escalated supervisor may take the case over from the agent: a recorded hand-over
+    const over = await t.as('supervisor', 'POST', `/api/v1/cases/${c.id}/take`, {});
+    expect(over.statusCode, over.body).toBe(200);
+    expect(over.json()).toMatchObject({ ownerId: t.seed.users.supervisor!.id });
+    expect((await timeline(c.id)).find((e) => e.type === 'handed_over')!.data).toMatchObject({ via: 'take_over', fromOwnerId: t.seed.users.agent!.id });
+    expect((await t.as('agent2', 'POST', `/api/v1/cases/${c.id}/take`, {})).statusCode).toBe(409);
 
     // the resolution deadline passes: escalation to the director
     at('2026-12-01T11:30:00');

@@ -506,12 +506,20 @@ async function activeStaff(trx: Trx, userId: string) {
 export function take(ctx: Ctx, caseId: string, actor: Actor) {
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'assigned', 'case.take', (c) => {
-    if (c.owner_id && c.owner_id !== actor.id)
+    // An agent cannot take another's case (首问负责); a lead can take it over, e.g. when it is
+    // escalated to them, and that take-over is recorded as a hand-over.
+    const takeOver = c.owner_id !== null && c.owner_id !== actor.id;
+    if (takeOver && authorityOf(actor.role) < 2)
       throw conflict('case_owned', 'Another agent owns this case (首问负责); it changes hands only by a documented hand-over.', { ownerId: c.owner_id });
     if (c.status === 'closed') throw conflict('case_closed', 'The case is closed.');
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
-    const set = takeOwnership(c, actor);
-    return { set, events: [{ type: 'taken', visibility: 'internal', data: { ownerId: actor.id } }] };
+    const set = { ...takeOwnership(c, actor), team_id: c.team_id ?? actor.teamId };
+    if (takeOver)
+      return {
+        set,
+        events: [{ type: 'handed_over', visibility: 'internal', body: `Taken over by ${actor.name} (${actor.role}) / 由${actor.name}接管`, data: { fromOwnerId: c.owner_id, toOwnerId: actor.id, fromTeamId: c.team_id, toTeamId: c.team_id, via: 'take_over' } }],
+      } satisfies Mutation;
+    return { set, events: [{ type: 'taken', visibility: 'internal', data: { ownerId: actor.id } }] } satisfies Mutation;
   });
 }
 

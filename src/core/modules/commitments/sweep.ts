@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/index.ts';
 import { enqueue } from '../notifications/index.ts';
 import type { CaseTargetsTable } from './commitments.table.ts';
 import { calendarOf, commitmentConfig } from './config.service.ts';
-import { currentLevel, escalate, MAX_LEVEL } from './escalation.ts';
+import { currentLevel, escalate, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
 import { TARGET_LABELS, type TargetKind } from './policy.ts';
 import { chooseRemedy } from './remedy-rules.ts';
@@ -79,14 +79,16 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     const ev = evaluateTimer(timer, cal, fractions, now);
     const label = TARGET_LABELS[t.kind as TargetKind]?.en ?? t.kind;
     const handler = c?.assignee_id ?? c?.owner_id ?? null;
+    // Nobody has the case yet: the warning goes to the lead of its team (or the supervisors).
+    const warnTo = ev.warnings.length && c ? (handler ? [handler] : await recipientsAt(trx, c, 2)) : [];
     for (const w of ev.warnings) {
       res.warnings++;
       event(t.case_id, 'sla_warning', { targetId: t.id, kind: t.kind, fraction: fractions[w], dueAt: t.due_at });
-      if (handler && c)
+      if (warnTo.length && c)
         await enqueue(ctx, trx, {
           topic: 'notify',
           caseId: t.case_id,
-          payload: { userIds: [handler], kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: label, dueAt: t.due_at, fraction: fractions[w] } },
+          payload: { userIds: warnTo, kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: label, dueAt: t.due_at, fraction: fractions[w] } },
         });
     }
     let update: Partial<CaseTargetsTable>;
