@@ -12,8 +12,9 @@ export default async function setup(): Promise<void> {
     const old = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'sl_t_%'");
     // Leftovers of crashed runs: drop only those whose worker process is gone (parallel runs share the server).
     for (const r of old.rows) {
-      const pid = Number(r.datname.split('_')[2]);
+      const [, , pid, born] = r.datname.split('_').map(Number);
       if (pid && alive(pid)) continue;
+      if (born && Date.now() / 1000 - born < 3600) continue; // maybe another run's, on another pid namespace
       await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     }
   } catch (err) {

@@ -8,8 +8,11 @@ import type { ManualClock } from '../../src/core/shared/clock.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 
-/** Routes anyone may call: the login form, the health probe, the public commitments page (SPEC 4) and the API under /api/v1/public/. */
-const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /commitments']);
+/**
+ * Routes anyone may call: the login form, the health probe, the start page, the public commitments page (SPEC 4)
+ * and the API under /api/v1/public/. A new public route must be added here on purpose.
+ */
+const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /', 'GET /commitments']);
 const mayBePublic = (r: RouteInfo) => PUBLIC_ROUTES.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`) || r.url.startsWith('/api/v1/public/');
 const isDocs = (r: RouteInfo) => r.url === '/api/docs' || r.url.startsWith('/api/docs/');
 

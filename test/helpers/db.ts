@@ -19,7 +19,7 @@ export async function freshDatabaseUrl(dialect: Dialect): Promise<{ url: string;
     const dir = mkdtempSync(join(tmpdir(), 'sl-test-'));
     return { url: `sqlite:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `sl_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const name = `sl_t_${process.pid}_${Math.floor(Date.now() / 1000)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);

@@ -42,7 +42,7 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
   let q = ctx.db.selectFrom('cases').selectAll('cases');
   if (actor.kind === 'customer') q = q.where('cases.customer_id', '=', actor.customerId ?? '\u0000');
   else if (!can(actor.role, 'case.read_sensitive'))
-    q = q.where((eb) => eb.or([eb('cases.sensitive', '=', 0), eb('cases.owner_id', '=', actor.id), eb('cases.assignee_id', '=', actor.id)]));
+    q = q.where((eb) => eb.or([eb('cases.sensitive', '=', 0), eb('cases.owner_id', '=', actor.id), eb('cases.assignee_id', '=', actor.id), eb('cases.received_by', '=', actor.id)]));
   if (f.status?.length) q = q.where('cases.status', 'in', f.status);
   if (f.type?.length) q = q.where('cases.type', 'in', f.type);
   if (f.priority?.length) q = q.where('cases.priority', 'in', f.priority);

@@ -325,7 +325,7 @@ export function assertCanSee(actor: Actor, c: CasesTable): void {
     if (!actor.customerId || c.customer_id !== actor.customerId) throw notFound('case', c.id);
     return;
   }
-  if (c.sensitive === 1 && !can(actor.role, 'case.read_sensitive') && c.owner_id !== actor.id && c.assignee_id !== actor.id)
+  if (c.sensitive === 1 && !can(actor.role, 'case.read_sensitive') && c.owner_id !== actor.id && c.assignee_id !== actor.id && c.received_by !== actor.id)
     throw new DomainError('case_restricted', 'This case is restricted (sensitive); only its handlers and leads may open it.', 403);
 }
 
@@ -461,6 +461,11 @@ export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: 
     if (input.categoryId) {
       const cat = await trx.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
       if (!cat) throw notFound('category', input.categoryId);
+    }
+    // Only someone allowed to handle a complaint's grade may lower it (no downgrading to take it).
+    if (c.type === 'complaint' && c.complaint_grade && minimumAuthorityForGrade(c.complaint_grade) > authorityOf(actor.role)) {
+      const newGrade = (input.type ?? c.type) === 'complaint' ? (input.complaintGrade ?? c.complaint_grade) : null;
+      if (minimumAuthorityForGrade(newGrade) < minimumAuthorityForGrade(c.complaint_grade)) assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     }
     const type = input.type ?? (c.type as CaseType);
     const impact = input.impact ?? (c.impact as Level);
@@ -609,6 +614,8 @@ export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Ac
       status: 'resolved',
       resolved_at: now,
       first_resolved_at: c.first_resolved_at ?? now,
+      // the result told to the customer is a staff public reply too
+      first_response_at: c.first_response_at ?? now,
       resolution_cause: input.cause,
       resolution_solution: input.solution,
       compensation: input.compensation ?? null,
