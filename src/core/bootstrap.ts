@@ -1,9 +1,11 @@
 import { createDb, type Db } from './db/create-db.ts';
+import { TransactionBatcher } from './db/batcher.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { defaultConfig, type CoreConfig, type Ctx } from './context.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
+import { analyticsHook } from './modules/analytics/index.ts';
 
 export interface OpenOptions {
   url: string;
@@ -25,8 +27,10 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     ops: dbh.ops,
     clock: opts.clock ?? systemClock,
     config: { ...defaultConfig, ...opts.config },
-    caseHooks: opts.caseHooks ?? [commitmentsHook],
+    caseHooks: opts.caseHooks ?? [commitmentsHook, analyticsHook],
   };
+  const batcher = new TransactionBatcher(dbh.db);
+  ctx.batched = (fn) => batcher.run(fn);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }

@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
 import { commitmentRoutes } from './routes/commitments.routes.ts';
+import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import type { ZApp } from './routes/zapp.ts';
 
@@ -85,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   caseRoutes(app, ctx);
   adminRoutes(app, ctx);
   commitmentRoutes(app, ctx);
+  analyticsRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

@@ -2,6 +2,7 @@ import { openCtx } from '../core/bootstrap.ts';
 import { isSeeded } from '../core/seed/base-seed.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { createTimerWorker } from '../core/modules/commitments/index.ts';
+import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { buildApp } from './app.ts';
 
 export interface ServerOptions {
@@ -27,6 +28,9 @@ export async function startServer(o: ServerOptions): Promise<void> {
     onError: (err) => app.log.error({ err }, 'timer sweep failed'),
   });
   if (process.env.SL_WORKERS !== '0') timers.start();
+  // Outbox: mail over SMTP_URL (MAIL_FROM), or into this log when SMTP_URL is unset.
+  const outbox = createOutboxWorker(ctx, { transports: transportsFromEnv(ctx, process.env, app.log), log: app.log, pollMs: 1000 });
+  if (process.env.SL_WORKERS !== '0') outbox.start();
   const base = `http://${o.host}:${o.port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
@@ -36,6 +40,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     );
   const stop = async () => {
     await timers.stop();
+    await outbox.stop();
     await app.close();
     await dbh.close();
     process.exit(0);

@@ -20,6 +20,7 @@ import type {
   RemedyRulesTable,
   TeamHandlingLimitsTable,
 } from '../modules/commitments/commitments.table.ts';
+import type { CaseBacklogMovesTable, CaseMetricsTable } from '../modules/analytics/analytics.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -45,4 +46,6 @@ export interface Database {
   team_handling_limits: TeamHandlingLimitsTable;
   remedy_rules: RemedyRulesTable;
   remedies: RemediesTable;
+  case_metrics: CaseMetricsTable;
+  case_backlog_moves: CaseBacklogMovesTable;
 }

@@ -5,6 +5,7 @@ import * as m0910 from './migrations/2026_11_23_0910_customers_and_cases.ts';
 import * as m0920 from './migrations/2026_11_23_0920_audit_and_outbox.ts';
 import * as m1100 from './migrations/2026_11_23_1100_commitments.ts';
 import * as m1000 from './migrations/2026_11_23_1000_outbox_failed.ts';
+import * as m1200 from './migrations/2026_11_23_1200_analytics.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0920_audit_and_outbox': m0920,
   '2026_11_23_1100_commitments': m1100,
   '2026_11_23_1000_outbox_failed': m1000,
+  '2026_11_23_1200_analytics': m1200,
 };
 
 const migrator = (d: Db) =>

@@ -63,6 +63,13 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, case_id: true, target_id: true, rule_id: true, status: true, proposal: true, final: true, decided_by: true,
     decided_at: true, note: true, created_at: true,
   },
+  case_metrics: {
+    case_id: true, received_at: true, channel: true, type: true, category_id: true, team_id: true, assignee_id: true, status: true,
+    is_repeat: true, first_response_at: true, first_response_minutes: true, resolved_at: true, resolution_minutes: true,
+    paused_since: true, paused_minutes: true, closed_at: true, close_reason: true, reopen_count: true, transfer_count: true,
+    field_visits: true, updated_at: true,
+  },
+  case_backlog_moves: { case_id: true, seq: true, at: true, delta: true },
 };
 
 /** Tables that exist only on one dialect. */

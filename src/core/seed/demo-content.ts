@@ -166,6 +166,8 @@ export interface Scenario {
   spam?: boolean;
   /** Only customers that are companies write this. */
   companyOnly?: boolean;
+  /** Corrective action (整改措施) when this is graded important or urgent; else the category's. */
+  ca?: [string, string];
   weight?: number;
   zh: Text;
   en: Text;
@@ -429,6 +431,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'cmp-heater-shock', type: 'complaint', cat: 'product', grade: 'urgent', product: 'heater', weight: 0.3,
+    ca: ['排查同批次防电墙组件并主动上门更换；安装规范增加地线检测和漏电测试步骤。', 'Checking the same batch of anti-shock barriers and replacing them proactively; installation now includes an earth and leakage test.'],
     zh: {
       s: ['电热水器漏电，差点发生安全事故', '热水器出水麻手，要求立即处理'],
       d: '今天早上洗澡时，电热水器出水口有明显的麻电感，家里老人差点摔倒！这是很严重的安全事故隐患，如果得不到妥善处理，我会向12315和媒体反映。',
@@ -444,6 +447,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'cmp-floor-damage', type: 'complaint', cat: 'delivery', grade: 'urgent', weight: 0.25,
+    ca: ['配送商上岗培训增加搬运规范，入户必须铺设保护垫；入户损坏由配送商先行赔付。', 'Delivery crews are retrained on handling and must lay protective mats; the contractor pays for in-home damage first.'],
     zh: {
       s: ['送货师傅损坏地板拒不赔偿', '安装时砸坏家具，推诿不管'],
       d: '{date}送货安装{p}时，师傅搬运不小心把我家实木地板砸出一个大坑，当时承认了，事后却说不归他们管。再不处理我就去消协投诉。',
@@ -459,6 +463,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'cmp-extra-fee', type: 'complaint', cat: 'staff', grade: 'important', weight: 0.5,
+    ca: ['安装收费项目在APP公示，现场收费必须扫码支付并开票；安装回访增加收费核实。', 'Installation charges are published in the app, on-site fees must be paid by QR code with a receipt, and follow-up calls check what was charged.'],
     zh: {
       s: ['安装师傅私自收费', '安装被多收了{amt}元', '投诉安装人员乱收费'],
       d: '{date}安装{p}时，师傅说需要加装支架和铜管，收了我{amt}元现金，不给发票。后来我看官网写着标准安装是免费的，感觉被骗了。',
@@ -489,6 +494,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'cmp-privacy', type: 'complaint', cat: 'staff', grade: 'important', sensitive: true, weight: 0.12,
+    ca: ['收回服务网点的客户资料导出权限，上门工单隐藏完整地址和电话，改用虚拟号码联系。', 'Service partners can no longer export customer data; work orders hide full address and phone and use masked numbers.'],
     zh: {
       s: ['维修人员泄露我的个人隐私', '个人信息被泄露，怀疑是上门人员所为'],
       d: '上周维修师傅上门后，我陆续接到很多推销电话，对方能准确说出我的姓名、住址和购买的产品。我怀疑是维修人员把我的信息泄露出去了，涉及个人隐私，请严肃调查。',
@@ -504,6 +510,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'cmp-harass', type: 'complaint', cat: 'staff', grade: 'urgent', sensitive: true, weight: 0.08,
+    ca: ['配送人员上岗前背景审查，上门服务全程记录，客户可选择同性别工程师上门。', 'Background checks for delivery staff, visits are logged end to end, and customers may ask for an engineer of the same sex.'],
     zh: {
       s: ['配送人员言语骚扰', '投诉送货人员骚扰'],
       d: '送货的师傅在我家安装时一直问我是不是一个人住，走后还加我微信发一些不合适的话，让我很害怕，这已经是性骚扰了。',
@@ -1062,10 +1069,13 @@ export const FIRST_REPLY: Record<CaseType, Pair[]> = {
 };
 
 /** Phone and walk-in: the first "reply" records what the agent told the customer in person. */
-export const SPOKEN_REPLY: Pair[] = [
-  ['已电话告知客户处理流程和预计时间，客户表示认可。', 'Explained the next steps and timing to the customer on the call; customer agreed.'],
-  ['已当面向客户说明处理方案，并留下了联系电话。', 'Explained the plan to the customer in person and left our contact number.'],
-];
+export const SPOKEN_REPLY: Record<'phone' | 'walk_in', Pair> = {
+  phone: ['已电话告知客户处理流程和预计时间，客户表示认可。', 'Explained the next steps and timing to the customer on the call; customer agreed.'],
+  walk_in: ['已当面向客户说明处理方案，并留下了联系电话。', 'Explained the plan to the customer in person and left our contact number.'],
+};
+
+/** Who posts spam on social media. */
+export const SPAM_HANDLES = ['优惠小助手888', '家电代购小王', 'deals4u_cn', '福利社-小美'];
 
 export const ASK_INFO: Record<CatCode, Pair> = {
   product: ['为便于核实，请您提供产品机身编号（SN）、购买凭证以及故障部位的照片或视频。', 'To check this, please send the serial number (SN), proof of purchase and a photo or video of the fault.'],
@@ -1083,21 +1093,53 @@ export const CUSTOMER_INFO: Record<CatCode, Pair> = {
   repair: ['机身编号{sn}，地址是{city}{district}，{slot}都有人在家。', 'Serial {sn}, address {district}, {city}; someone is home {slot}.'],
   delivery: ['订单号是{o}，收货人手机尾号{tail}。', 'The order is {o} and the phone ends in {tail}.'],
   billing: ['截图已经发给你们了，账户流水显示两笔{amt}元。', 'I sent the screenshot - the statement shows two charges of {amt} yuan.'],
-  staff: ['时间大概是{date}下午三点左右，打的是客服热线。', 'It was around 3 pm on {date}, on your hotline.'],
+  staff: ['时间大概是{date}下午三点左右，具体经过我在前面已经说明了。', 'It was around 3 pm on {date}; the details are in my first message.'],
   process: ['退货快递单号是SF{digits}，仓库已经签收了。', 'The return tracking number is SF{digits}; the warehouse signed for it.'],
   account: ['注册手机号就是现在这个号码，麻烦帮忙处理。', 'The account uses this same phone number, please go ahead.'],
   other: ['好的，我补充一下：{request}', 'OK, to add: {request}'],
 };
 
 export const PROGRESS_NOTE: Record<CatCode, Pair[]> = {
-  product: [['已联系质量部调取该批次检测报告。', 'Asked the quality team for the batch test report.'], ['已申请备件，预计2天到网点。', 'Spare part ordered, due at the service point in 2 days.']],
-  repair: [['网点反馈备件已到货，已与客户约好上门时间。', 'Service point has the part; visit booked with the customer.'], ['工程师反馈需二次上门，已备注客户方便时间。', 'Engineer needs a second visit; noted the customer’s preferred time.']],
-  delivery: [['已致电承运商网点，包裹滞留分拨中心，已催促加急。', 'Called the carrier: parcel held at the sorting centre, asked them to expedite.']],
-  billing: [['已提交财务核对支付流水，等待回复。', 'Sent to finance to reconcile the payments; awaiting reply.']],
-  staff: [['已调取通话录音，当事人已约谈。', 'Pulled the call recording; spoke with the employee concerned.']],
-  process: [['已联系退货仓质检组加急处理。', 'Asked the returns warehouse to expedite the inspection.']],
-  account: [['已提交会员系统组核查等级计算日志。', 'Asked the membership system team to check the level calculation logs.']],
-  other: [['已电话联系客户确认需求。', 'Called the customer to confirm what they need.']],
+  product: [
+    ['已联系质量部调取该批次检测报告。', 'Asked the quality team for the batch test report.'],
+    ['已申请备件，预计2天到网点。', 'Spare part ordered, due at the service point in 2 days.'],
+    ['质量部回复：同批次暂无同类反馈，按个案处理。', 'Quality team: no similar reports for this batch, handle as a single case.'],
+  ],
+  repair: [
+    ['网点反馈备件已到货，已与客户约好上门时间。', 'Service point has the part; visit booked with the customer.'],
+    ['工程师反馈需二次上门，已备注客户方便时间。', 'Engineer needs a second visit; noted the customer’s preferred time.'],
+    ['已与网点主管确认派工，工程师今天下午出发。', 'Confirmed dispatch with the service-point lead; engineer leaves this afternoon.'],
+  ],
+  delivery: [
+    ['已致电承运商网点，包裹滞留分拨中心，已催促加急。', 'Called the carrier: parcel held at the sorting centre, asked them to expedite.'],
+    ['承运商回复已安排专车派送，预计明天送达。', 'Carrier has put it on a dedicated van; delivery expected tomorrow.'],
+    ['已向配送服务商发函，要求3个工作日内书面说明。', 'Wrote to the delivery contractor asking for a written statement within 3 working days.'],
+  ],
+  billing: [
+    ['已提交财务核对支付流水，等待回复。', 'Sent to finance to reconcile the payments; awaiting reply.'],
+    ['财务确认款项异常，已走退款审批。', 'Finance confirmed the irregular payment; refund approval started.'],
+    ['退款审批已通过，等待支付渠道原路退回。', 'Refund approved; waiting for the payment provider to return the money.'],
+  ],
+  staff: [
+    ['已调取通话录音，当事人已约谈。', 'Pulled the call recording; spoke with the employee concerned.'],
+    ['已要求服务网点提交书面情况说明。', 'Asked the service point for a written statement.'],
+    ['当事人已停岗，等待处理意见。', 'The employee has been taken off duty pending a decision.'],
+  ],
+  process: [
+    ['已联系退货仓质检组加急处理。', 'Asked the returns warehouse to expedite the inspection.'],
+    ['仓库回复质检已完成，退款审核中。', 'Warehouse: inspection done, refund under review.'],
+    ['已提交流程优化建议至运营部。', 'Sent a process improvement note to operations.'],
+  ],
+  account: [
+    ['已提交会员系统组核查等级计算日志。', 'Asked the membership system team to check the level calculation logs.'],
+    ['系统组确认为规则计算问题，修复中。', 'System team confirmed a rule calculation bug; fix in progress.'],
+    ['已核实客户账户信息，待系统组处理。', 'Verified the account details; waiting on the system team.'],
+  ],
+  other: [
+    ['已电话联系客户确认需求。', 'Called the customer to confirm what they need.'],
+    ['已转相关部门评估，等待回复。', 'Passed to the department concerned; awaiting reply.'],
+    ['已整理客户反馈提交周例会讨论。', 'Summarised the feedback for the weekly meeting.'],
+  ],
 };
 
 export const PROGRESS_REPLY: Pair[] = [
@@ -1151,14 +1193,14 @@ export const CONFIRM_COMMENTS: Array<[string | null, string | null]> = [
 
 export const CLOSE_NOTES: Pair[] = [
   ['已电话回访，客户确认问题已解决，结案。', 'Follow-up call: customer confirmed it is solved. Closing.'],
-  ['客户超过7天未反馈，按规定结案。', 'No response from the customer for 7 days; closed per policy.'],
+  ['客户未再反馈，按规定结案。', 'No further response from the customer; closed per policy.'],
   ['回访客户，对处理结果表示认可。', 'Follow-up done; customer accepts the outcome.'],
 ];
 
 export const REOPEN_TEXTS: Pair[] = [
   ['问题又出现了，和上次一样，麻烦再处理一下。', 'The problem is back, same as before. Please look at it again.'],
   ['说好的处理结果到现在也没落实，请继续跟进。', 'What you promised has still not happened. Please follow up.'],
-  ['{p}用了几天又不行了，还是{symptom}。', 'After a few days the {p} is {symptom} again.'],
+  ['{p}又出现{symptom}的情况了，麻烦再派人看看。', 'The {p} is {symptom} again - please send someone back.'],
 ];
 
 export const CLOSE_ON_CALL: Pair = ['客户当场确认问题已解决，结案。', 'Customer confirmed on the spot that it is solved; closing.'];

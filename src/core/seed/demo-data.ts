@@ -59,6 +59,7 @@ import {
   RESOLVED_REPLY,
   SCENARIOS,
   SLOTS,
+  SPAM_HANDLES,
   SPAM_NOTES,
   SPOKEN_REPLY,
   STALE_CLOSE,
@@ -481,7 +482,9 @@ class Planner {
     const { staff, time } = this;
 
     // Who: a known customer, or now and then someone new (the intake creates their record).
-    const newContact = ['phone', 'walk_in', 'email', 'chat'].includes(channel) && r.chance(0.025);
+    // Social media also brings advertising, from accounts that are nobody's customer.
+    const spam = type === 'inquiry' && channel === 'social' && r.chance(0.12);
+    const newContact = spam || (['phone', 'walk_in', 'email', 'chat'].includes(channel) && r.chance(0.025));
     const cust = newContact ? null : this.pickCustomer(channel);
     let person: { lang: Lang; name: string; salutation: Record<Lang, string>; email: string | null; phone: string | null; city: City; district: [string, string]; tier: Tier; company: string | null };
     if (cust) person = cust;
@@ -490,8 +493,9 @@ class Planner {
       const city = r.weighted(CITIES.map((c) => [c, c.weight] as const));
       person = {
         ...p,
-        email: channel === 'email' || r.chance(0.3) ? this.uniqueEmail(r.pick(p.local), r.pick(EMAIL_DOMAINS)) : null,
-        phone: channel !== 'email' ? this.mobile() : null,
+        ...(spam ? { name: r.pick(SPAM_HANDLES) } : {}),
+        email: spam ? null : channel === 'email' || r.chance(0.3) ? this.uniqueEmail(r.pick(p.local), r.pick(EMAIL_DOMAINS)) : null,
+        phone: spam ? null : channel !== 'email' ? this.mobile() : null,
         city,
         district: r.pick(city.districts),
         tier: 'normal',
@@ -510,12 +514,12 @@ class Planner {
       (s) =>
         s.type === type &&
         (!s.companyOnly || person.company) &&
-        (!s.spam || channel === 'social') &&
+        Boolean(s.spam) === spam &&
         (!repeatOf || s.cat === repeatOf.cat) &&
         (repeatOf || type !== 'complaint' || !prior.some((p) => p.cat === s.cat)),
     );
     const pool = candidates.length > 0 ? candidates : SCENARIOS.filter((s) => s.type === type && !s.spam && !s.companyOnly);
-    const sc: Scenario = r.weighted(pool.map((s) => [s, (s.weight ?? 1) * (s.spam ? 8 : 1)] as const));
+    const sc: Scenario = r.weighted(pool.map((s) => [s, s.weight ?? 1] as const));
     const product = sc.product ? PRODUCTS.find((p) => p.key === sc.product)! : r.pick(PRODUCTS);
     const li = L(lang);
     const feature = r.pick(product.features);
@@ -524,7 +528,7 @@ class Planner {
     const tech = r.pick(TECH_NAMES);
     const agentName = r.pick(AGENT_NAMES);
     const before = receivedAt - r.int(1, 10) * DAY;
-    const kind: ServiceKind | undefined = sc.kind === 'warranty' && person.company && person.tier !== 'normal' ? 'contract' : sc.kind;
+    const kind: ServiceKind | undefined = sc.kind;
     const vars: Record<string, string> = {
       p: lang === 'zh' ? product.zh : product.en,
       m: product.model,
@@ -573,7 +577,7 @@ class Planner {
     const sensitive = Boolean(sc.sensitive) || auto.sensitive;
     const initGrade = portal ? (auto.type === 'complaint' ? (auto.complaintGrade ?? 'general') : null) : grade;
     const portalFix = portal && (auto.type !== type || initGrade !== grade || (Boolean(sc.sensitive) && !auto.sensitive));
-    const uncategorised = !portal && !sc.spam && type !== 'complaint' && ['email', 'social', 'web', 'api'].includes(channel) && r.chance(0.3);
+    const uncategorised = !portal && !sc.spam && type !== 'complaint' && ['email', 'social', 'web', 'api'].includes(channel) && r.chance(0.2);
     const upgrade = type === 'dissatisfaction' && !portal && r.chance(0.1);
     const need = Math.max(minimumAuthorityForGrade(initGrade), minimumAuthorityForGrade(grade), sensitive ? 2 : 1);
 
@@ -616,6 +620,7 @@ class Planner {
       sensitive: portal ? undefined : sc.sensitive ? true : undefined,
       serviceKind: portal ? undefined : kind,
       ...(grade === 'urgent' && !portal ? { impact: 1 as const, urgency: 1 as const } : {}),
+      ...(grade === 'important' && !portal ? { impact: Math.min(auto.impact, 2) as 1 | 2 } : {}),
       ...(channel === 'import' ? { externalRef: `PAPER-${time.compact(receivedAt)}-${String(i).padStart(4, '0')}` } : {}),
       ...(channel === 'api' ? { externalRef: `MALL-${vars.o}` } : {}),
       ...(channel === 'social' ? { externalRef: `SOCIAL-${r.int(10_000_000, 99_999_999)}` } : {}),
@@ -645,7 +650,7 @@ class Planner {
     const resolution = res
       ? { cause: fill(res.cause, vars), solution: fill(res.solution, vars), compensation: res.comp && (type !== 'complaint' || r.chance(0.8)) ? fill(res.comp, vars) : undefined }
       : { cause: REPEAT_RESOLUTION[lang].cause, solution: REPEAT_RESOLUTION[lang].solution, compensation: REPEAT_RESOLUTION[lang].comp };
-    const ca = CORRECTIVE_ACTIONS[sc.cat][li];
+    const ca = (!repeatOf && sc.ca ? sc.ca : CORRECTIVE_ACTIONS[sc.cat])[li];
     const wantsCA = grade === 'important' || grade === 'urgent';
     const doResolve = (again: boolean) => {
       const by = owner;
@@ -706,7 +711,7 @@ class Planner {
       }
       staffAfter(replyDelay);
       let firstBody: string;
-      if (spoken) firstBody = tx(r.pick(SPOKEN_REPLY))!;
+      if (spoken) firstBody = tx(SPOKEN_REPLY[channel as 'phone' | 'walk_in'])!;
       else if (fcr) firstBody = tx(RESOLVED_REPLY)!;
       else firstBody = tx(r.pick(FIRST_REPLY[type]))!;
       if (ask) firstBody += (lang === 'zh' ? '' : ' ') + tx(ASK_INFO[sc.cat])!;
@@ -718,7 +723,7 @@ class Planner {
         }
 
       const stall = !fcr && ['complaint', 'service_request', 'inquiry'].includes(type) && r.chance(0.012);
-      const withdrawn = !fcr && !stall && r.chance(0.012);
+      const withdrawn = !fcr && !stall && !sensitive && grade !== 'important' && grade !== 'urgent' && r.chance(0.012);
       let done = stall;
       if (ask) {
         if (r.chance(0.06)) {
@@ -780,6 +785,9 @@ class Planner {
           owner = to;
         }
         const progressCount = Math.min(3, Math.floor(D / (1.5 * 24 * 60)));
+        // Progress messages rotate, so one case does not say the same thing twice.
+        let rot = r.int(0, 5);
+        const nextOf = <T,>(xs: T[]): T => xs[rot++ % xs.length]!;
         const internal = (type === 'complaint' || upgrade) && r.chance(0.3);
         const start = t;
         for (let k = 1; k <= progressCount; k++) {
@@ -789,14 +797,14 @@ class Planner {
             const note = tx(PENDING_INTERNAL_NOTE[sc.cat])!;
             pushStep('status', (c, s) => changeStatus(c, s.id!, { status: 'pending_internal', note }, by));
           } else if (r.chance(0.5)) {
-            const body = tx(r.pick(PROGRESS_REPLY))!;
+            const body = tx(nextOf(PROGRESS_REPLY))!;
             pushStep('reply', (c, s) => reply(c, s.id!, { body }, by));
           } else {
-            const note = tx(r.pick(PROGRESS_NOTE[sc.cat]))!;
+            const note = tx(nextOf(PROGRESS_NOTE[sc.cat]))!;
             pushStep('note', (c, s) => addNote(c, s.id!, note, by));
           }
         }
-        if (progressCount === 0 && r.chance(0.25)) {
+        if (progressCount === 0 && r.chance(0.15)) {
           staffAfter(r.logUniform(5, Math.max(6, D / 2)));
           const by = owner;
           const note = tx(r.pick(PROGRESS_NOTE[sc.cat]))!;
@@ -838,7 +846,7 @@ class Planner {
           }
         };
         if (r.chance(REOPEN_P[type])) {
-          custAfter(r.logUniform(120, 4320));
+          custAfter(r.logUniform(600, 5760));
           const body = tx(r.pick(REOPEN_TEXTS))!;
           pushStep('customer_reply', (c, s) => reply(c, s.id!, { body }, customerActor()));
           staffAfter(r.logUniform(10, 240));
@@ -858,7 +866,8 @@ class Planner {
     if (!sc.spam && !dup && r.chance(holdP)) {
       const stage =
         ageDays < 1 / 6 ? r.weighted([['new', 50], ['taken', 35], ['working', 15]] as const)
-        : r.weighted([['new', 8], ['taken', 37], ['working', 40], ['resolved', 15]] as const);
+        : ageDays < 2 ? r.weighted([['new', 15], ['taken', 40], ['working', 35], ['resolved', 10]] as const)
+        : r.weighted([['taken', 30], ['working', 55], ['resolved', 15]] as const);
       const firstReply = steps.findIndex((s) => s.label === 'reply');
       const firstResolve = steps.findIndex((s) => s.label === 'resolve');
       const cut =

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { systemActor } from '../shared/actor.ts';
 import { ManualClock } from '../shared/clock.ts';
@@ -42,9 +43,12 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
   const sys = systemActor('seed');
   const mk = (email: string, name: string, teamId: string) =>
     createUser(at(orgAt + 3_600_000), { email, name, role: 'agent', password: DEMO_PASSWORD, teamId, languages: ['zh', 'en'] }, sys);
-  base.users.agent4 = await mk('agent4@serviceloop.local', '刘洋 Agent Liu', base.teams.frontline!);
-  base.users.agent5 = await mk('agent5@serviceloop.local', '黄婷 Agent Huang', base.teams.frontline!);
-  base.users.tech2 = await mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!);
+  // (Concurrently: the password hashing runs off the main thread.)
+  [base.users.agent4, base.users.agent5, base.users.tech2] = await Promise.all([
+    mk('agent4@serviceloop.local', '刘洋 Agent Liu', base.teams.frontline!),
+    mk('agent5@serviceloop.local', '黄婷 Agent Huang', base.teams.frontline!),
+    mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!),
+  ]);
   opts.log?.('demo organisation created');
 
   const u = base.users;
@@ -62,7 +66,7 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
   for (const code of ['product', 'delivery', 'billing', 'staff', 'process', 'repair', 'account', 'other'] as const)
     if (!categories[code]) throw new Error(`demo data: the base category ${code} is missing`);
 
-  const history = await loadDemoHistory(ctx, staff, categories, {
+  const history = await withFastCommits(ctx, () => loadDemoHistory(ctx, staff, categories, {
     cases: opts.cases ?? DEMO_DEFAULTS.cases,
     customers: opts.customers ?? DEMO_DEFAULTS.customers,
     seed: opts.seed ?? DEMO_DEFAULTS.seed,
@@ -70,7 +74,7 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
     password: DEMO_PASSWORD,
     concurrency: ctx.ops.name === 'postgres' ? (opts.concurrency ?? 6) : 1,
     log: opts.log,
-  });
+  }));
   const statuses = Object.entries(history.byStatus)
     .sort((a, b) => b[1] - a[1])
     .map(([s, n]) => `${s} ${n}`)
@@ -84,4 +88,22 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
   }
   for (const p of history.portal) opts.log?.(`  ${p.email.padEnd(32)} ${p.name} (customer portal)`);
   return { ...base, history };
+}
+
+/**
+ * SQLite: the history is thousands of small transactions, and with synchronous=FULL each commit
+ * waits for the disk. While the demo loads (nothing to lose yet), commits use NORMAL - in WAL
+ * mode still atomic and consistent, only the last commits could be lost to a power cut - and the
+ * connection's setting is restored afterwards.
+ */
+async function withFastCommits<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
+  if (ctx.ops.name !== 'sqlite') return fn();
+  const r = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(ctx.db);
+  const level = Number(r.rows[0]?.synchronous ?? 2);
+  await sql`PRAGMA synchronous = NORMAL`.execute(ctx.db);
+  try {
+    return await fn();
+  } finally {
+    await sql.raw(`PRAGMA synchronous = ${Number.isInteger(level) && level >= 0 && level <= 3 ? level : 2}`).execute(ctx.db);
+  }
 }

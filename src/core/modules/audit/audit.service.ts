@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { newId, sha256 } from '../../shared/ids.ts';
+import { insertRow } from '../../db/fast-insert.ts';
 
 export interface AuditEntry {
   actor: Actor;
@@ -57,7 +58,7 @@ export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry
     ip: e.actor.ip,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx.insertInto('audit_log').values({ ...row, hash: hashOf(row) }).execute();
+  await insertRow(trx, 'audit_log', { ...row, hash: hashOf(row) });
 }
 
 /** Audit in a transaction of its own (reads of personal data, logins). */

@@ -27,6 +27,7 @@ import type { Acknowledgement, CaseChange } from './case.hooks.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
+import { insertRow, insertRows } from '../../db/fast-insert.ts';
 
 type Trx = Kysely<Database>;
 
@@ -96,7 +97,7 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
       created_at: now,
     };
   });
-  await trx.insertInto('case_events').values(rows).execute();
+  await insertRows(trx, 'case_events', rows);
   return rows;
 }
 
@@ -159,7 +160,8 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   }
   const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   try {
-    return await ctx.db.transaction().execute((trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files));
+    const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files);
+    return await (ctx.batched ? ctx.batched(work) : ctx.db.transaction().execute(work));
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its case.
     if (idempotencyKey && ctx.ops.isUniqueViolation(err)) {
@@ -191,7 +193,7 @@ async function createInTrx(
   const now = ctx.clock.now();
   const id = newId();
   if (idempotencyKey)
-    await trx.insertInto('idempotency_keys').values({ actor_id: actor.id, key: idempotencyKey, request_hash: requestHash, case_id: id, created_at: now }).execute();
+    await insertRow(trx, 'idempotency_keys', { actor_id: actor.id, key: idempotencyKey, request_hash: requestHash, case_id: id, created_at: now });
 
   const isCustomer = actor.kind === 'customer';
   // Only staff log a request received earlier (a phone call, an import); a portal customer cannot backdate one.
@@ -277,7 +279,7 @@ async function createInTrx(
     row.is_repeat = 1;
     row.repeat_of_id = repeat.id;
   }
-  await trx.insertInto('cases').values(row).execute();
+  await insertRow(trx, 'cases', row);
 
   const events: EventInput[] = [
     {

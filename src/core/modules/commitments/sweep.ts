@@ -1,15 +1,16 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
+import { insertRows } from '../../db/fast-insert.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { enqueue } from '../notifications/index.ts';
-import type { CaseTargetsTable } from './commitments.table.ts';
-import { calendarOf, commitmentConfig } from './config.service.ts';
-import { currentLevel, escalate, MAX_LEVEL, recipientsAt } from './escalation.ts';
+import type { OutboxMessage } from '../notifications/index.ts';
+import type { CaseEscalationsTable, CaseTargetsTable, RemediesTable } from './commitments.table.ts';
+import { commitmentConfig } from './config.service.ts';
+import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
-import { TARGET_LABELS, type TargetKind } from './policy.ts';
+import { TARGET_LABELS, type Policy, type TargetKind } from './policy.ts';
 import { chooseRemedy } from './remedy-rules.ts';
 import { evaluateTimer, nextCheckAt } from './timer.ts';
 
@@ -43,6 +44,34 @@ export async function sweepDueTimers(ctx: Ctx, opts: { batchSize?: number; maxBa
   return total;
 }
 
+const CHUNK = 200; // rows per multi-row INSERT/UPDATE
+
+/** The row `enqueue` (notifications/outbox.ts) writes, built here so a batch's messages go in one INSERT. */
+const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => ({
+  id: newId(),
+  topic: m.topic,
+  payload: JSON.stringify(m.payload),
+  case_id: m.caseId ?? null,
+  created_at: now,
+  available_at: m.availableAt ?? now,
+  attempts: 0,
+  sent_at: null,
+  last_error: null,
+  claimed_until: null,
+  failed_at: null,
+});
+
+async function insertChunked<T extends 'case_events' | 'case_escalations' | 'outbox' | 'remedies'>(trx: Trx, table: T, rows: Array<Database[T]>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never);
+}
+
+/**
+ * A batch is read with a handful of queries and written with a handful more: escalation levels,
+ * existing remedies and escalation recipients are looked up once per batch (and kept up to date
+ * in memory as the batch escalates), and the rows it writes go in multi-row statements. What it
+ * writes is what handling the targets one by one wrote (the same rows, ids generated in the same
+ * order, the same clock readings), see escalation.ts for escalate().
+ */
 async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepResult> {
   const now = ctx.clock.now();
   const res = empty();
@@ -66,48 +95,105 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
         .execute()
     ).map((c) => [c.id, c]),
   );
-  const events: Array<Database['case_events']> = [];
-  const event = (caseId: string, type: string, data: Record<string, unknown>) =>
-    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: JSON.stringify(data), created_at: now });
+  const policies = new Map<string, Policy>();
+  for (const p of cfg.policies) if (!policies.has(p.id)) policies.set(p.id, p);
+  const calendarOf = (id: string) => (cfg.calendars.get(id) ?? cfg.calendars.get('standard')!).cal;
 
-  for (const t of due) {
-    const c = cases.get(t.case_id);
-    const policy = cfg.policies.find((p) => p.id === t.policy_id);
+  // Evaluate every timer first (pure), to know which cases may escalate or get a remedy.
+  const evaluated = due.map((t) => {
+    const policy = t.policy_id === null ? undefined : policies.get(t.policy_id);
     const fractions = policy?.warnFractions ?? [0.75, 0.9];
-    const cal = await calendarOf(ctx, t.calendar_id, trx);
+    const cal = calendarOf(t.calendar_id);
     const timer = toTimer(t);
-    const ev = evaluateTimer(timer, cal, fractions, now);
+    return { t, c: cases.get(t.case_id), policy, fractions, cal, timer, ev: evaluateTimer(timer, cal, fractions, now) };
+  });
+  const escalating = new Set<string>();
+  const remedying = new Set<string>();
+  for (const { t, c, policy, ev } of evaluated) {
+    if (!c) continue;
+    if (ev.breached || (policy?.escalateOnWarning && ev.warnings.length)) escalating.add(c.id);
+    if (ev.breached && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) remedying.add(c.id);
+  }
+  // The current escalation level of each case (1 when it has none), kept up to date below.
+  const levels = new Map<string, number>();
+  if (escalating.size) {
+    const rows = await trx
+      .selectFrom('case_escalations')
+      .select((eb) => ['case_id', eb.fn.max('level').as('level')])
+      .where('case_id', 'in', [...escalating])
+      .groupBy('case_id')
+      .execute();
+    for (const r of rows) levels.set(r.case_id, Number(r.level ?? 1) || 1);
+  }
+  const levelOf = (caseId: string) => levels.get(caseId) ?? 1;
+  const hasRemedy = new Set<string>();
+  if (remedying.size) {
+    const rows = await trx.selectFrom('remedies').select('case_id').distinct().where('case_id', 'in', [...remedying]).execute();
+    for (const r of rows) hasRemedy.add(r.case_id);
+  }
+  // recipientsAt() reads only teams and users: once per team and level in a batch.
+  const recipients = new Map<string, string[]>();
+  const recipientsOf = async (c: { team_id: string | null }, level: number): Promise<string[]> => {
+    const key = `${c.team_id ?? ''}|${level}`;
+    let ids = recipients.get(key);
+    if (!ids) recipients.set(key, (ids = await recipientsAt(trx, c, level)));
+    return ids;
+  };
+
+  const events: Array<Database['case_events']> = [];
+  const outbox: Array<Database['outbox']> = [];
+  const escalations: CaseEscalationsTable[] = [];
+  const remedies: RemediesTable[] = [];
+  const event = (caseId: string, type: string, data: Record<string, unknown>, at = now) =>
+    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: JSON.stringify(data), created_at: at });
+  const enqueue = (m: OutboxMessage) => outbox.push(outboxRow(ctx.clock.now(), m));
+
+  /** escalate() of escalation.ts, with the level and recipients from the batch's lookups. */
+  const escalate = async (c: { id: string; team_id: string | null; number: string; subject: string }, level: number, reason: string, targetId: string | null): Promise<boolean> => {
+    const at = ctx.clock.now();
+    const current = levelOf(c.id);
+    if (level <= current) return false;
+    const notified = await recipientsOf(c, level);
+    escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: at });
+    event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
+    if (notified.length)
+      enqueue({ topic: 'notify', caseId: c.id, payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason } } });
+    levels.set(c.id, level);
+    return true;
+  };
+
+  const breachedIds = new Map<number, string[]>(); // warned -> ids: one UPDATE per distinct value
+  const moved: Array<[string, number, number | null]> = []; // [id, warned, next_check_at]
+  for (const { t, c, policy, fractions, cal, timer, ev } of evaluated) {
     const label = TARGET_LABELS[t.kind as TargetKind]?.en ?? t.kind;
     const handler = c?.assignee_id ?? c?.owner_id ?? null;
     // Nobody has the case yet: the warning goes to the lead of its team (or the supervisors).
-    const warnTo = ev.warnings.length && c ? (handler ? [handler] : await recipientsAt(trx, c, 2)) : [];
+    const warnTo = ev.warnings.length && c ? (handler ? [handler] : await recipientsOf(c, 2)) : [];
     for (const w of ev.warnings) {
       res.warnings++;
       event(t.case_id, 'sla_warning', { targetId: t.id, kind: t.kind, fraction: fractions[w], dueAt: t.due_at });
       if (warnTo.length && c)
-        await enqueue(ctx, trx, {
+        enqueue({
           topic: 'notify',
           caseId: t.case_id,
           payload: { userIds: warnTo, kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: label, dueAt: t.due_at, fraction: fractions[w] } },
         });
     }
-    let update: Partial<CaseTargetsTable>;
     if (ev.breached) {
       res.breaches++;
-      update = { state: 'breached', breached_at: now, warned: ev.warned, next_check_at: null };
+      const ids = breachedIds.get(ev.warned);
+      if (ids) ids.push(t.id);
+      else breachedIds.set(ev.warned, [t.id]);
       event(t.case_id, 'sla_breach', { targetId: t.id, kind: t.kind, dueAt: t.due_at });
       if (c) {
-        const level = Math.min(MAX_LEVEL, (await currentLevel(trx, c.id)) + 1);
-        if (await escalate(ctx, trx, { ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id)) res.escalations++;
+        const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
+        if (await escalate({ ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id)) res.escalations++;
         const rule = chooseRemedy(cfg.remedyRules, t.kind, c.type, c.tier ?? null);
         if (rule && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) {
-          const already = await trx.selectFrom('remedies').select('id').where('case_id', '=', c.id).executeTakeFirst();
-          if (!already) {
+          if (!hasRemedy.has(c.id)) {
             const remedyId = newId();
-            await trx
-              .insertInto('remedies')
-              .values({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: JSON.stringify(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now })
-              .execute();
+            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: JSON.stringify(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
+            hasRemedy.add(c.id);
             event(c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal });
             res.remedies++;
           }
@@ -115,18 +201,44 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
       }
     } else {
       const warned = ev.warned;
-      update = { warned, next_check_at: nextCheckAt({ ...timer, warned }, cal, fractions) };
+      moved.push([t.id, warned, nextCheckAt({ ...timer, warned }, cal, fractions)]);
       if (policy?.escalateOnWarning && ev.warnings.length && c) {
-        const level = Math.min(MAX_LEVEL, (await currentLevel(trx, c.id)) + 1);
-        if (await escalate(ctx, trx, c, level, `${t.kind}_warning`, t.id)) res.escalations++;
+        const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
+        if (await escalate(c, level, `${t.kind}_warning`, t.id)) res.escalations++;
       }
     }
-    await trx.updateTable('case_targets').set(update).where('id', '=', t.id).execute();
   }
-  for (let i = 0; i < events.length; i += 200) await trx.insertInto('case_events').values(events.slice(i, i + 200)).execute();
+
+  for (const [warned, ids] of breachedIds)
+    await trx.updateTable('case_targets').set({ state: 'breached', breached_at: now, warned, next_check_at: null } satisfies Partial<CaseTargetsTable>).where('id', 'in', ids).execute();
+  for (let i = 0; i < moved.length; i += CHUNK) await moveTargets(ctx, trx, moved.slice(i, i + CHUNK));
+  await insertChunked(trx, 'case_escalations', escalations);
+  await insertChunked(trx, 'remedies', remedies);
+  await insertChunked(trx, 'case_events', events);
+  await insertChunked(trx, 'outbox', outbox);
   if (res.warnings || res.breaches)
     await recordAudit(ctx, trx, { actor: systemActor('timer'), action: 'commitments.sweep', targetType: 'case_targets', after: { ...res, cases: caseIds.length, node: ctx.config.nodeId } });
   return res;
+}
+
+/** Sets warned and next_check_at of many targets, each its own values, in one statement. */
+async function moveTargets(ctx: Ctx, trx: Trx, rows: Array<[string, number, number | null]>): Promise<void> {
+  if (rows.length === 0) return;
+  if (ctx.ops.name === 'postgres') {
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        'update "case_targets" as t set "warned" = v.warned, "next_check_at" = v.next_check_at from unnest($1::text[], $2::int[], $3::bigint[]) as v(id, warned, next_check_at) where t."id" = v.id',
+        [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+      ),
+    );
+    return;
+  }
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `update "case_targets" set "warned" = v.column2, "next_check_at" = v.column3 from (values ${rows.map(() => '(?, ?, ?)').join(', ')}) as v where "case_targets"."id" = v.column1`,
+      rows.flat(),
+    ),
+  );
 }
 
 export interface TimerWorker {

@@ -6,6 +6,7 @@ import { notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
+import { insertRow } from '../../db/fast-insert.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -67,7 +68,7 @@ export async function insertCustomer(ctx: Ctx, trx: Kysely<Database>, input: New
     created_at: now,
     updated_at: now,
   };
-  await trx.insertInto('customers').values(row).execute();
+  await insertRow(trx, 'customers', row);
   return row;
 }
 

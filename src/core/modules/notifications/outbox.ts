@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
+import { insertRow } from '../../db/fast-insert.ts';
 
 export type OutboxTopic = 'email' | 'sms' | 'webhook' | 'notify';
 
@@ -17,9 +18,7 @@ export interface OutboxMessage {
 export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage): Promise<string> {
   const now = ctx.clock.now();
   const id = newId();
-  await trx
-    .insertInto('outbox')
-    .values({
+  await insertRow(trx, 'outbox', {
       id,
       topic: m.topic,
       payload: JSON.stringify(m.payload),
@@ -31,7 +30,6 @@ export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage)
       last_error: null,
       claimed_until: null,
       failed_at: null,
-    })
-    .execute();
+  });
   return id;
 }

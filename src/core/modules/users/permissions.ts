@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'commitment.simulate': ['admin', 'director', 'manager'],
   'remedy.read': [...LEADS, 'admin', 'agent'],
   'remedy.decide': LEADS,
+  /** Dashboards and indicators (SPEC 8): aggregates over all cases. */
+  'analytics.read': [...LEADS, 'inspector', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

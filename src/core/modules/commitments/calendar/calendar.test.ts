@@ -299,3 +299,75 @@ describe.each([
     );
   });
 });
+
+// ---- the lookup tables' edges -------------------------------------------------------------
+// The local date of an instant comes from a table of the zone's UTC offsets (not from luxon), and
+// spans are found from buckets of UTC and business time: test the instants where those change.
+
+describe('edges of local days and of the precomputed range', () => {
+  it.each([
+    // Exactly local midnight belongs to the new day; 1 ms before belongs to the old one.
+    ['2026-09-30 00:00', 1, '2026-10-08 18:00'],
+    ['2026-09-29 23:59:59.999', 1, '2026-09-30 18:00'],
+    ['2026-10-01 00:00', 1, '2026-10-08 18:00'],
+    ['2026-09-30 23:59:59.999', 1, '2026-10-08 18:00'],
+    // The first instant of the range, and the last working day of the range.
+    ['2020-01-01 00:00', 1, '2020-01-02 18:00'],
+    ['2035-12-28 10:00', 1, '2035-12-31 18:00'],
+  ] as const)('received %s, %d working day -> %s', (received, days, deadline) => {
+    expect(std.addWorkingDays(cn(received), days)).toBe(cn(deadline));
+  });
+
+  it('counts business time up to both ends of the range', () => {
+    // 2020-01-01 is a holiday, Thu 01-02 a working day.
+    expect(std.businessMinutesBetween(cn('2020-01-01 00:00'), cn('2020-01-03 00:00'))).toBe(450);
+    // The very last business millisecond of the range is reachable; one more is not.
+    expect(std.addBusinessMinutes(cn('2035-12-31 17:00'), 60)).toBe(cn('2035-12-31 18:00'));
+    expect(() => std.addBusinessMinutes(cn('2035-12-31 17:00'), 60.001)).toThrow(RangeError);
+    expect(std.businessMinutesBetween(cn('2035-12-31 17:00'), cn('2036-01-01 00:00'))).toBe(60);
+    expect(() => std.addWorkingDays(cn('2036-01-01 00:00'), 1)).toThrow(RangeError);
+    expect(() => std.addWorkingDays(cn('2036-01-01 00:00') + 1, 1)).toThrow(RangeError);
+    expect(() => std.businessMinutesBetween(cn('2019-12-31 23:59:59.999'), cn('2020-01-02 10:00'))).toThrow(RangeError);
+  });
+
+  // Instants at and next to local midnights (both candidate offsets in Berlin) and every 15 min
+  // (and 1 ms before) over two days either side of each Berlin DST switch of 2024..2026.
+  const DAY = 24 * HOUR;
+  const day = fc.integer({ min: T0 / DAY + 1, max: T1 / DAY - 20 });
+  const nudge = fc.constantFrom(0, -1, 1, -MIN, MIN, -HOUR, HOUR);
+  const nearMidnight = (offsetsH: number[]) =>
+    fc.tuple(day, fc.constantFrom(...offsetsH), nudge).map(([d, o, e]) => d * DAY - o * HOUR + e);
+  const DST_SWITCHES = ['2024-03-31', '2024-10-27', '2025-03-30', '2025-10-26', '2026-03-29', '2026-10-25'].map((d) => Date.parse(`${d}T01:00Z`));
+  const nearSwitch = fc
+    .tuple(fc.constantFrom(...DST_SWITCHES), fc.integer({ min: -4 * 48, max: 4 * 48 }), fc.constantFrom(0, -1))
+    .map(([t, q, e]) => t + q * 15 * MIN + e);
+  const BERLIN_7X24: CalendarSpec = { ...ALWAYS_OPEN_CALENDAR, id: 'berlin-7x24', timeZone: 'Europe/Berlin' };
+
+  describe.each([
+    ['standard', STANDARD_CALENDAR, nearMidnight([8])],
+    ['Europe/Berlin', BERLIN, fc.oneof(nearMidnight([1, 2]), nearSwitch)],
+    ['Europe/Berlin 7x24', BERLIN_7X24, fc.oneof(nearMidnight([1, 2]), nearSwitch)],
+  ] as const)('%s calendar matches the reference there', (_, spec, at) => {
+    const cal = BusinessCalendar.fromSpec(spec);
+    const ref = referenceCalendar(spec);
+
+    it('addWorkingDays', () => {
+      fc.assert(
+        fc.property(at, fc.integer({ min: 1, max: 15 }), (received, days) => {
+          expect(cal.addWorkingDays(received, days)).toBe(ref.addWorkingDays(received, days));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('addBusinessMinutes and businessMinutesBetween', () => {
+      fc.assert(
+        fc.property(at, minutes, (start, m) => {
+          expect(cal.addBusinessMinutes(start, m)).toBe(ref.addBusinessMinutes(start, m));
+          expect(cal.businessMinutesBetween(start, start + m * MIN)).toBe(ref.businessMinutesBetween(start, start + m * MIN));
+        }),
+        { numRuns: 100 },
+      );
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
+
+const sqlCache = new Map<string, string>();
+
+/**
+ * INSERT of plain rows for the hot intake path. Kysely's builder parses and freezes every value
+ * on every call (a 45-column case row costs more to build than to store); this writes the same
+ * statement from the row's keys, cached per table and column list, with the driver's own
+ * placeholders. Rows must already follow the data conventions (ms integers, 0/1, JSON text).
+ */
+export async function insertRows<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]!);
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const key = `${pg ? 'pg' : 'lite'}|${table}|${rows.length}|${cols.join(',')}`;
+  let text = sqlCache.get(key);
+  if (!text) {
+    let n = 0;
+    const tuple = () => `(${cols.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
+    text = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(tuple).join(', ')}`;
+    if (sqlCache.size > 2000) sqlCache.clear();
+    sqlCache.set(key, text);
+  }
+  const params: unknown[] = [];
+  for (const r of rows) for (const c of cols) params.push((r as Record<string, unknown>)[c] ?? null);
+  await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
+export const insertRow = <T extends keyof Database & string>(db: Kysely<Database>, table: T, row: Insertable<Database[T]>): Promise<void> =>
+  insertRows(db, table, [row]);

@@ -1,0 +1,28 @@
+export { analyticsHook, rederiveCaseMetrics, ANALYTICS_CALENDAR_ID } from './analytics.hook.ts';
+export type { CaseMetricsTable, CaseBacklogMovesTable } from './analytics.table.ts';
+export {
+  metricsRowFor,
+  nearestRank,
+  medianAndP90,
+  businessMinutes,
+  METRICS_COLUMNS,
+  BACKLOG_MOVE_COLUMNS,
+  BACKLOG_STATUSES,
+  EXCLUDED_CLOSE_REASONS,
+  FIELD_VISIT_EVENT,
+} from './metrics.ts';
+export {
+  analyticsSummary,
+  backlogAt,
+  periodOf,
+  GROUP_BYS,
+  DEFAULT_DAYS,
+  RESOLUTION_RATE_TARGET,
+  type AnalyticsSummary,
+  type GroupBy,
+  type SummaryQuery,
+  type Drill,
+} from './summary.service.ts';
+export { complianceBetween, type TargetCompliance } from './sla.ts';
+export { rebuildCaseMetrics } from './rebuild.ts';
+export { summaryQuery, MAX_PERIOD_DAYS } from './analytics.schemas.ts';

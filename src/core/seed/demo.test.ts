@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.ts';
+import { verifyAuditChain } from '../modules/audit/index.ts';
+import { CASE_TYPES, CHANNELS, suggestClassification } from '../modules/cases/index.ts';
+import { SCENARIOS } from './demo-content.ts';
+import { loadDemo } from './demo.ts';
+import { Rng } from './prng.ts';
+
+const SMALL = { cases: 120, customers: 30 } as const;
+const DAY = 86_400_000;
+
+describe('demo data: building blocks', () => {
+  it('the PRNG is deterministic and uniform enough', () => {
+    const a = new Rng(42);
+    const b = new Rng(42);
+    const xs = Array.from({ length: 1000 }, () => a.next());
+    expect(xs).toEqual(Array.from({ length: 1000 }, () => b.next()));
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean).toBeGreaterThan(0.45);
+    expect(mean).toBeLessThan(0.55);
+    expect(new Rng(43).next()).not.toBe(new Rng(42).next());
+  });
+
+  it('scenario texts trip the sensitive-data rule exactly when they are meant to', () => {
+    for (const s of SCENARIOS)
+      for (const lang of ['zh', 'en'] as const) {
+        const t = s[lang];
+        const auto = suggestClassification({ subject: t.s.join(' '), description: t.d, channel: 'web', customerTier: null });
+        expect({ id: s.id, lang, sensitive: auto.sensitive }).toEqual({ id: s.id, lang, sensitive: Boolean(s.sensitive) });
+      }
+  });
+});
+
+describe.each(DIALECTS)('demo data on %s', (dialect) => {
+  let first: TestDb;
+  let second: TestDb;
+
+  beforeAll(async () => {
+    [first, second] = await Promise.all([openTestDb(dialect), openTestDb(dialect)]);
+    await Promise.all([loadDemo(first.ctx, SMALL), loadDemo(second.ctx, SMALL)]);
+  }, 60_000);
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('covers every channel and type, in Chinese and English, over the last 90 days', async () => {
+    const cases = await first.ctx.db.selectFrom('cases').select(['channel', 'type', 'language', 'received_at']).execute();
+    expect(cases).toHaveLength(SMALL.cases);
+    expect(new Set(cases.map((c) => c.channel))).toEqual(new Set(CHANNELS));
+    expect(new Set(cases.map((c) => c.type))).toEqual(new Set(CASE_TYPES));
+    expect(new Set(cases.map((c) => c.language))).toEqual(new Set(['zh', 'en']));
+    for (const c of cases) {
+      expect(c.received_at).toBeLessThanOrEqual(T0);
+      expect(c.received_at).toBeGreaterThan(T0 - 91 * DAY);
+    }
+  });
+
+  it('leaves a backlog of open cases and closes most older ones', async () => {
+    const rows = await first.ctx.db.selectFrom('cases').select(['status', 'received_at']).execute();
+    const open = rows.filter((r) => ['new', 'open', 'pending_customer', 'pending_internal', 'reopened'].includes(r.status));
+    const closed = rows.filter((r) => r.status === 'closed');
+    expect(open.length).toBeGreaterThan(0);
+    expect(closed.length).toBeGreaterThan(rows.length / 2);
+    const older = rows.filter((r) => r.received_at < T0 - 30 * DAY);
+    expect(older.filter((r) => r.status === 'closed').length / older.length).toBeGreaterThan(0.9);
+  });
+
+  it('gives every case a timeline written at realistic times', async () => {
+    const { db } = first.ctx;
+    const events = await db.selectFrom('case_events').innerJoin('cases', 'cases.id', 'case_events.case_id').select(['case_events.type', 'case_events.created_at', 'cases.received_at', 'cases.id']).execute();
+    const created = events.filter((e) => e.type === 'created');
+    expect(created).toHaveLength(SMALL.cases);
+    for (const e of events) {
+      expect(e.created_at).toBeGreaterThanOrEqual(e.received_at);
+      expect(e.created_at).toBeLessThanOrEqual(T0);
+    }
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['taken', 'reply', 'resolved', 'confirmed', 'closed']) expect(types).toContain(t);
+    // Resolved cases carry cause and solution; resolved repeat complaints a corrective action.
+    const done = await db.selectFrom('cases').selectAll().where('status', 'in', ['resolved', 'closed']).execute();
+    for (const c of done) {
+      if (c.close_reason === 'solved' || c.status === 'resolved') {
+        expect(c.resolution_cause).toBeTruthy();
+        expect(c.resolution_solution).toBeTruthy();
+      }
+      if (c.is_repeat === 1 && c.resolved_at !== null) expect(c.corrective_action).toBeTruthy();
+    }
+  });
+
+  it('keeps the audit chain intact and links portal accounts to their customers', async () => {
+    const v = await verifyAuditChain(first.ctx);
+    expect(v.ok).toBe(true);
+    expect(v.checked).toBeGreaterThan(SMALL.cases);
+    const portal = await first.ctx.db.selectFrom('users').select(['email', 'customer_id']).where('role', '=', 'customer').execute();
+    expect(portal.map((p) => p.email)).toContain('customer@serviceloop.local');
+    for (const p of portal) expect(p.customer_id).toBeTruthy();
+    const own = await first.ctx.db.selectFrom('cases').select('id').where('customer_id', 'in', portal.map((p) => p.customer_id!)).execute();
+    expect(own.length).toBeGreaterThan(0);
+    const customers = await first.ctx.db.selectFrom('customers').select(['tier', 'branch']).execute();
+    expect(customers.length).toBeGreaterThanOrEqual(SMALL.customers);
+  });
+
+  it('is deterministic: two loads give the same cases', async () => {
+    const list = (t: TestDb) => t.ctx.db.selectFrom('cases').select(['number', 'subject', 'channel', 'type', 'status', 'received_at']).orderBy('number').execute();
+    const [a, b] = await Promise.all([list(first), list(second)]);
+    expect(a.length).toBe(SMALL.cases);
+    expect(b).toEqual(a);
+  });
+});

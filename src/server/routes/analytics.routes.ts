@@ -1,0 +1,20 @@
+import type { Ctx } from '../../core/context.ts';
+import { analyticsSummary, summaryQuery } from '../../core/modules/analytics/index.ts';
+import type { ZApp } from './zapp.ts';
+
+const tags = ['analytics'];
+
+export function analyticsRoutes(app: ZApp, ctx: Ctx): void {
+  app.get(
+    '/api/v1/analytics/summary',
+    {
+      config: { permission: 'analytics.read' },
+      schema: {
+        tags,
+        summary: 'Dashboard figures (SPEC 8) for the cases received in a period: volumes, response and resolution times, rates, backlog, SLA compliance',
+        querystring: summaryQuery,
+      },
+    },
+    (req) => analyticsSummary(ctx, req.query),
+  );
+}
