@@ -1,4 +1,4 @@
-import { createDb, type Db } from './db/create-db.ts';
+import { createDb, type Db, type DbOptions } from './db/create-db.ts';
 import { TransactionBatcher } from './db/batcher.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { defaultConfig, type CoreConfig, type Ctx } from './context.ts';
@@ -14,13 +14,14 @@ export interface OpenOptions {
   migrate?: boolean;
   poolSize?: number;
   caseHooks?: CaseHook[];
+  onQuery?: DbOptions['onQuery'];
 }
 
 export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? 'sqlite:./data/serviceloop.db';
 
 /** Opens the database, migrates it, and returns the services' context. */
 export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }> {
-  const dbh = createDb({ url: opts.url, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}) });
+  const dbh = createDb({ url: opts.url, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}), ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
   if (opts.migrate !== false) await migrateToLatest(dbh);
   const ctx: Ctx = {
     db: dbh.db,

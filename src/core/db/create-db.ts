@@ -22,7 +22,14 @@ export interface DbOptions {
   poolSize?: number;
   /** SQLite `synchronous`: FULL (default) makes every acknowledged commit survive a power cut. */
   sqliteSync?: 'FULL' | 'NORMAL';
+  /** Sees every query run (tests use it to EXPLAIN the hot paths). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
+
+const logOf = (opts: DbOptions) =>
+  opts.onQuery
+    ? { log: (e: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => opts.onQuery!(e.query.sql, e.query.parameters) }
+    : {};
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
@@ -37,7 +44,7 @@ const pgTypes = {
 export function createDb(opts: DbOptions): Db {
   if (isPostgresUrl(opts.url)) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 8, types: pgTypes });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(opts) });
     return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
   }
   const file = opts.url.replace(/^sqlite:/, '');
@@ -49,7 +56,7 @@ export function createDb(opts: DbOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...logOf(opts) });
   return { db, ops: sqliteOps, url: opts.url, close: () => db.destroy() };
 }
 
