@@ -15,10 +15,9 @@ export interface ServerOptions {
 /** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: ServerOptions): Promise<void> {
   const { ctx, dbh } = await openCtx({ url: o.url });
-  if (o.demo && !(await isSeeded(ctx))) {
-    console.log('empty database: loading demo data...');
-    await loadDemo(ctx, { log: (s) => console.log(`  ${s}`) });
-  }
+  // On an empty database the demo loads in the background once the server answers, so the first
+  // start is usable at once (logins work as soon as "demo organisation created" is printed).
+  const loadDemoNow = o.demo && !(await isSeeded(ctx));
   const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: process.env.SECURE_COOKIES === '1' });
   await app.listen({ port: o.port, host: o.host });
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
@@ -34,6 +33,12 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const base = `http://${o.host}:${o.port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
+  if (loadDemoNow) {
+    console.log('empty database: loading demo data in the background...');
+    void loadDemo(ctx, { log: (s) => console.log(`  demo: ${s}`) })
+      .then(() => console.log('  demo: ready'))
+      .catch((err: unknown) => app.log.error({ err }, 'demo data failed to load'));
+  }
   if (o.demo)
     console.log(
       `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local`,
