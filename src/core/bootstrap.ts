@@ -5,7 +5,7 @@ import { defaultConfig, type CoreConfig, type Ctx } from './context.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
-import { analyticsHook } from './modules/analytics/index.ts';
+import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
 
 export interface OpenOptions {
   url: string;
@@ -28,7 +28,8 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     ops: dbh.ops,
     clock: opts.clock ?? systemClock,
     config: { ...defaultConfig, ...opts.config },
-    caseHooks: opts.caseHooks ?? [commitmentsHook, analyticsHook],
+    // the analytics snapshot goes before commitments, the analytics hook after: it rolls up the targets' change
+    caseHooks: opts.caseHooks ?? [analyticsSnapshotHook, commitmentsHook, analyticsHook],
   };
   const batcher = new TransactionBatcher(dbh.db);
   ctx.batched = (fn) => batcher.run(fn);

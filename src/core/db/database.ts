@@ -20,7 +20,7 @@ import type {
   RemedyRulesTable,
   TeamHandlingLimitsTable,
 } from '../modules/commitments/commitments.table.ts';
-import type { CaseBacklogMovesTable, CaseMetricsTable } from '../modules/analytics/analytics.table.ts';
+import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from '../modules/analytics/analytics.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -48,4 +48,6 @@ export interface Database {
   remedies: RemediesTable;
   case_metrics: CaseMetricsTable;
   case_backlog_moves: CaseBacklogMovesTable;
+  analytics_daily: AnalyticsDailyTable;
+  sla_daily: SlaDailyTable;
 }

@@ -6,6 +6,7 @@ import * as m0920 from './migrations/2026_11_23_0920_audit_and_outbox.ts';
 import * as m1100 from './migrations/2026_11_23_1100_commitments.ts';
 import * as m1000 from './migrations/2026_11_23_1000_outbox_failed.ts';
 import * as m1200 from './migrations/2026_11_23_1200_analytics.ts';
+import * as m1300 from './migrations/2026_11_23_1300_cases_team_received.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_1100_commitments': m1100,
   '2026_11_23_1000_outbox_failed': m1000,
   '2026_11_23_1200_analytics': m1200,
+  '2026_11_23_1300_cases_team_received': m1300,
 };
 
 const migrator = (d: Db) =>

@@ -67,9 +67,11 @@ export const DECLARED_COLUMNS: Columns = {
     case_id: true, received_at: true, channel: true, type: true, category_id: true, team_id: true, assignee_id: true, status: true,
     is_repeat: true, first_response_at: true, first_response_minutes: true, resolved_at: true, resolution_minutes: true,
     paused_since: true, paused_minutes: true, closed_at: true, close_reason: true, reopen_count: true, transfer_count: true,
-    field_visits: true, updated_at: true,
+    field_visits: true, escalated: true, updated_at: true,
   },
   case_backlog_moves: { case_id: true, seq: true, at: true, delta: true },
+  analytics_daily: { day: true, dim: true, key: true, n: true, repeats: true, resolved: true, fcr: true },
+  sla_daily: { kind: true, day: true, met: true, breached: true },
 };
 
 /** Tables that exist only on one dialect. */

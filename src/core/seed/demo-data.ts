@@ -23,6 +23,7 @@ import {
   type NewCaseInput,
   type ServiceKind,
 } from '../modules/cases/index.ts';
+import { sweepDueTimers } from '../modules/commitments/index.ts';
 import { createCustomer, type CustomerTier } from '../modules/customers/index.ts';
 import { createUser, type UserView } from '../modules/users/index.ts';
 import {
@@ -106,6 +107,8 @@ export interface HistoryOptions {
   password: string;
   /** Operations in flight at once (different cases); 1 on SQLite. */
   concurrency: number;
+  /** Run the commitments timer sweep along the way (warnings, breaches, escalations in history). */
+  sweeps: boolean;
   log?: ((s: string) => void) | undefined;
 }
 
@@ -175,6 +178,8 @@ interface Op {
   key: string;
   deps: string[];
   serial?: string;
+  /** Runs alone: after everything before it, before anything after it. */
+  barrier?: boolean;
   label: string;
   run: (c: Ctx) => Promise<void>;
 }
@@ -348,6 +353,23 @@ class Planner {
   }
 
   /** After the cases are planned: when each customer came to be, then the operations creating them. */
+  /**
+   * The commitments timer worker, as it would have run (far coarser than the real one, to keep
+   * the load fast): every two hours in the day, every six at night, so warnings, breaches and
+   * escalations land about when they happened rather than all at the first start. A small demo
+   * (tests) sweeps less often still.
+   */
+  emitSweeps(): void {
+    const scale = Math.min(12, Math.max(1, 1000 / Math.max(1, this.opts.cases)));
+    for (let t = this.windowStart; t < this.now; ) {
+      const m = this.time.minuteOfDay(t);
+      t += (m >= 8 * 60 && m < 20 * 60 ? 2 * HOUR : 6 * HOUR) * scale;
+      if (t >= this.now) break;
+      // A barrier: on PostgreSQL a sweep running beside case changes can deadlock with them.
+      this.push({ at: t, key: 'sweep', deps: [], barrier: true, label: 'timer sweep', run: async (c) => void (await sweepDueTimers(c)) });
+    }
+  }
+
   emitCustomers(): void {
     const r = this.rng;
     for (const c of this.customers) {
@@ -468,10 +490,22 @@ class Planner {
 
   // ----- one case
 
+  private cumulative: number[] | null = null;
+
   private pickCustomer(channel: Channel): PCustomer {
     const r = this.rng;
+    let acc = 0;
+    const cum = (this.cumulative ??= this.customers.map((x) => (acc += x.weight)));
     for (let i = 0; ; i++) {
-      const c = this.customers[r.weightedIndex(this.customers.map((x) => x.weight))]!;
+      const x = r.next() * cum[cum.length - 1]!;
+      let lo = 0;
+      let hi = cum.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid]! > x) hi = mid;
+        else lo = mid + 1;
+      }
+      const c = this.customers[lo]!;
       if (channel === 'email' && !c.email && i < 20) continue;
       return c;
     }
@@ -685,7 +719,7 @@ class Planner {
         pushStep('take', (c, s) => take(c, s.id!, handler));
       } else if (!viaReply) {
         const delay =
-          channel === 'chat' ? r.real(0.3, 3) : grade === 'urgent' ? r.real(3, 20) : grade === 'important' ? r.real(5, 45) : r.chance(0.06) ? r.logUniform(90, 600) : r.logUniform(2, 90);
+          channel === 'chat' ? r.real(0.3, 3) : grade === 'urgent' ? r.real(3, 20) : grade === 'important' ? r.real(5, 30) : r.chance(0.05) ? r.logUniform(60, 480) : r.logUniform(1, 40);
         staffAfter(delay);
         pushStep('take', (c, s) => take(c, s.id!, handler));
       }
@@ -702,7 +736,7 @@ class Planner {
       const ask = !fcr && r.chance(ASK[type]);
       const spoken = channel === 'phone' || channel === 'walk_in';
       const replyDelay =
-        channel === 'chat' ? r.real(0.3, 2) : spoken ? r.real(1, 8) : grade === 'urgent' ? r.real(5, 30) : r.chance(0.08) ? r.logUniform(180, 900) : r.logUniform(3, 180);
+        channel === 'chat' ? r.real(0.3, 2) : spoken ? r.real(1, 8) : grade === 'urgent' ? r.real(5, 30) : r.chance(0.06) ? r.logUniform(120, 600) : r.logUniform(2, 75);
       if (fixes.length > 0 && !viaReply) {
         for (const f of fixes) {
           t += r.int(1, 6) * MIN;
@@ -884,7 +918,9 @@ class Planner {
       at: createAt,
       key,
       deps: custKey ? [custKey] : [],
-      serial: 'create',
+      // A customer's cases are created in order (a repeat complaint finds the earlier one); others
+      // in parallel on PostgreSQL, so there the day's case numbers may come out in another order.
+      ...(cust ? { serial: `created:${cust.idx}` } : {}),
       label: `case ${i} create`,
       run: async (c) => {
         const actor = typeof creator === 'function' ? creator() : creator;
@@ -924,7 +960,6 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
   let done = 0;
   const exec = async (op: Op) => {
     const c: Ctx = { ...ctx, clock: new ManualClock(op.at) };
-    if (process.env.DEMO_TRACE) console.log('op', op.label, new Date(op.at).toISOString());
     for (let attempt = 0; ; attempt++) {
       try {
         await op.run(c);
@@ -940,6 +975,14 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
   };
   for (const op of ops) {
     if (failure) break;
+    if (op.barrier) {
+      await Promise.all(inflight);
+      if (failure) break;
+      await exec(op).catch((err: unknown) => {
+        failure ??= err;
+      });
+      continue;
+    }
     while (inflight.size >= concurrency) await Promise.race(inflight);
     if (failure) break;
     const deps = [tails.get(op.key), ...op.deps.map((d) => tails.get(d)), op.serial ? tails.get(op.serial) : undefined].filter(
@@ -972,13 +1015,15 @@ export async function loadDemoHistory(
   opts: HistoryOptions,
 ): Promise<HistorySummary> {
   const now = ctx.clock.now();
+  const planStarted = Date.now();
   const time = new DemoTime(ctx.config.timeZone, now);
   const plan = new Planner(opts, now, time, staff, categories);
   plan.planCustomers();
   plan.planCases();
   plan.emitCustomers();
+  if (opts.sweeps) plan.emitSweeps();
   const total = plan.ops.length;
-  opts.log?.(`planned ${plan.customers.length} customers and ${plan.caseCount} cases over ${opts.days} days (${total} operations)`);
+  opts.log?.(`planned ${plan.customers.length} customers and ${plan.caseCount} cases over ${opts.days} days: ${total} operations (${Date.now() - planStarted} ms)`);
   let next = 0.1;
   const started = Date.now();
   await runOps(ctx, plan.ops, Math.max(1, opts.concurrency), (n) => {
@@ -988,15 +1033,10 @@ export async function loadDemoHistory(
     }
   });
 
-  // The acknowledgements and replies of the past were sent long ago: mark the demo's outgoing
-  // e-mail and SMS as sent, so a mail worker does not deliver thousands of old messages on start.
-  await ctx.db
-    .updateTable('outbox')
-    .set((eb) => ({ sent_at: eb.ref('created_at') }))
-    .where('sent_at', 'is', null)
-    .where('topic', 'in', ['email', 'sms'])
-    .where('created_at', '<=', now)
-    .execute();
+  // The acknowledgements, replies and staff notifications of the past went out long ago: mark the
+  // history's outbox as sent, so the outbox worker does not deliver thousands of old messages on
+  // the first start.
+  await ctx.db.updateTable('outbox').set((eb) => ({ sent_at: eb.ref('created_at') })).where('sent_at', 'is', null).where('created_at', '<=', now).execute();
 
   const rows = await ctx.db.selectFrom('cases').select(['status']).execute();
   const byStatus: Record<string, number> = {};

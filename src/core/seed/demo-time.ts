@@ -4,6 +4,7 @@ import type { Rng } from './prng.ts';
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * Local time of the service centre for the demo's timeline: when customers write, when staff are
@@ -62,16 +63,22 @@ export class DemoTime {
     return day + (7 * 60 + 30) * MIN + rng.int(0, 150) * MIN + rng.int(0, 59) * 1000;
   }
 
+  /** The local calendar date (fields of a Date shifted by the offset, read as UTC). */
+  private local(t: number): Date {
+    return new Date(t + this.off);
+  }
+
   format(t: number, lang: 'zh' | 'en'): string {
-    const d = DateTime.fromMillis(t, { zone: this.zone });
-    return lang === 'zh' ? d.toFormat('M月d日') : d.setLocale('en').toFormat('d LLL');
+    const d = this.local(t);
+    return lang === 'zh' ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日` : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
   }
 
   compact(t: number): string {
-    return DateTime.fromMillis(t, { zone: this.zone }).toFormat('yyLLdd');
+    const d = this.local(t);
+    return `${String(d.getUTCFullYear() % 100).padStart(2, '0')}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
   }
 
   year(t: number): number {
-    return DateTime.fromMillis(t, { zone: this.zone }).year;
+    return this.local(t).getUTCFullYear();
   }
 }

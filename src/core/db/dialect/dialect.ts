@@ -10,6 +10,11 @@ export interface DialectOps {
   indexCase(db: Kysely<Database>, caseId: string, text: string): Promise<void>;
   /** A boolean SQL condition on `cases` that is true for cases matching the query text; null when the query has no searchable token. */
   searchCondition(query: string): RawBuilder<boolean> | null;
+  /**
+   * SQLite only: the FTS5 MATCH expression, for walking matches newest first straight from the
+   * index (a common word can match a tenth of all cases; sorting those would take a second).
+   */
+  ftsMatch?(query: string): string | null;
   /** Serialise writers of the audit hash chain until the end of the transaction. */
   lockAuditChain(db: Kysely<Database>): Promise<void>;
   /** Transaction-scoped locks on arbitrary keys, taken in sorted order (no deadlock between takers). */

@@ -3,6 +3,12 @@ import type { Database } from '../database.ts';
 import type { DialectOps } from './dialect.ts';
 import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
 
+function ftsMatch(query: string): string | null {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return null;
+  return terms.map((t) => (t.kind === 'char' ? `uni : "${t.char}"` : `seq : "${t.tokens.join(' ')}"`)).join(' AND ');
+}
+
 /** SQLite: an FTS5 table keyed by the cases table's rowid, fed pre-tokenised text. */
 export const sqliteOps: DialectOps = {
   name: 'sqlite',
@@ -13,13 +19,11 @@ export const sqliteOps: DialectOps = {
       SELECT rowid, ${t.seq.join(' ')}, ${t.uni.join(' ')} FROM cases WHERE id = ${caseId}`.execute(db);
   },
   searchCondition(query: string) {
-    const terms = queryTerms(query);
-    if (terms.length === 0) return null;
-    const match = terms
-      .map((t) => (t.kind === 'char' ? `uni : "${t.char}"` : `seq : "${t.tokens.join(' ')}"`))
-      .join(' AND ');
+    const match = ftsMatch(query);
+    if (match === null) return null;
     return sql<boolean>`cases.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ${match})`;
   },
+  ftsMatch,
   async lockAuditChain() {
     // SQLite has one writer at a time: the transaction already holds the write lock.
   },

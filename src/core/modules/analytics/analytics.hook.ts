@@ -3,8 +3,20 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { CaseHook, CasesTable } from '../cases/index.ts';
 import { calendarOf } from '../commitments/index.ts';
-import type { CaseBacklogMovesTable, CaseMetricsTable } from './analytics.table.ts';
-import { advance, metricsRowFor, NO_PROGRESS, progressOf, rowOf, stepOf } from './metrics.ts';
+import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from './analytics.table.ts';
+import {
+  advance,
+  DailyRollup,
+  dailyOf,
+  dailyOfMove,
+  metricsRowFor,
+  NO_PROGRESS,
+  progressOf,
+  rowOf,
+  SlaRollup,
+  stepOf,
+  type TargetOutcome,
+} from './metrics.ts';
 
 type Trx = Kysely<Database>;
 
@@ -13,55 +25,137 @@ export const ANALYTICS_CALENDAR_ID = 'standard';
 
 const standardCalendar = (ctx: Ctx, trx: Trx) => calendarOf(ctx, ANALYTICS_CALENDAR_ID, trx);
 
-/** Replaces the metrics row and the backlog moves of a case by those derived from its whole timeline. */
+/** Adds rollup rows (deltas) to analytics_daily; rows come sorted, the order every writer locks them in. */
+export async function addDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('analytics_daily')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['day', 'dim', 'key']).doUpdateSet((eb) => ({
+          n: eb('analytics_daily.n', '+', eb.ref('excluded.n')),
+          repeats: eb('analytics_daily.repeats', '+', eb.ref('excluded.repeats')),
+          resolved: eb('analytics_daily.resolved', '+', eb.ref('excluded.resolved')),
+          fcr: eb('analytics_daily.fcr', '+', eb.ref('excluded.fcr')),
+        })),
+      )
+      .execute();
+}
+
+/** Adds SLA outcome deltas to sla_daily (sorted rows). */
+export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('sla_daily')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.columns(['kind', 'day']).doUpdateSet((eb) => ({
+          met: eb('sla_daily.met', '+', eb.ref('excluded.met')),
+          breached: eb('sla_daily.breached', '+', eb.ref('excluded.breached')),
+        })),
+      )
+      .execute();
+}
+
+/** Replaces the metrics row and the backlog moves of a case by those derived from its whole timeline (and corrects the rollup). */
 export async function rederiveCaseMetrics(ctx: Ctx, trx: Trx, c: CasesTable): Promise<CaseMetricsTable> {
   const cal = await standardCalendar(ctx, trx);
-  const events = await trx
-    .selectFrom('case_events')
-    .select(['id', 'type', 'actor_kind', 'visibility', 'data', 'created_at'])
-    .where('case_id', '=', c.id)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  const { row, moves } = metricsRowFor(cal, c, events);
+  const [events, oldRow, oldMoves] = await Promise.all([
+    trx.selectFrom('case_events').select(['id', 'type', 'actor_kind', 'visibility', 'data', 'created_at']).where('case_id', '=', c.id).orderBy('created_at').orderBy('id').execute(),
+    trx.selectFrom('case_metrics').selectAll().where('case_id', '=', c.id).executeTakeFirst(),
+    trx.selectFrom('case_backlog_moves').selectAll().where('case_id', '=', c.id).execute(),
+  ]);
+  const escalated = await trx.selectFrom('case_escalations').select('case_id').where('case_id', '=', c.id).limit(1).executeTakeFirst();
+  const { row, moves } = metricsRowFor(cal, c, events, { escalated: Boolean(escalated) });
+  const rollup = new DailyRollup().add(dailyOf(row)).add(moves.map(dailyOfMove));
+  if (oldRow) rollup.add(dailyOf(oldRow), -1);
+  rollup.add(oldMoves.map(dailyOfMove), -1);
   await trx.deleteFrom('case_backlog_moves').where('case_id', '=', c.id).execute();
   await trx.deleteFrom('case_metrics').where('case_id', '=', c.id).execute();
   await trx.insertInto('case_metrics').values(row).execute();
   if (moves.length) await trx.insertInto('case_backlog_moves').values(moves).execute();
+  await addDaily(trx, rollup.rows());
   return row;
 }
 
-async function insertMove(trx: Trx, caseId: string, at: number, delta: number): Promise<void> {
+async function insertMove(trx: Trx, caseId: string, at: number, delta: number): Promise<CaseBacklogMovesTable> {
   const last = await trx.selectFrom('case_backlog_moves').select((eb) => eb.fn.max('seq').as('seq')).where('case_id', '=', caseId).executeTakeFirst();
   const seq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq) + 1;
   const move: CaseBacklogMovesTable = { case_id: caseId, seq, at, delta };
   await trx.insertInto('case_backlog_moves').values(move).execute();
+  return move;
 }
 
+// ---- SLA outcomes: the targets of a case before and after the commitments hook ------------
+
+const targetsOf = (trx: Trx, caseId: string): Promise<TargetOutcome[]> =>
+  trx.selectFrom('case_targets').select(['kind', 'due_at', 'met_at', 'state']).where('case_id', '=', caseId).execute();
+
+/** Targets of each case as they stood before the commitments hook ran, per transaction. */
+const snapshots = new WeakMap<object, Map<string, TargetOutcome[]>>();
+
 /**
- * Keeps case_metrics and case_backlog_moves in step with every case change, inside the case's
- * transaction (the case row is locked, so a case's metrics are written by one change at a time).
- * A case without a metrics row (it predates the analytics tables, or was written with the hook
- * off) gets one derived from its whole timeline on its next change.
+ * Registered BEFORE the commitments hook: notes the case's targets as they stand, so that
+ * analyticsHook (after it) can move their outcomes in sla_daily by the difference.
+ */
+export const analyticsSnapshotHook: CaseHook = {
+  name: 'analytics-snapshot',
+  async onCreated(_ctx, trx, c) {
+    let m = snapshots.get(trx);
+    if (!m) snapshots.set(trx, (m = new Map()));
+    m.set(c.id, []);
+  },
+  async onChanged(_ctx, trx, _before, after) {
+    let m = snapshots.get(trx);
+    if (!m) snapshots.set(trx, (m = new Map()));
+    m.set(after.id, await targetsOf(trx, after.id));
+  },
+};
+
+async function syncSla(trx: Trx, caseId: string): Promise<void> {
+  const before = snapshots.get(trx)?.get(caseId);
+  if (!before) return; // no snapshot hook in this configuration: sla_daily is left to rebuildSlaDaily
+  snapshots.get(trx)!.delete(caseId);
+  const rows = new SlaRollup().add(before, -1).add(await targetsOf(trx, caseId)).rows();
+  await addSla(trx, rows);
+}
+
+/** Never set by the hook: the key, the clustering column, and the flag the escalation trigger owns. */
+const UNCHANGING: ReadonlyArray<keyof CaseMetricsTable> = ['case_id', 'received_at', 'escalated'];
+
+/**
+ * Keeps case_metrics, case_backlog_moves and the daily rollups in step with every case change,
+ * inside the case's transaction (the case row is locked, so a case's metrics are written by one
+ * change at a time; rollup rows are upserted in sorted order, so writers never deadlock). A case
+ * without a metrics row (it predates the analytics tables, or was written with the hook off) gets
+ * one derived from its whole timeline on its next change. Registered AFTER the commitments hook.
  */
 export const analyticsHook: CaseHook = {
   name: 'analytics',
   async onCreated(ctx, trx, c) {
     const cal = await standardCalendar(ctx, trx);
-    await trx.insertInto('case_metrics').values(rowOf(cal, c, NO_PROGRESS)).execute();
+    // An urgent complaint is escalated at intake, by the commitments hook, before this row exists.
+    const escalated = await trx.selectFrom('case_escalations').select('case_id').where('case_id', '=', c.id).limit(1).executeTakeFirst();
+    const row = rowOf(cal, c, { ...NO_PROGRESS, escalated: escalated ? 1 : 0 });
+    await trx.insertInto('case_metrics').values(row).execute();
+    await addDaily(trx, new DailyRollup().add(dailyOf(row)).rows());
+    await syncSla(trx, c.id);
   },
   async onChanged(ctx, trx, before, after, _change, info) {
     const prev = await trx.selectFrom('case_metrics').selectAll().where('case_id', '=', after.id).executeTakeFirst();
-    if (!prev) {
-      await rederiveCaseMetrics(ctx, trx, after);
-      return;
+    if (!prev) await rederiveCaseMetrics(ctx, trx, after);
+    else {
+      const cal = await standardCalendar(ctx, trx);
+      const now = ctx.clock.now();
+      const { progress, delta } = advance(cal, progressOf(prev), stepOf(before, after, now, info.actor.kind, info.events));
+      const next = rowOf(cal, after, progress);
+      // Only the columns that changed: an index is written only when one of its columns is set.
+      const changed = Object.fromEntries(Object.entries(next).filter(([k, v]) => !UNCHANGING.includes(k as keyof CaseMetricsTable) && prev[k as keyof CaseMetricsTable] !== v));
+      if (Object.keys(changed).length) await trx.updateTable('case_metrics').set(changed).where('case_id', '=', after.id).execute();
+      const rollup = new DailyRollup().add(dailyOf(prev), -1).add(dailyOf(next));
+      if (delta) rollup.add([dailyOfMove(await insertMove(trx, after.id, now, delta))]);
+      await addDaily(trx, rollup.rows());
     }
-    const cal = await standardCalendar(ctx, trx);
-    const now = ctx.clock.now();
-    const { progress, delta } = advance(cal, progressOf(prev), stepOf(before, after, now, info.actor.kind, info.events));
-    // received_at never changes (and on SQLite it leads the clustering key: setting it would move the row)
-    const { case_id: _id, received_at: _received, ...row } = rowOf(cal, after, progress);
-    await trx.updateTable('case_metrics').set(row).where('case_id', '=', after.id).execute();
-    if (delta) await insertMove(trx, after.id, now, delta);
+    await syncSla(trx, after.id);
   },
 };

@@ -35,6 +35,11 @@ export interface CaseMetricsTable {
   transfer_count: number;
   /** Field visits made for the case (kept by field service; a second visit spoils first-contact resolution). */
   field_visits: number;
+  /**
+   * 1 once the case has an escalation. Escalations also come from the timer worker, outside any
+   * case change: a trigger on case_escalations sets it (and the hooks never write it back).
+   */
+  escalated: number;
   updated_at: number;
 }
 
@@ -50,4 +55,37 @@ export interface CaseBacklogMovesTable {
   seq: number;
   at: number;
   delta: number;
+}
+
+/**
+ * Daily counts (UTC days: day = floor(ms / 86,400,000)) kept in step with case_metrics, so a
+ * period's counts are a few hundred rollup rows plus the raw rows of its two partial edge days.
+ *  - dim 'received', key '': cases received that day; repeats (repeat complaints), resolved
+ *    (resolved now) and fcr (resolved at first contact) among them
+ *  - dim 'channel' | 'type' | 'category' (key '' for none): cases received that day
+ *  - dim 'closed', key close_reason: cases whose (current) close falls on that day
+ *  - dim 'backlog', key '': the sum of the backlog moves of that day
+ */
+export interface AnalyticsDailyTable {
+  day: number;
+  dim: string;
+  key: string;
+  n: number;
+  repeats: number;
+  resolved: number;
+  fcr: number;
+}
+
+/**
+ * SLA outcomes per target kind and due day (UTC), kept by the analytics case hooks (every change
+ * of a target's kind, deadline, completion or cancellation happens in a case change; the timer
+ * worker only marks breaches, which changes no outcome): a target counts on the day of its
+ * deadline, as met (met_at <= due_at) or breached (anything else), unless cancelled unmet. The
+ * period's partial edge days, and targets met ahead of a deadline after the period, are read raw.
+ */
+export interface SlaDailyTable {
+  kind: string;
+  day: number;
+  met: number;
+  breached: number;
 }

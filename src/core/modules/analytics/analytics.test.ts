@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { DIALECTS } from '../../../../test/helpers/db.ts';
 import type { ManualClock } from '../../shared/clock.ts';
-import { BusinessCalendar, complianceOver, STANDARD_CALENDAR } from '../commitments/index.ts';
-import { metricsRowFor, nearestRank, rebuildCaseMetrics, type AnalyticsSummary } from './index.ts';
+import { BusinessCalendar, complianceOver, STANDARD_CALENDAR, sweepDueTimers } from '../commitments/index.ts';
+import { DailyRollup, dailyOf, dailyOfMove, metricsRowFor, nearestRank, rebuildCaseMetrics, rebuildSlaDaily, SlaRollup, type AnalyticsSummary } from './index.ts';
 
 // Shanghai wall time -> epoch ms
 const sh = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -80,6 +80,21 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     return r.json() as AnalyticsSummary;
   };
   const resolveBody = { cause: '原因已查明', solution: '已处理完毕' };
+
+  /** The daily rollups equal what the metrics rows, the moves and the targets add up to. */
+  const expectRollupsInStep = async () => {
+    const db = t.ctx.db;
+    const byKey = <T extends object>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+    const daily = (await db.selectFrom('analytics_daily').selectAll().execute()).filter((r) => r.n || r.repeats || r.resolved || r.fcr);
+    const metrics = await db.selectFrom('case_metrics').selectAll().execute();
+    const moves = await db.selectFrom('case_backlog_moves').selectAll().execute();
+    const expected = new DailyRollup().add(metrics.flatMap(dailyOf)).add(moves.map(dailyOfMove)).rows();
+    expect(byKey(daily.map((r) => ({ ...r, day: Number(r.day) })))).toEqual(byKey(expected));
+    const sla = (await db.selectFrom('sla_daily').selectAll().execute()).filter((r) => r.met || r.breached);
+    const targets = await db.selectFrom('case_targets').select(['kind', 'due_at', 'met_at', 'state']).execute();
+    expect(byKey(sla.map((r) => ({ ...r, day: Number(r.day) })))).toEqual(byKey(new SlaRollup().add(targets).rows()));
+    expect(sla.length).toBeGreaterThan(0);
+  };
 
   beforeAll(async () => {
     t = await makeTestApp(dialect, { useTokens: true });
@@ -224,6 +239,7 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     }
     const b = await t.ctx.db.selectFrom('case_metrics').selectAll().where('case_id', '=', ids.B!).executeTakeFirstOrThrow();
     expect(b).toMatchObject({ first_response_minutes: 75, paused_minutes: 315, resolution_minutes: 135, paused_since: null, status: 'closed', close_reason: 'solved' });
+    await expectRollupsInStep();
   });
 
   it('states the backlog at a past period end from the moves since, and rebuilds to the same figures', async () => {
@@ -233,6 +249,12 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     at('2026-11-25T10:00:00');
     await act('agent', 'H', 'resolve', resolveBody);
     at('2026-11-25T10:30:00');
+    // The timer worker escalates I (reception not taken within 15 minutes) outside any case change;
+    // E, escalated at intake, goes one level up. No figure of the period moves.
+    expect((await sweepDueTimers(t.ctx)).escalations).toBeGreaterThan(0);
+    const i = await t.ctx.db.selectFrom('case_metrics').select('escalated').where('case_id', '=', ids.I!).executeTakeFirstOrThrow();
+    expect(i.escalated).toBe(1);
+    expect((await summary('/api/v1/analytics/summary?days=7')).escalationRate).toMatchObject({ numerator: 2, denominator: 9 }); // E and I of A..I
     const after = await summary(period);
     // Backlog now: E and I. At Wed 00:00: 2 now - 1 received since (I) - (-1 for H resolved since) = 2 (E and H).
     expect(after.backlog).toMatchObject({ at: to, current: false, count: 2 });
@@ -242,11 +264,17 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     expect(restAfter).toEqual(restBefore);
     expect((await summary('/api/v1/analytics/summary?days=7')).backlog).toMatchObject({ current: true, count: 2 });
 
-    // Rebuilt from the timelines, every figure is the same.
-    await t.ctx.db.deleteFrom('case_backlog_moves').execute();
-    await t.ctx.db.deleteFrom('case_metrics').execute();
+    await expectRollupsInStep();
+
+    // A database whose cases predate the analytics tables: a changed case gets its row from its
+    // timeline at once, the rest from the rebuild; every figure is then the same.
+    for (const table of ['case_backlog_moves', 'case_metrics', 'analytics_daily', 'sla_daily'] as const) await t.ctx.db.deleteFrom(table).execute();
     expect((await summary(period)).received.count).toBe(0);
+    await act('agent', 'A', 'notes', { body: '内部备注' });
+    expect((await summary(period)).received.count).toBe(1);
     expect(await rebuildCaseMetrics(t.ctx, { batchSize: 3 })).toEqual({ cases: 9 });
+    await rebuildSlaDaily(t.ctx);
+    await expectRollupsInStep();
     const rebuilt = await summary(period);
     expect({ ...rebuilt, period: after.period }).toEqual(after);
   });

@@ -1,7 +1,10 @@
-export { analyticsHook, rederiveCaseMetrics, ANALYTICS_CALENDAR_ID } from './analytics.hook.ts';
-export type { CaseMetricsTable, CaseBacklogMovesTable } from './analytics.table.ts';
+export { analyticsHook, analyticsSnapshotHook, rederiveCaseMetrics, ANALYTICS_CALENDAR_ID } from './analytics.hook.ts';
+export type { CaseMetricsTable, CaseBacklogMovesTable, AnalyticsDailyTable, SlaDailyTable } from './analytics.table.ts';
 export {
   metricsRowFor,
+  METRICS_CASE_FIELDS,
+  type MetricsCase,
+  type TimelineEvent,
   nearestRank,
   medianAndP90,
   businessMinutes,
@@ -10,6 +13,14 @@ export {
   BACKLOG_STATUSES,
   EXCLUDED_CLOSE_REASONS,
   FIELD_VISIT_EVENT,
+  DailyRollup,
+  SlaRollup,
+  dailyOf,
+  dailyOfMove,
+  slaOf,
+  dayOf,
+  isFirstContactResolution,
+  ANALYTICS_DAILY_COLUMNS,
 } from './metrics.ts';
 export {
   analyticsSummary,
@@ -23,6 +34,6 @@ export {
   type SummaryQuery,
   type Drill,
 } from './summary.service.ts';
-export { complianceBetween, type TargetCompliance } from './sla.ts';
+export { complianceBetween, rebuildSlaDaily, splitDays, type TargetCompliance } from './sla.ts';
 export { rebuildCaseMetrics } from './rebuild.ts';
 export { summaryQuery, MAX_PERIOD_DAYS } from './analytics.schemas.ts';

@@ -6,7 +6,8 @@
 import type { CaseEventsTable, CasesTable } from '../cases/index.ts';
 import { OPEN_STATUSES } from '../cases/index.ts';
 import type { BusinessCalendar } from '../commitments/index.ts';
-import type { CaseBacklogMovesTable, CaseMetricsTable } from './analytics.table.ts';
+import type { Database } from '../../db/database.ts';
+import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from './analytics.table.ts';
 
 /** Statuses in which a case is still to be done: the backlog (SPEC 8). */
 export const BACKLOG_STATUSES: readonly string[] = OPEN_STATUSES;
@@ -18,6 +19,9 @@ export const PAUSED_STATUS = 'pending_customer';
 
 /** Timeline event the field-service module writes for each visit on site (a second one spoils FCR). */
 export const FIELD_VISIT_EVENT = 'field_visit';
+
+/** The timeline event every escalation writes (escalate() and the timer worker). */
+export const ESCALATED_EVENT = 'escalated';
 
 /** Close reasons left out of the resolution rate altogether (SPEC 8). */
 export const EXCLUDED_CLOSE_REASONS: readonly string[] = ['duplicate', 'spam'];
@@ -34,6 +38,12 @@ export function businessMinutes(cal: BusinessCalendar, from: number, to: number)
     return null;
   }
 }
+
+/**
+ * The stored and reported unit: business minutes to the thousandth (60 ms), so both databases
+ * hold and return the same decimal (SQLite renders a REAL in JSON with 15 significant digits).
+ */
+export const round3 = (minutes: number): number => Math.round(minutes * 1000) / 1000;
 
 /**
  * Nearest rank (SPEC 8): the smallest value with at least pct% of the values at or below it.
@@ -60,9 +70,10 @@ export interface Progress {
   paused_since: number | null;
   paused_minutes: number;
   field_visits: number;
+  escalated: number;
 }
 
-export const NO_PROGRESS: Progress = { first_response_at: null, paused_since: null, paused_minutes: 0, field_visits: 0 };
+export const NO_PROGRESS: Progress = { first_response_at: null, paused_since: null, paused_minutes: 0, field_visits: 0, escalated: 0 };
 
 /** One change of a case as the analytics see it. */
 export interface Step {
@@ -90,16 +101,24 @@ export function advance(cal: BusinessCalendar, p: Progress, s: Step): { progress
   return { progress: next, delta: wasOpen && !isOpen ? -1 : !wasOpen && isOpen ? 1 : 0 };
 }
 
+/** The columns of a case the metrics are made of (a bulk reader selects only these). */
+export const METRICS_CASE_FIELDS = [
+  'id', 'received_at', 'channel', 'type', 'category_id', 'team_id', 'assignee_id', 'status', 'is_repeat', 'first_response_at',
+  'resolved_at', 'closed_at', 'close_reason', 'reopen_count', 'transfer_count', 'updated_at',
+] as const satisfies ReadonlyArray<keyof CasesTable>;
+export type MetricsCase = Pick<CasesTable, (typeof METRICS_CASE_FIELDS)[number]>;
+
 /** The metrics row of a case: its current attributes from the case row, the times from its progress. */
-export function rowOf(cal: BusinessCalendar, c: CasesTable, p: Progress): CaseMetricsTable {
+export function rowOf(cal: BusinessCalendar, c: MetricsCase, p: Progress): CaseMetricsTable {
   // cases.first_response_at is the first staff reply; a resolution message before any reply also counts.
   const first = c.first_response_at !== null && (p.first_response_at === null || c.first_response_at < p.first_response_at) ? c.first_response_at : p.first_response_at;
   const resolvedAt = c.resolved_at;
   let resolution: number | null = null;
   if (resolvedAt !== null) {
     const gross = businessMinutes(cal, c.received_at, resolvedAt);
-    resolution = gross === null ? null : Math.max(0, gross - p.paused_minutes);
+    resolution = gross === null ? null : round3(Math.max(0, gross - p.paused_minutes));
   }
+  const firstMinutes = first === null ? null : businessMinutes(cal, c.received_at, first);
   return {
     case_id: c.id,
     received_at: c.received_at,
@@ -111,7 +130,7 @@ export function rowOf(cal: BusinessCalendar, c: CasesTable, p: Progress): CaseMe
     status: c.status,
     is_repeat: c.is_repeat,
     first_response_at: first,
-    first_response_minutes: first === null ? null : businessMinutes(cal, c.received_at, first),
+    first_response_minutes: firstMinutes === null ? null : round3(firstMinutes),
     resolved_at: resolvedAt,
     resolution_minutes: resolution,
     paused_since: p.paused_since,
@@ -121,6 +140,7 @@ export function rowOf(cal: BusinessCalendar, c: CasesTable, p: Progress): CaseMe
     reopen_count: c.reopen_count,
     transfer_count: c.transfer_count,
     field_visits: p.field_visits,
+    escalated: p.escalated,
     updated_at: c.updated_at,
   };
 }
@@ -130,9 +150,11 @@ export const progressOf = (m: CaseMetricsTable): Progress => ({
   paused_since: m.paused_since,
   paused_minutes: m.paused_minutes,
   field_visits: m.field_visits,
+  escalated: m.escalated,
 });
 
-type TimelineEvent = Pick<CaseEventsTable, 'type' | 'actor_kind' | 'visibility' | 'data' | 'created_at'> & { id?: string };
+/** What the metrics read of a timeline event (`data` is needed only for status_changed events). */
+export type TimelineEvent = Pick<CaseEventsTable, 'type' | 'actor_kind' | 'visibility' | 'data' | 'created_at'> & { id?: string };
 
 const staffSpokeIn = (e: { type: string; visibility: string }, actorKind: string) =>
   actorKind === 'staff' && e.visibility === 'public' && (e.type === 'reply' || e.type === 'resolved');
@@ -170,8 +192,10 @@ function statusAfter(e: TimelineEvent, current: string): string {
  */
 export function metricsRowFor(
   cal: BusinessCalendar,
-  c: CasesTable,
+  c: MetricsCase,
   events: readonly TimelineEvent[],
+  /** escalated: whether the case has a row in case_escalations (default: an 'escalated' event on its timeline, which every escalation writes) */
+  opts: { escalated?: boolean } = {},
 ): { row: CaseMetricsTable; moves: CaseBacklogMovesTable[] } {
   const timeline = events
     .map((e, i) => ({ e, i }))
@@ -182,6 +206,7 @@ export function metricsRowFor(
   const moves: CaseBacklogMovesTable[] = [];
   const move = (at: number, delta: number) => moves.push({ case_id: c.id, seq: moves.length, at, delta });
   for (const e of timeline) {
+    if (e.type === ESCALATED_EVENT) p.escalated = 1;
     const to = statusAfter(e, status);
     const fieldVisits = e.type === FIELD_VISIT_EVENT ? 1 : 0;
     const spoke = staffSpokeIn(e, e.actor_kind);
@@ -191,6 +216,7 @@ export function metricsRowFor(
     if (r.delta) move(e.created_at, r.delta);
     status = to;
   }
+  if (opts.escalated !== undefined) p.escalated = opts.escalated ? 1 : 0;
   // Rows written without a full timeline (imports, synthetic data): the case row has the last word.
   if (c.status === PAUSED_STATUS && p.paused_since === null) p.paused_since = c.updated_at;
   if (c.status !== PAUSED_STATUS && p.paused_since !== null) {
@@ -219,7 +245,7 @@ export function stepOf(before: Pick<CasesTable, 'status'>, after: Pick<CasesTabl
 export const METRICS_COLUMNS = [
   'case_id', 'received_at', 'channel', 'type', 'category_id', 'team_id', 'assignee_id', 'status', 'is_repeat',
   'first_response_at', 'first_response_minutes', 'resolved_at', 'resolution_minutes', 'paused_since', 'paused_minutes',
-  'closed_at', 'close_reason', 'reopen_count', 'transfer_count', 'field_visits', 'updated_at',
+  'closed_at', 'close_reason', 'reopen_count', 'transfer_count', 'field_visits', 'escalated', 'updated_at',
 ] as const satisfies ReadonlyArray<keyof CaseMetricsTable>;
 
 export const BACKLOG_MOVE_COLUMNS = ['case_id', 'seq', 'at', 'delta'] as const satisfies ReadonlyArray<keyof CaseBacklogMovesTable>;
@@ -230,3 +256,101 @@ const _allMetrics: [Missing<CaseMetricsTable, typeof METRICS_COLUMNS>] extends [
 const _allMoves: [Missing<CaseBacklogMovesTable, typeof BACKLOG_MOVE_COLUMNS>] extends [never] ? true : never = true;
 void _allMetrics;
 void _allMoves;
+
+// ---- daily rollups -------------------------------------------------------------------------
+
+export const DAY_MS = 86_400_000;
+/** The rollup day of an instant: UTC days since the epoch (the read side splits a period at these). */
+export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
+
+/** First-contact resolution (SPEC 8): resolved, never reopened, never sent to another team, at most one field visit. */
+export const isFirstContactResolution = (m: Pick<CaseMetricsTable, 'resolved_at' | 'reopen_count' | 'transfer_count' | 'field_visits'>): boolean =>
+  m.resolved_at !== null && m.reopen_count === 0 && m.transfer_count === 0 && m.field_visits <= 1;
+
+export type DailyCounts = Omit<AnalyticsDailyTable, 'day' | 'dim' | 'key'>;
+
+/** What one case adds to analytics_daily. */
+export function dailyOf(m: CaseMetricsTable): AnalyticsDailyTable[] {
+  const day = dayOf(m.received_at);
+  const one = (dim: string, key: string, extra: Partial<DailyCounts> = {}): AnalyticsDailyTable => ({ day, dim, key, n: 1, repeats: 0, resolved: 0, fcr: 0, ...extra });
+  const out = [
+    one('received', '', {
+      repeats: m.type === 'complaint' && m.is_repeat === 1 ? 1 : 0,
+      resolved: m.resolved_at !== null ? 1 : 0,
+      fcr: isFirstContactResolution(m) ? 1 : 0,
+    }),
+    one('channel', m.channel),
+    one('type', m.type),
+    one('category', m.category_id ?? ''),
+  ];
+  if (m.closed_at !== null) out.push({ ...one('closed', m.close_reason ?? ''), day: dayOf(m.closed_at) });
+  return out;
+}
+
+/** What one backlog move adds to analytics_daily. */
+export const dailyOfMove = (mv: Pick<CaseBacklogMovesTable, 'at' | 'delta'>): AnalyticsDailyTable => ({ day: dayOf(mv.at), dim: 'backlog', key: '', n: mv.delta, repeats: 0, resolved: 0, fcr: 0 });
+
+const dailyKey = (d: Pick<AnalyticsDailyTable, 'day' | 'dim' | 'key'>) => `${String(d.day).padStart(8, '0')}|${d.dim}|${d.key}`;
+
+/** Sums rollup contributions by (day, dim, key); `sign` -1 subtracts. */
+export class DailyRollup {
+  private readonly m = new Map<string, AnalyticsDailyTable>();
+  add(rows: Iterable<AnalyticsDailyTable>, sign: 1 | -1 = 1): this {
+    for (const r of rows) {
+      const k = dailyKey(r);
+      const cur = this.m.get(k);
+      if (cur) {
+        cur.n += sign * r.n;
+        cur.repeats += sign * r.repeats;
+        cur.resolved += sign * r.resolved;
+        cur.fcr += sign * r.fcr;
+      } else this.m.set(k, { day: r.day, dim: r.dim, key: r.key, n: sign * r.n, repeats: sign * r.repeats, resolved: sign * r.resolved, fcr: sign * r.fcr });
+    }
+    return this;
+  }
+  /** The non-zero rows in (day, dim, key) order: the order writers lock them in, so two never deadlock. */
+  rows(): AnalyticsDailyTable[] {
+    return [...this.m.entries()]
+      .filter(([, r]) => r.n !== 0 || r.repeats !== 0 || r.resolved !== 0 || r.fcr !== 0)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, r]) => r);
+  }
+}
+
+export const ANALYTICS_DAILY_COLUMNS = ['day', 'dim', 'key', 'n', 'repeats', 'resolved', 'fcr'] as const satisfies ReadonlyArray<keyof AnalyticsDailyTable>;
+
+// ---- SLA outcomes by due day ---------------------------------------------------------------
+
+export type TargetOutcome = Pick<Database['case_targets'], 'kind' | 'due_at' | 'met_at' | 'state'>;
+
+/** A target's outcome where its deadline falls (SPEC 8): met by the deadline, or breached; none when cancelled unmet. */
+export function slaOf(t: TargetOutcome): SlaDailyTable | null {
+  if (t.state === 'cancelled' && t.met_at === null) return null;
+  const met = t.met_at !== null && t.met_at <= t.due_at;
+  return { kind: t.kind, day: dayOf(t.due_at), met: met ? 1 : 0, breached: met ? 0 : 1 };
+}
+
+/** Sums SLA outcomes by (kind, day); `sign` -1 subtracts. */
+export class SlaRollup {
+  private readonly m = new Map<string, SlaDailyTable>();
+  add(targets: Iterable<TargetOutcome>, sign: 1 | -1 = 1): this {
+    for (const t of targets) {
+      const o = slaOf(t);
+      if (!o) continue;
+      const k = `${o.kind}|${String(o.day).padStart(8, '0')}`;
+      const cur = this.m.get(k);
+      if (cur) {
+        cur.met += sign * o.met;
+        cur.breached += sign * o.breached;
+      } else this.m.set(k, { ...o, met: sign * o.met, breached: sign * o.breached });
+    }
+    return this;
+  }
+  /** The non-zero rows in (kind, day) order (the lock order). */
+  rows(): SlaDailyTable[] {
+    return [...this.m.entries()]
+      .filter(([, r]) => r.met !== 0 || r.breached !== 0)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, r]) => r);
+  }
+}

@@ -1,17 +1,15 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { BACKLOG_STATUSES, EXCLUDED_CLOSE_REASONS, nearestRank } from './metrics.ts';
-import { complianceBetween, type TargetCompliance } from './sla.ts';
+import { BACKLOG_STATUSES, DAY_MS, EXCLUDED_CLOSE_REASONS, nearestRank } from './metrics.ts';
+import { complianceBetween, splitDays, type TargetCompliance } from './sla.ts';
 
 export const GROUP_BYS = ['team', 'agent', 'channel'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 export const DEFAULT_DAYS = 30;
 /** SPEC 8: the resolution rate's target. */
 export const RESOLUTION_RATE_TARGET = 0.95;
-/** An escalation recorded at intake (urgent complaints) may carry a time up to this much before a receipt stamped by the client. */
-const RECEIPT_SKEW_MS = 60_000;
 
 export interface SummaryQuery {
   from?: number | undefined;
@@ -115,132 +113,285 @@ const drillOf = (filter: Record<string, string | number>, also?: string): Drill 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 const num = (x: unknown): number => Number(x ?? 0);
 
-function timesOf(values: Float64Array, n: number, drill: Drill): TimeFigure {
-  const sorted = values.subarray(0, n).sort();
-  return { cases: n, medianMinutes: nearestRank(sorted, 50), p90Minutes: nearestRank(sorted, 90), drill };
+const timesOf = (s: { n: number; median: number | null; p90: number | null } | undefined, drill: Drill): TimeFigure => ({
+  cases: s?.n ?? 0,
+  medianMinutes: s?.median ?? null,
+  p90Minutes: s?.p90 ?? null,
+  drill,
+});
+
+/** Counts of one rollup key. */
+interface Counts {
+  n: number;
+  repeats: number;
+  resolved: number;
+  fcr: number;
 }
 
-/** A growable Float64Array (values of a period: up to some hundred thousand). */
-class Floats {
-  a = new Float64Array(1024);
-  n = 0;
-  push(x: number) {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
+/** dim -> key -> counts, from rollup rows and raw edge rows alike. */
+class Tally {
+  readonly dims = new Map<string, Map<string, Counts>>();
+  add(dim: string, key: string, c: Partial<Counts>) {
+    let m = this.dims.get(dim);
+    if (!m) this.dims.set(dim, (m = new Map()));
+    const cur = m.get(key) ?? { n: 0, repeats: 0, resolved: 0, fcr: 0 };
+    cur.n += c.n ?? 0;
+    cur.repeats += c.repeats ?? 0;
+    cur.resolved += c.resolved ?? 0;
+    cur.fcr += c.fcr ?? 0;
+    m.set(key, cur);
   }
+  of(dim: string): Map<string, Counts> {
+    return this.dims.get(dim) ?? new Map();
+  }
+  total(dim: string): Counts {
+    const t = { n: 0, repeats: 0, resolved: 0, fcr: 0 };
+    for (const c of this.of(dim).values()) {
+      t.n += c.n;
+      t.repeats += c.repeats;
+      t.resolved += c.resolved;
+      t.fcr += c.fcr;
+    }
+    return t;
+  }
+}
+
+/** A JSON array aggregate of a column (SQLite json_group_array, PostgreSQL json_agg), nulls left out or kept. */
+function jsonArray(ctx: Ctx, col: RawBuilder<unknown>, skipNulls: boolean): RawBuilder<unknown> {
+  const filter = skipNulls ? sql` filter (where ${col} is not null)` : sql``;
+  return ctx.ops.name === 'postgres' ? sql`coalesce(json_agg(${col})${filter}, '[]'::json)` : sql`json_group_array(${col})${filter}`;
+}
+const parseArray = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v ?? []) as T[]));
+
+/** Median and p90 with the count of values, per group (key null when not grouped). */
+interface TimeStats {
+  received: number;
+  fr: { n: number; median: number | null; p90: number | null };
+  res: { n: number; median: number | null; p90: number | null };
+}
+
+/**
+ * Response and resolution times of the cases received in [from, to), per group or overall, by
+ * nearest rank. PostgreSQL ranks in the database: percentile_disc is "the first value whose
+ * position in the ordering equals or exceeds the fraction", i.e. rank ceil(p * n), and
+ * ceil(0.5 n) and ceil(0.9 n) come out exact in floating point for every n. SQLite has no such
+ * aggregate (its percentile_disc takes rank floor(p (n - 1)) + 1), so the values come over as one
+ * JSON array per column and are ranked in JS.
+ */
+async function timesBetween(
+  ctx: Ctx,
+  from: number,
+  to: number,
+  groupCol: 'team_id' | 'assignee_id' | 'channel' | null,
+): Promise<{ overall: TimeStats; groups: Map<string | null, TimeStats> | null }> {
+  const received = ctx.db.selectFrom('case_metrics').where('received_at', '>=', from).where('received_at', '<', to);
+  const none: TimeStats = { received: 0, fr: { n: 0, median: null, p90: null }, res: { n: 0, median: null, p90: null } };
+  const fr = sql.ref('first_response_minutes');
+  const res = sql.ref('resolution_minutes');
+  if (ctx.ops.name === 'postgres') {
+    const pd = (col: RawBuilder<unknown>) => sql<number[] | null>`percentile_disc(array[0.5, 0.9]::float8[]) within group (order by ${col})`;
+    const cols = [
+      sql<number>`count(*)`.as('n'),
+      sql<number>`count(${fr})`.as('fr_n'),
+      sql<number>`count(${res})`.as('res_n'),
+      pd(fr).as('fr_p'),
+      pd(res).as('res_p'),
+    ] as const;
+    const [all, grouped] = await Promise.all([
+      received.select(cols).executeTakeFirst(),
+      groupCol ? received.select([sql<string | null>`${sql.ref(groupCol)}`.as('g'), ...cols]).groupBy(groupCol).execute() : null,
+    ]);
+    const statsOf = (r: NonNullable<typeof all>): TimeStats => ({
+      received: num(r.n),
+      fr: { n: num(r.fr_n), median: r.fr_p?.[0] ?? null, p90: r.fr_p?.[1] ?? null },
+      res: { n: num(r.res_n), median: r.res_p?.[0] ?? null, p90: r.res_p?.[1] ?? null },
+    });
+    return { overall: all ? statsOf(all) : none, groups: grouped ? new Map(grouped.map((r) => [r.g, statsOf(r)])) : null };
+  }
+  const r = groupCol
+    ? await received.select([jsonArray(ctx, sql.ref(groupCol), false).as('g'), jsonArray(ctx, fr, false).as('fr'), jsonArray(ctx, res, false).as('res')]).executeTakeFirst()
+    : await received.select([sql<null>`null`.as('g'), jsonArray(ctx, fr, true).as('fr'), jsonArray(ctx, res, true).as('res')]).executeTakeFirst();
+  const frs = parseArray<number | null>(r?.fr);
+  const ress = parseArray<number | null>(r?.res);
+  const stats = (xs: number[]) => {
+    const sorted = Float64Array.from(xs).sort();
+    return { n: sorted.length, median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) };
+  };
+  const present = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null && x !== undefined);
+  const overall: TimeStats = { received: groupCol ? frs.length : 0, fr: stats(present(frs)), res: stats(present(ress)) };
+  if (!groupCol) return { overall, groups: null };
+  const groups = new Map<string | null, { received: number; fr: number[]; res: number[] }>();
+  parseArray<string | null>(r?.g).forEach((k, i) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { received: 0, fr: [], res: [] }));
+    g.received++;
+    const f = frs[i];
+    const x = ress[i];
+    if (f !== null && f !== undefined) g.fr.push(f);
+    if (x !== null && x !== undefined) g.res.push(x);
+  });
+  return { overall, groups: new Map([...groups].map(([k, g]) => [k, { received: g.received, fr: stats(g.fr), res: stats(g.res) }])) };
+}
+
+/** The counts of cases received (and closed) in [from, to): whole days from analytics_daily, the partial edge days raw. */
+export async function countsBetween(ctx: Ctx, from: number, to: number): Promise<Tally> {
+  const tally = new Tally();
+  const { days, edges } = splitDays(from, to);
+  const jobs: Array<Promise<void>> = [];
+  if (days)
+    jobs.push(
+      ctx.db
+        .selectFrom('analytics_daily')
+        .select(['dim', 'key', sql<number>`sum(n)`.as('n'), sql<number>`sum(repeats)`.as('repeats'), sql<number>`sum(resolved)`.as('resolved'), sql<number>`sum(fcr)`.as('fcr')])
+        .where('day', '>=', days[0])
+        .where('day', '<', days[1])
+        .where('dim', 'in', ['received', 'channel', 'type', 'category', 'closed'])
+        .groupBy(['dim', 'key'])
+        .execute()
+        .then((rows) => {
+          for (const r of rows) tally.add(r.dim, r.key, { n: num(r.n), repeats: num(r.repeats), resolved: num(r.resolved), fcr: num(r.fcr) });
+        }),
+    );
+  for (const [a, b] of edges) {
+    jobs.push(
+      ctx.db
+        .selectFrom('case_metrics')
+        .select([
+          'channel',
+          'type',
+          'category_id',
+          sql<number>`count(*)`.as('n'),
+          sql<number>`sum(case when type = 'complaint' and is_repeat = 1 then 1 else 0 end)`.as('repeats'),
+          sql<number>`sum(case when resolved_at is not null then 1 else 0 end)`.as('resolved'),
+          sql<number>`sum(case when resolved_at is not null and reopen_count = 0 and transfer_count = 0 and field_visits <= 1 then 1 else 0 end)`.as('fcr'),
+        ])
+        .where('received_at', '>=', a)
+        .where('received_at', '<', b)
+        .groupBy(['channel', 'type', 'category_id'])
+        .execute()
+        .then((rows) => {
+          for (const r of rows) {
+            const n = num(r.n);
+            tally.add('received', '', { n, repeats: num(r.repeats), resolved: num(r.resolved), fcr: num(r.fcr) });
+            tally.add('channel', r.channel, { n });
+            tally.add('type', r.type, { n });
+            tally.add('category', r.category_id ?? '', { n });
+          }
+        }),
+      ctx.db
+        .selectFrom('case_metrics')
+        .select(['close_reason', sql<number>`count(*)`.as('n')])
+        .where('closed_at', 'is not', null)
+        .where('closed_at', '>=', a)
+        .where('closed_at', '<', b)
+        .groupBy('close_reason')
+        .execute()
+        .then((rows) => {
+          for (const r of rows) tally.add('closed', r.close_reason ?? '', { n: num(r.n) });
+        }),
+    );
+  }
+  await Promise.all(jobs);
+  return tally;
+}
+
+/** A rollup dim summed over [from, to) (whole days) plus a raw count of the partial edge days. */
+async function sumSince(ctx: Ctx, dim: 'received' | 'backlog', from: number, raw: (a: number, b: number) => Promise<number>): Promise<number> {
+  const { days, edges } = splitDays(from, Number.MAX_SAFE_INTEGER);
+  const parts = await Promise.all([
+    days
+      ? ctx.db
+          .selectFrom('analytics_daily')
+          .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
+          .where('day', '>=', days[0])
+          .where('dim', '=', dim)
+          .executeTakeFirst()
+          .then((r) => num(r?.n))
+      : 0,
+    ...edges.map(([a, b]) => raw(a, b)),
+  ]);
+  return parts.reduce((s, x) => s + x, 0);
+}
+
+const backlogCondition = sql<boolean>`status in (${sql.join(BACKLOG_STATUSES.map((s) => sql.lit(s)))})`;
+
+/**
+ * The backlog at an instant. Now: the cases whose status is new, open, pending_customer,
+ * pending_internal or reopened. At a past instant T: cases received before T and neither resolved
+ * nor closed at T = the backlog now, minus the cases received at or after T, minus the moves
+ * (resolved or closed -1, reopened +1) after T.
+ */
+export async function backlogAt(ctx: Ctx, at: number, current: boolean): Promise<number> {
+  // The status list is written out (not bound) so that the partial index on it serves the count.
+  const open = ctx.db.selectFrom('case_metrics').select(sql<number>`count(*)`.as('n')).where(backlogCondition).executeTakeFirst();
+  if (current) return num((await open)?.n);
+  const [now, later, moves] = await Promise.all([
+    open,
+    sumSince(ctx, 'received', at, async (a, b) =>
+      num((await ctx.db.selectFrom('case_metrics').select(sql<number>`count(*)`.as('n')).where('received_at', '>=', a).where('received_at', '<', b).executeTakeFirst())?.n),
+    ),
+    sumSince(ctx, 'backlog', at + 1, async (a, b) =>
+      num((await ctx.db.selectFrom('case_backlog_moves').select(sql<number>`coalesce(sum(delta), 0)`.as('n')).where('at', '>=', a).where('at', '<', b).executeTakeFirst())?.n),
+    ),
+  ]);
+  return num(now?.n) - later - moves;
+}
+
+/** Cases received in [from, to) with at least one escalation (the partial index on escalated cases). */
+export async function escalatedBetween(ctx: Ctx, from: number, to: number): Promise<number> {
+  const r = await ctx.db
+    .selectFrom('case_metrics')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('received_at', '>=', from)
+    .where('received_at', '<', to)
+    .where(sql<boolean>`escalated = 1`)
+    .executeTakeFirst();
+  return num(r?.n);
 }
 
 /**
  * The dashboard figures of SPEC 8 for the cases received in a period, from the analytics read
- * models: a handful of indexed range scans, with the percentiles taken in JS over the period's
- * values (nearest rank).
+ * models: counts from the daily rollups (plus the raw rows of the two partial edge days), the
+ * period's response and resolution times in one pass (nearest rank taken in JS), and a few small
+ * indexed reads.
  */
 export async function analyticsSummary(ctx: Ctx, q: SummaryQuery): Promise<AnalyticsSummary> {
   const now = ctx.clock.now();
   const { from, to, days } = periodOf(now, q);
   const inPeriod = { receivedFrom: from, receivedTo: to };
   const db = ctx.db;
-  const received = db.selectFrom('case_metrics').where('received_at', '>=', from).where('received_at', '<', to);
   const groupCol = q.groupBy === 'team' ? 'team_id' : q.groupBy === 'agent' ? 'assignee_id' : q.groupBy === 'channel' ? 'channel' : null;
   const current = to >= now;
 
-  const [volumeRows, timeRows, escalated, closedRows, backlogCount, customers, sla, categories] = await Promise.all([
-    received
-      .select([
-        'channel',
-        'type',
-        'category_id',
-        sql<number>`count(*)`.as('n'),
-        sql<number>`sum(case when is_repeat = 1 then 1 else 0 end)`.as('repeats'),
-        sql<number>`sum(case when resolved_at is not null then 1 else 0 end)`.as('resolved'),
-        sql<number>`sum(case when resolved_at is not null and reopen_count = 0 and transfer_count = 0 and field_visits <= 1 then 1 else 0 end)`.as('fcr'),
-      ])
-      .groupBy(['channel', 'type', 'category_id'])
-      .execute(),
-    groupCol
-      ? received.select([sql<string | null>`${sql.ref(groupCol)}`.as('g'), 'first_response_minutes as fr', 'resolution_minutes as res']).execute()
-      : received
-          .select([sql<null>`null`.as('g'), 'first_response_minutes as fr', 'resolution_minutes as res'])
-          .where((eb) => eb.or([eb('first_response_minutes', 'is not', null), eb('resolution_minutes', 'is not', null)]))
-          .execute(),
-    db
-      .selectFrom('case_escalations as e')
-      .innerJoin('case_metrics as m', 'm.case_id', 'e.case_id')
-      .select(sql<number>`count(distinct e.case_id)`.as('n'))
-      .where('e.created_at', '>=', from - RECEIPT_SKEW_MS)
-      .where('m.received_at', '>=', from)
-      .where('m.received_at', '<', to)
-      .executeTakeFirst(),
-    db
-      .selectFrom('case_metrics')
-      .select(['close_reason', sql<number>`count(*)`.as('n')])
-      .where('closed_at', 'is not', null)
-      .where('closed_at', '>=', from)
-      .where('closed_at', '<', to)
-      .groupBy('close_reason')
-      .execute(),
+  const [tally, times, escalated, backlogCount, customers, sla, categories] = await Promise.all([
+    countsBetween(ctx, from, to),
+    timesBetween(ctx, from, to, groupCol),
+    escalatedBetween(ctx, from, to),
     backlogAt(ctx, current ? now : to, current),
-    db
-      .selectFrom('customers')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('status', '=', 'active')
-      .where('created_at', '<', to)
-      .executeTakeFirst(),
+    db.selectFrom('customers').select(sql<number>`count(*)`.as('n')).where('status', '=', 'active').where('created_at', '<', to).executeTakeFirst(),
     complianceBetween(ctx, from, to),
     db.selectFrom('categories').select(['id', 'name', 'name_en']).execute(),
   ]);
 
   // ---- volumes and the rates over cases received --------------------------------------------
-  let total = 0;
-  let complaints = 0;
-  let repeats = 0;
-  let resolved = 0;
-  let fcr = 0;
-  const byChannel = new Map<string, number>();
-  const byType = new Map<string, number>();
-  const byCategory = new Map<string | null, number>();
-  for (const r of volumeRows) {
-    const n = num(r.n);
-    total += n;
-    resolved += num(r.resolved);
-    fcr += num(r.fcr);
-    if (r.type === 'complaint') {
-      complaints += n;
-      repeats += num(r.repeats);
-    }
-    byChannel.set(r.channel, (byChannel.get(r.channel) ?? 0) + n);
-    byType.set(r.type, (byType.get(r.type) ?? 0) + n);
-    byCategory.set(r.category_id, (byCategory.get(r.category_id) ?? 0) + n);
-  }
+  const totals = tally.total('received');
+  const total = totals.n;
+  const complaints = tally.of('type').get('complaint')?.n ?? 0;
   const categoryLabel = new Map(categories.map((c) => [c.id, { zh: c.name, en: c.name_en }]));
-  const rows = <K extends string | null>(m: Map<K, number>, label: (k: K) => Label | null, drill: (k: K) => Drill): VolumeRow[] =>
-    [...m]
-      .sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
-      .map(([key, count]) => ({ key, label: label(key), count, share: count / total, drill: drill(key) }));
+  const rows = (dim: string, label: (k: string) => Label | null, drill: (k: string) => Drill, nullKey = false): VolumeRow[] =>
+    [...tally.of(dim)]
+      .filter(([, c]) => c.n !== 0)
+      .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
+      .map(([k, c]) => {
+        const key = nullKey && k === '' ? null : k;
+        return { key, label: key === null ? null : label(key), count: c.n, share: c.n / total, drill: drill(k) };
+      });
 
-  // ---- times ---------------------------------------------------------------------------------
-  const fr = new Floats();
-  const res = new Floats();
-  const groups = new Map<string | null, { received: number; fr: Floats; res: Floats }>();
-  for (const r of timeRows) {
-    if (r.fr !== null) fr.push(Number(r.fr));
-    if (r.res !== null) res.push(Number(r.res));
-    if (groupCol) {
-      let g = groups.get(r.g);
-      if (!g) groups.set(r.g, (g = { received: 0, fr: new Floats(), res: new Floats() }));
-      g.received++;
-      if (r.fr !== null) g.fr.push(Number(r.fr));
-      if (r.res !== null) g.res.push(Number(r.res));
-    }
-  }
+  const all = times.overall;
 
   // ---- closed in the period --------------------------------------------------------------------
   const closedByReason: Record<string, number> = {};
-  for (const r of closedRows) closedByReason[r.close_reason ?? 'unknown'] = num(r.n);
+  for (const [k, c] of tally.of('closed')) if (c.n) closedByReason[k || 'unknown'] = c.n;
   const excluded = EXCLUDED_CLOSE_REASONS.reduce((s, k) => s + (closedByReason[k] ?? 0), 0);
   const closedCounted = Object.values(closedByReason).reduce((s, n) => s + n, 0) - excluded;
   const solved = closedByReason.solved ?? 0;
@@ -251,16 +402,17 @@ export async function analyticsSummary(ctx: Ctx, q: SummaryQuery): Promise<Analy
     period: { from, to, days, calendar: 'standard', generatedAt: now },
     received: { count: total, drill: drillOf(inPeriod) },
     volumes: {
-      byChannel: rows(byChannel, () => null, (k) => drillOf({ ...inPeriod, channel: k })),
-      byType: rows(byType, () => null, (k) => drillOf({ ...inPeriod, type: k })),
+      byChannel: rows('channel', () => null, (k) => drillOf({ ...inPeriod, channel: k })),
+      byType: rows('type', () => null, (k) => drillOf({ ...inPeriod, type: k })),
       byCategory: rows(
-        byCategory,
-        (k) => (k === null ? null : (categoryLabel.get(k) ?? null)),
-        (k) => drillOf(inPeriod, k === null ? 'no category' : `category ${k}`),
+        'category',
+        (k) => categoryLabel.get(k) ?? null,
+        (k) => drillOf(inPeriod, k === '' ? 'no category' : `category ${k}`),
+        true,
       ),
     },
-    firstResponse: timesOf(fr.a, fr.n, drillOf(inPeriod, 'a first staff reply recorded')),
-    resolution: timesOf(res.a, res.n, drillOf(inPeriod, 'resolved (status resolved, or closed after a resolution)')),
+    firstResponse: timesOf(all?.fr, drillOf(inPeriod, 'a first staff reply recorded')),
+    resolution: timesOf(all?.res, drillOf(inPeriod, 'resolved (status resolved, or closed after a resolution)')),
     resolutionRate: {
       numerator: solved,
       denominator: closedCounted,
@@ -272,21 +424,21 @@ export async function analyticsSummary(ctx: Ctx, q: SummaryQuery): Promise<Analy
       drill: drillOf({ status: 'closed' }, `closed between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}, not as duplicate or spam`),
     },
     firstContactResolution: {
-      numerator: fcr,
-      denominator: resolved,
-      rate: ratio(fcr, resolved),
+      numerator: totals.fcr,
+      denominator: totals.resolved,
+      rate: ratio(totals.fcr, totals.resolved),
       drill: drillOf(inPeriod, 'resolved, never reopened, never transferred to another team, at most one field visit'),
     },
     repeatComplaintRate: {
-      numerator: repeats,
+      numerator: totals.repeats,
       denominator: complaints,
-      rate: ratio(repeats, complaints),
+      rate: ratio(totals.repeats, complaints),
       drill: drillOf({ ...inPeriod, type: 'complaint', isRepeat: 'true' }),
     },
     escalationRate: {
-      numerator: num(escalated?.n),
+      numerator: escalated,
       denominator: total,
-      rate: ratio(num(escalated?.n), total),
+      rate: ratio(escalated, total),
       drill: drillOf(inPeriod, 'escalated at least once'),
     },
     complaintsPer10kCustomers: {
@@ -307,7 +459,8 @@ export async function analyticsSummary(ctx: Ctx, q: SummaryQuery): Promise<Analy
     sla,
   };
 
-  if (groupCol) {
+  if (groupCol && times.groups) {
+    const groups = times.groups;
     const labels = await groupLabels(ctx, q.groupBy!, [...groups.keys()].filter((k): k is string => k !== null));
     const keyFilter = (k: string | null): Drill =>
       q.groupBy === 'channel'
@@ -328,34 +481,14 @@ export async function analyticsSummary(ctx: Ctx, q: SummaryQuery): Promise<Analy
             key,
             label: key === null ? null : (labels.get(key) ?? null),
             received: g.received,
-            firstResponse: timesOf(g.fr.a, g.fr.n, also('a first staff reply recorded')),
-            resolution: timesOf(g.res.a, g.res.n, also('resolved')),
+            firstResponse: timesOf(g.fr, also('a first staff reply recorded')),
+            resolution: timesOf(g.res, also('resolved')),
             drill,
           };
         }),
     };
   }
   return summary;
-}
-
-/**
- * The backlog at an instant. Now: the cases whose status is new, open, pending_customer,
- * pending_internal or reopened. At a past instant T: cases received before T and neither resolved
- * nor closed at T = the backlog now, minus the cases received at or after T, minus the moves
- * (done -1, reopened +1) after T.
- */
-export async function backlogAt(ctx: Ctx, at: number, current: boolean): Promise<number> {
-  const open = await ctx.db
-    .selectFrom('case_metrics')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('status', 'in', [...BACKLOG_STATUSES])
-    .executeTakeFirst();
-  if (current) return num(open?.n);
-  const [later, moves] = await Promise.all([
-    ctx.db.selectFrom('case_metrics').select(sql<number>`count(*)`.as('n')).where('received_at', '>=', at).executeTakeFirst(),
-    ctx.db.selectFrom('case_backlog_moves').select(sql<number>`coalesce(sum(delta), 0)`.as('d')).where('at', '>', at).executeTakeFirst(),
-  ]);
-  return num(open?.n) - num(later?.n) - num(moves?.d);
 }
 
 async function groupLabels(ctx: Ctx, by: GroupBy, keys: string[]): Promise<Map<string, Label>> {

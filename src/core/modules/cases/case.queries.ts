@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type JoinBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { CasesTable } from './case.table.ts';
 import type { Ctx } from '../../context.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../shared/pagination.ts';
@@ -59,19 +61,18 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
     const term = f.q.trim();
     if (/^SL-\d{8}-\d{4,}$/i.test(term)) q = q.where('cases.number', '=', term.toUpperCase());
     else {
+      const match = sort === '-receivedAt' ? ctx.ops.ftsMatch?.(term) : undefined;
+      if (match) return searchNewestFirst(ctx, q, match, f, actor);
       const cond = ctx.ops.searchCondition(term);
-      if (cond === null) return { items: [], nextCursor: null };
+      if (cond === null || match === null) return { items: [], nextCursor: null };
       q = q.where(cond);
     }
   }
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
-    const v = Number(c.v);
-    q = q.where((eb) =>
-      desc
-        ? eb.or([eb(`cases.${col}`, '<', v), eb.and([eb(`cases.${col}`, '=', v), eb('cases.id', '<', c.id)])])
-        : eb.or([eb(`cases.${col}`, '>', v), eb.and([eb(`cases.${col}`, '=', v), eb('cases.id', '>', c.id)])]),
-    );
+    // a row-value comparison is one index range on both databases (an OR of two is not)
+    const key = sql`(${sql.ref(`cases.${col}`)}, cases.id)`;
+    q = q.where(desc ? sql<boolean>`${key} < (${Number(c.v)}, ${c.id})` : sql<boolean>`${key} > (${Number(c.v)}, ${c.id})`);
   }
   const dir = desc ? 'desc' : 'asc';
   const rows = await q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir).limit(f.limit + 1).execute();
@@ -106,4 +107,26 @@ export async function queueCounts(ctx: Ctx, actor: Actor, teamId?: string): Prom
   if (teamId) un = un.where('team_id', '=', teamId);
   const unassigned = await un.executeTakeFirstOrThrow();
   return { byStatus, mine: Number(mine.n), unassigned: Number(unassigned.n) };
+}
+
+/**
+ * SQLite search: walk the full-text matches from the newest case backwards and stop at a page, so a
+ * word found in a tenth of a million cases costs what a rare one does. Newest means most recently
+ * recorded (the cases table's rowid), which for search results is what agents expect.
+ */
+async function searchNewestFirst(ctx: Ctx, base: SelectQueryBuilder<Database, 'cases', CasesTable>, match: string, f: CaseFilter, actor: Actor): Promise<Page<CaseView>> {
+  // case_fts is an FTS5 virtual table outside the typed schema: this one query is built untyped.
+  const untyped = base as unknown as SelectQueryBuilder<any, any, any>;
+  let q = untyped
+    .innerJoin(sql`case_fts`.as('case_fts'), (j: JoinBuilder<any, any>) => j.on(sql<boolean>`case_fts.rowid = cases.rowid`))
+    .select(sql<number>`case_fts.rowid`.as('search_rowid'))
+    .where(sql<boolean>`case_fts MATCH ${match}`);
+  if (f.cursor) q = q.where(sql<boolean>`case_fts.rowid < ${Number(decodeCursor(f.cursor).v)}`);
+  const rows = (await q.orderBy(sql`case_fts.rowid`, 'desc').limit(f.limit + 1).execute()) as Array<CasesTable & { search_rowid: number }>;
+  const more = rows.length > f.limit;
+  const items = rows.slice(0, f.limit);
+  const last = items[items.length - 1];
+  if (actor.kind === 'staff' && items.length > 0)
+    await recordAuditNow(ctx, { actor, action: 'case.list', targetType: 'case', after: { count: items.length, q: f.q ?? null } });
+  return { items: items.map(({ search_rowid: _r, ...c }) => toCaseView(c)), nextCursor: more && last ? encodeCursor({ v: last.search_rowid, id: last.id }) : null };
 }

@@ -653,7 +653,8 @@ export function close(ctx: Ctx, caseId: string, input: { reason: CloseReason; no
     return {
       set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: input.reason },
       events: [{ type: 'closed', visibility: 'public', body: input.note ?? null, data: { reason: input.reason } }],
-      emails: needsResolution ? [] : [{ template: 'case_closed', vars: { reason: input.reason } }],
+      // a spam sender gets no mail; a solved/unsolved close was already told by the resolution notice
+      emails: needsResolution || input.reason === 'spam' ? [] : [{ template: 'case_closed', vars: { reason: input.reason } }],
     };
   });
 }

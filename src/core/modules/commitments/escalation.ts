@@ -60,6 +60,8 @@ export async function escalate(
   level: number,
   reason: string,
   targetId: string | null,
+  /** what the notification should say: the target kind and its deadline */
+  about: { target?: string; dueAt?: number } = {},
 ): Promise<EscalationResult | null> {
   const now = ctx.clock.now();
   const current = await currentLevel(trx, c.id);
@@ -84,7 +86,7 @@ export async function escalate(
     await enqueue(ctx, trx, {
       topic: 'notify',
       caseId: c.id,
-      payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason } },
+      payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about } },
     });
   return { level, notified };
 }

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { insertRows } from '../../db/fast-insert.ts';
@@ -10,7 +10,7 @@ import type { CaseEscalationsTable, CaseTargetsTable, RemediesTable } from './co
 import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
-import { TARGET_LABELS, type Policy, type TargetKind } from './policy.ts';
+import type { Policy } from './policy.ts';
 import { chooseRemedy } from './remedy-rules.ts';
 import { evaluateTimer, nextCheckAt } from './timer.ts';
 
@@ -44,7 +44,8 @@ export async function sweepDueTimers(ctx: Ctx, opts: { batchSize?: number; maxBa
   return total;
 }
 
-const CHUNK = 200; // rows per multi-row INSERT/UPDATE
+const CHUNK = 200; // rows per multi-row INSERT on SQLite
+const UPDATE_CHUNK = 2000; // rows per multi-row UPDATE on SQLite (3 parameters each)
 
 /** The row `enqueue` (notifications/outbox.ts) writes, built here so a batch's messages go in one INSERT. */
 const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => ({
@@ -61,7 +62,17 @@ const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => ({
   failed_at: null,
 });
 
-async function insertChunked<T extends 'case_events' | 'case_escalations' | 'outbox' | 'remedies'>(trx: Trx, table: T, rows: Array<Database[T]>): Promise<void> {
+/**
+ * Many rows of one table in one statement: on PostgreSQL one JSON parameter read as rows of the
+ * table's own type (json_populate_recordset), on SQLite multi-row INSERTs.
+ */
+async function insertMany<T extends 'case_events' | 'case_escalations' | 'outbox' | 'remedies'>(ctx: Ctx, trx: Trx, table: T, rows: Array<Database[T]>): Promise<void> {
+  if (rows.length === 0) return;
+  if (ctx.ops.name === 'postgres') {
+    const cols = Object.keys(rows[0]!).map((c) => `"${c}"`).join(', ');
+    await trx.executeQuery(CompiledQuery.raw(`insert into "${table}" (${cols}) select ${cols} from json_populate_recordset(null::"${table}", $1::json)`, [JSON.stringify(rows)]));
+    return;
+  }
   for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never);
 }
 
@@ -81,6 +92,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   res.checked = due.length;
   if (due.length === 0) return res;
 
+  const pg = ctx.ops.name === 'postgres';
   const cfg = await commitmentConfig(ctx, trx);
   const caseIds = [...new Set(due.map((t) => t.case_id))];
   // Two processes may hold different targets of one case: serialise per case so levels climb once each.
@@ -91,7 +103,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
         .selectFrom('cases')
         .leftJoin('customers', 'customers.id', 'cases.customer_id')
         .select(['cases.id', 'cases.number', 'cases.subject', 'cases.type', 'cases.team_id', 'cases.owner_id', 'cases.assignee_id', 'cases.status', 'customers.tier'])
-        .where('cases.id', 'in', caseIds)
+        .where(inList(pg, 'cases.id', caseIds))
         .execute()
     ).map((c) => [c.id, c]),
   );
@@ -120,7 +132,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     const rows = await trx
       .selectFrom('case_escalations')
       .select((eb) => ['case_id', eb.fn.max('level').as('level')])
-      .where('case_id', 'in', [...escalating])
+      .where(inList(pg, 'case_id', [...escalating]))
       .groupBy('case_id')
       .execute();
     for (const r of rows) levels.set(r.case_id, Number(r.level ?? 1) || 1);
@@ -128,7 +140,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   const levelOf = (caseId: string) => levels.get(caseId) ?? 1;
   const hasRemedy = new Set<string>();
   if (remedying.size) {
-    const rows = await trx.selectFrom('remedies').select('case_id').distinct().where('case_id', 'in', [...remedying]).execute();
+    const rows = await trx.selectFrom('remedies').select('case_id').distinct().where(inList(pg, 'case_id', [...remedying])).execute();
     for (const r of rows) hasRemedy.add(r.case_id);
   }
   // recipientsAt() reads only teams and users: once per team and level in a batch.
@@ -148,8 +160,17 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: JSON.stringify(data), created_at: at });
   const enqueue = (m: OutboxMessage) => outbox.push(outboxRow(ctx.clock.now(), m));
 
-  /** escalate() of escalation.ts, with the level and recipients from the batch's lookups. */
-  const escalate = async (c: { id: string; team_id: string | null; number: string; subject: string }, level: number, reason: string, targetId: string | null): Promise<boolean> => {
+  /**
+   * escalate() of escalation.ts (keep the two in step), with the level and recipients from the
+   * batch's lookups: raises the case to `level` unless it is already there, records it and notifies.
+   */
+  const escalate = async (
+    c: { id: string; team_id: string | null; number: string; subject: string },
+    level: number,
+    reason: string,
+    targetId: string | null,
+    about: { target?: string; dueAt?: number } = {},
+  ): Promise<boolean> => {
     const at = ctx.clock.now();
     const current = levelOf(c.id);
     if (level <= current) return false;
@@ -157,7 +178,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: at });
     event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
     if (notified.length)
-      enqueue({ topic: 'notify', caseId: c.id, payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason } } });
+      enqueue({ topic: 'notify', caseId: c.id, payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about } } });
     levels.set(c.id, level);
     return true;
   };
@@ -165,7 +186,6 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   const breachedIds = new Map<number, string[]>(); // warned -> ids: one UPDATE per distinct value
   const moved: Array<[string, number, number | null]> = []; // [id, warned, next_check_at]
   for (const { t, c, policy, fractions, cal, timer, ev } of evaluated) {
-    const label = TARGET_LABELS[t.kind as TargetKind]?.en ?? t.kind;
     const handler = c?.assignee_id ?? c?.owner_id ?? null;
     // Nobody has the case yet: the warning goes to the lead of its team (or the supervisors).
     const warnTo = ev.warnings.length && c ? (handler ? [handler] : await recipientsOf(c, 2)) : [];
@@ -176,7 +196,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
         enqueue({
           topic: 'notify',
           caseId: t.case_id,
-          payload: { userIds: warnTo, kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: label, dueAt: t.due_at, fraction: fractions[w] } },
+          payload: { userIds: warnTo, kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: t.kind, dueAt: t.due_at, level: fractions[w] } },
         });
     }
     if (ev.breached) {
@@ -210,21 +230,25 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   }
 
   for (const [warned, ids] of breachedIds)
-    await trx.updateTable('case_targets').set({ state: 'breached', breached_at: now, warned, next_check_at: null } satisfies Partial<CaseTargetsTable>).where('id', 'in', ids).execute();
-  for (let i = 0; i < moved.length; i += CHUNK) await moveTargets(ctx, trx, moved.slice(i, i + CHUNK));
-  await insertChunked(trx, 'case_escalations', escalations);
-  await insertChunked(trx, 'remedies', remedies);
-  await insertChunked(trx, 'case_events', events);
-  await insertChunked(trx, 'outbox', outbox);
+    await trx.updateTable('case_targets').set({ state: 'breached', breached_at: now, warned, next_check_at: null } satisfies Partial<CaseTargetsTable>).where(inList(pg, 'id', ids)).execute();
+  for (let i = 0; i < moved.length; i += UPDATE_CHUNK) await moveTargets(pg, trx, moved.slice(i, i + UPDATE_CHUNK));
+  await insertMany(ctx, trx, 'case_escalations', escalations);
+  await insertMany(ctx, trx, 'remedies', remedies);
+  await insertMany(ctx, trx, 'case_events', events);
+  await insertMany(ctx, trx, 'outbox', outbox);
   if (res.warnings || res.breaches)
     await recordAudit(ctx, trx, { actor: systemActor('timer'), action: 'commitments.sweep', targetType: 'case_targets', after: { ...res, cases: caseIds.length, node: ctx.config.nodeId } });
   return res;
 }
 
+/** `column IN (ids)`: one array parameter on PostgreSQL (a long IN list costs more to plan than to run). */
+const inList = (pg: boolean, column: string, ids: string[]) =>
+  pg ? sql<boolean>`${sql.ref(column)} = any(${ids}::text[])` : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
+
 /** Sets warned and next_check_at of many targets, each its own values, in one statement. */
-async function moveTargets(ctx: Ctx, trx: Trx, rows: Array<[string, number, number | null]>): Promise<void> {
+async function moveTargets(pg: boolean, trx: Trx, rows: Array<[string, number, number | null]>): Promise<void> {
   if (rows.length === 0) return;
-  if (ctx.ops.name === 'postgres') {
+  if (pg) {
     await trx.executeQuery(
       CompiledQuery.raw(
         'update "case_targets" as t set "warned" = v.warned, "next_check_at" = v.next_check_at from unnest($1::text[], $2::int[], $3::bigint[]) as v(id, warned, next_check_at) where t."id" = v.id',

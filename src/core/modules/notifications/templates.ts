@@ -282,6 +282,27 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
       ],
     };
   },
+
+  /** 服务补救: what we offer because a commitment was broken (text as approved by a supervisor). */
+  remedy(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const amount = typeof v.amount === 'number' ? `${v.amount} ${str(v.currency) || 'CNY'}` : '';
+    return {
+      subject: subjectLine(t, '服务补救说明', 'Our apology and remedy'),
+      blocks: [
+        greeting(t),
+        {
+          p: zh
+            ? `很抱歉，我们未能按公开承诺的时限处理您的工单 ${caseRef(t)}。`
+            : `We are sorry: we did not handle your case ${caseRef(t)} within the time we committed to.`,
+        },
+        { p: str(v.text) },
+        ...(amount ? [{ p: zh ? `补偿金额：${amount}` : `Compensation: ${amount}` }] : []),
+        signature(t),
+      ],
+    };
+  },
 };
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES);
