@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepDueTimers } from '../../src/core/modules/commitments/index.ts';
+import { renderTemplate } from '../../src/core/modules/notifications/index.ts';
 import type { ManualClock } from '../../src/core/shared/clock.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -100,6 +101,13 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     expect((await t.as('supervisor', 'POST', `/api/v1/remedies/${remedies[0]!.id}/decision`, { decision: 'reject' })).statusCode).toBe(409);
     tl = await timeline(c.id);
     expect(tl.find((e) => e.type === 'remedy_approved')).toMatchObject({ visibility: 'public' });
+    // every message this case queued renders in its template (the remedy and escalations included)
+    const queued = await t.ctx.db.selectFrom('outbox').select(['topic', 'payload']).where('case_id', '=', c.id).execute();
+    const payloads = queued.map((q) => JSON.parse(q.payload) as { template: string; locale?: string; vars: Record<string, unknown> });
+    expect(payloads.map((p) => p.template)).toEqual(expect.arrayContaining(['sla_warning', 'escalation'])); // no email address: nothing to the customer
+    for (const p of payloads) expect(renderTemplate(p.template, p.locale ?? 'zh', p.vars).subject).toContain(c.number);
+    const esc = payloads.find((p) => p.template === 'escalation')!;
+    expect(renderTemplate('escalation', 'zh', esc.vars).text).toContain('受理超过处理时限');
 
     // 11:10 the agent answers and waits on the customer: first response met (late), timers pause
     at('2026-11-24T11:10:00');
@@ -235,5 +243,17 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     // 10 min: met; 20 min: met but past 50% (warned); 50 min: breached and escalated
     expect(sim.json()).toMatchObject({ casesMatched: 3, byTarget: { first_response: { evaluated: 3, met: 2, warned: 1, breached: 1, escalated: 1 } } });
     expect((await t.as('agent', 'POST', '/api/v1/commitments/simulate', { days: 1, policy: { match: {}, calendarId: 'standard', targets: { first_response: { minutes: 30 } }, warnFractions: [], escalateOnWarning: false } })).statusCode).toBe(403);
+  });
+});
+
+describe('remedy notice', () => {
+  it('tells the customer what is offered, in their language', () => {
+    const zh = renderTemplate('remedy', 'zh', { number: 'SL-20261124-0001', subject: '积分', name: '李女士', text: '致歉并赠送 20 元代金券', amount: 20, currency: 'CNY' });
+    expect(zh.subject).toContain('SL-20261124-0001');
+    expect(zh.text).toContain('致歉并赠送 20 元代金券');
+    expect(zh.text).toContain('20 CNY');
+    const en = renderTemplate('remedy', 'en', { number: 'SL-20261124-0002', text: '<b>sorry</b>' });
+    expect(en.text).toContain('did not handle your case');
+    expect(en.html).not.toContain('<b>sorry</b>');
   });
 });

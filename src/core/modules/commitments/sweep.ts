@@ -207,7 +207,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
       event(t.case_id, 'sla_breach', { targetId: t.id, kind: t.kind, dueAt: t.due_at });
       if (c) {
         const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
-        if (await escalate({ ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id)) res.escalations++;
+        if (await escalate({ ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id, { target: t.kind, dueAt: t.due_at })) res.escalations++;
         const rule = chooseRemedy(cfg.remedyRules, t.kind, c.type, c.tier ?? null);
         if (rule && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) {
           if (!hasRemedy.has(c.id)) {
@@ -224,7 +224,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
       moved.push([t.id, warned, nextCheckAt({ ...timer, warned }, cal, fractions)]);
       if (policy?.escalateOnWarning && ev.warnings.length && c) {
         const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
-        if (await escalate(c, level, `${t.kind}_warning`, t.id)) res.escalations++;
+        if (await escalate(c, level, `${t.kind}_warning`, t.id, { target: t.kind, dueAt: t.due_at })) res.escalations++;
       }
     }
   }
