@@ -1,0 +1,341 @@
+/**
+ * Intake: POST /api/v1/cases through the whole HTTP path of the real server (child process):
+ * token auth, zod validation, classification, customer match, case number, case row, timeline
+ * events, search index, commitments hooks, outbox row and audit entry, one transaction.
+ *
+ *  1. closed-loop load with autocannon at several concurrencies: requests/s, p50/p99, errors;
+ *  2. open-loop, paced arrivals at half the peak rate (latency measured from the scheduled send
+ *     time, so a stall is not hidden by coordinated omission): p50/p99;
+ *  3. the server's RSS (VmRSS sampled, VmHWM at the end);
+ *  4. nothing lost: rows in `cases` == 201 responses;
+ *  5. reference: createCase() in-process without HTTP, to split the cost.
+ * The ratio is against the raw one-row-per-transaction commit rate of the same database.
+ */
+import autocannon from 'autocannon';
+import http from 'node:http';
+import { sql } from 'kysely';
+import { openCtx } from '../src/core/bootstrap.ts';
+import { createCase, type NewCaseInput } from '../src/core/modules/cases/index.ts';
+import { actorOf } from '../src/core/modules/users/index.ts';
+import { BASELINE_FIGURE, SERVER_POOL_SIZE } from './baseline.ts';
+import { httpRequest, rssSampler, round, withTimeout, summarise, type Figure, type Section, type SectionEnv, type ServerProc } from './common.ts';
+import { driverMeter } from './meter.ts';
+import { benchToken, seedBench } from './seed.ts';
+import { intakeBody, Rng } from './synthetic.ts';
+
+const PATH = '/api/v1/cases';
+
+interface LoadRun {
+  label: string;
+  connections: number;
+  seconds: number;
+  completed: number;
+  created: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  statuses: Record<string, number>;
+  /** requests sent whose response never arrived (cut off when a time-bounded run stopped) */
+  unanswered: number;
+  /** the first error response, to say what went wrong */
+  firstError?: string;
+  targetRate?: number;
+}
+
+const idOf = (body: string): string | undefined => /"id":"([^"]+)"/.exec(body)?.[1];
+
+function errorsOf(statuses: Record<string, number>, transport: number): number {
+  return transport + Object.entries(statuses).reduce((s, [code, n]) => (code === '201' ? s : s + n), 0);
+}
+
+async function closedLoop(server: ServerProc, token: string, rng: Rng, connections: number, seconds: number, label: string, acked: Set<string>): Promise<LoadRun> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let firstError: string | undefined;
+  const t0 = performance.now();
+  const inst = autocannon({
+    url: server.base,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: PATH,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(intakeBody(rng)) }),
+        onResponse: (status, body) => {
+          const id = status === 201 ? idOf(body) : undefined;
+          if (id) acked.add(id);
+          else if (status !== 201) firstError ??= `${status} ${body.slice(0, 300)}`;
+        },
+      },
+    ],
+  });
+  inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    latencies.push(ms);
+  });
+  const r = await inst;
+  const wall = (performance.now() - t0) / 1000;
+  const s = summarise(latencies);
+  const created = statuses['201'] ?? 0;
+  return {
+    label,
+    connections,
+    seconds: wall,
+    completed: latencies.length,
+    created,
+    rate: created / Math.min(wall, r.duration || wall),
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    errors: errorsOf(statuses, r.errors + r.timeouts),
+    statuses,
+    unanswered: Math.max(0, r.requests.sent - latencies.length - r.errors - r.timeouts),
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+/**
+ * Open loop: request i is due at t0 + i/rate whatever happened before; its latency counts from
+ * that due time. Bounded by `seconds` plus a 10 s drain.
+ */
+async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: number, seconds: number, acked: Set<string>): Promise<LoadRun> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const u = new URL(server.base);
+  const total = Math.max(1, Math.round(rate * seconds));
+  const bodies = Array.from({ length: total }, () => Buffer.from(JSON.stringify(intakeBody(rng))));
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let transport = 0;
+  let inFlight = 0;
+  let sent = 0;
+  const t0 = performance.now();
+  const interval = 1000 / rate;
+  await new Promise<void>((done) => {
+    const finishIfDone = () => {
+      if (sent === total && inFlight === 0) done();
+    };
+    const fire = (i: number) => {
+      const due = t0 + i * interval;
+      const body = bodies[i]!;
+      inFlight++;
+      const req = http.request(
+        {
+          agent,
+          host: u.hostname,
+          port: u.port,
+          method: 'POST',
+          path: PATH,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
+          timeout: 10_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (b: Buffer) => chunks.push(b));
+          res.on('end', () => {
+            const id = res.statusCode === 201 ? idOf(Buffer.concat(chunks).toString('utf8')) : undefined;
+            if (id) acked.add(id);
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+            latencies.push(performance.now() - due);
+            inFlight--;
+            finishIfDone();
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        transport++;
+        inFlight--;
+        finishIfDone();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * interval <= now) fire(sent++);
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+      else finishIfDone();
+    };
+    tick();
+  });
+  agent.destroy();
+  const wall = (performance.now() - t0) / 1000;
+  const s = summarise(latencies);
+  const created = statuses['201'] ?? 0;
+  return {
+    label: 'paced',
+    connections: 0,
+    seconds: wall,
+    completed: latencies.length,
+    created,
+    rate: created / wall,
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    errors: errorsOf(statuses, transport),
+    statuses,
+    unanswered: 0,
+    targetRate: rate,
+  };
+}
+
+interface InProcess {
+  rate: number;
+  n: number;
+  /** statements per case, BEGIN/COMMIT included */
+  statementsPerCase: number;
+  /** share of a sequential createCase() spent waiting for the database */
+  dbShare: number;
+  /** share spent in COMMIT (the durable write) */
+  commitShare: number;
+  msPerCase: number;
+}
+
+/**
+ * createCase() called in-process (no HTTP, no JSON, no auth): the service's own rate; then a
+ * short sequential pass with a statement meter, to see how many statements one intake runs and
+ * how much of its time is the database's.
+ */
+async function inProcess(env: SectionEnv, url: string, agentId: string, seconds: number): Promise<InProcess> {
+  const { ctx, dbh } = await openCtx({ url, migrate: false });
+  let hung = false;
+  try {
+    const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', agentId).executeTakeFirstOrThrow();
+    const actor = actorOf(user, '127.0.0.1');
+    const rng = new Rng(7);
+    const workers = env.dialect === 'postgres' ? SERVER_POOL_SIZE : 1;
+    let n = 0;
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    const work = Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (performance.now() < end) {
+          await createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor);
+          n++;
+        }
+      }),
+    );
+    const meter = driverMeter();
+    let m = 0;
+    let tm = 0;
+    let elapsed = 0;
+    try {
+      await withTimeout(work, seconds * 1000 + 30_000, 'createCase() in-process');
+      elapsed = performance.now() - t0;
+      const t1 = performance.now();
+      const mEnd = t1 + Math.min(2000, seconds * 500);
+      meter.reset();
+      meter.enabled = true;
+      try {
+        while (performance.now() < mEnd) {
+          await withTimeout(createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor), 30_000, 'createCase() metered');
+          m++;
+        }
+      } finally {
+        meter.enabled = false;
+      }
+      tm = performance.now() - t1;
+    } catch (err) {
+      hung = true; // a connection may be stuck: do not wait for the pool to drain
+      throw err;
+    }
+    return { rate: n / (elapsed / 1000), n, statementsPerCase: meter.statements / Math.max(1, m), dbShare: meter.waitMs / Math.max(1, tm), commitShare: meter.commitMs / Math.max(1, tm), msPerCase: tm / Math.max(1, m) };
+  } finally {
+    if (!hung) await dbh.close();
+  }
+}
+
+export const section: Section = {
+  name: 'intake',
+  title: 'Intake: POST /api/v1/cases through the real HTTP server',
+  requires: ['baseline'],
+  async run(env) {
+    const { opts } = env;
+    const seconds = opts.durationS;
+    const levels = [1, 8, 32, 64];
+    const fresh = await env.fresh('intake');
+    const seed = await seedBench(fresh.url);
+    const agentId = seed.users.agent!;
+    const token = await benchToken(fresh.url, agentId);
+    const server = await env.startServer(fresh.url, 'intake');
+    const rss = rssSampler(server.pid);
+    const rng = new Rng(2026);
+    const acked = new Set<string>();
+    const runs: LoadRun[] = [];
+    let mem: ReturnType<ReturnType<typeof rssSampler>['stop']>;
+    try {
+      const warmS = Math.min(2, seconds);
+      const warm = await closedLoop(server, token, rng, 8, warmS, 'warm-up', acked);
+      runs.push(warm);
+      env.log(`warm-up: ${warm.created} created, ${Math.round(warm.rate)}/s, ${warm.errors} errors ${JSON.stringify(warm.statuses)}`);
+      if (warm.created === 0 && warm.completed > 0) throw new Error(`no POST /api/v1/cases succeeded in the warm-up; first answer: ${warm.firstError ?? '?'}`);
+      if (warm.completed === 0) {
+        const h = await httpRequest(server.base, 'GET', '/api/v1/health', null, undefined, 5_000).then((r) => `health ${r.status}`, (e: unknown) => `health: ${String(e)}`);
+        throw new Error(`the server answered no POST /api/v1/cases in the ${warmS} s warm-up (${h}): it is hung or too slow to measure`);
+      }
+      for (const c of levels) {
+        const r = await closedLoop(server, token, rng, c, seconds, `c=${c}`, acked);
+        runs.push(r);
+        env.log(`c=${c}: ${Math.round(r.rate)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors ${JSON.stringify(r.statuses)}`);
+      }
+      const peak = runs.filter((r) => r.label !== 'warm-up').reduce((a, b) => (b.rate > a.rate ? b : a));
+      const half = Math.max(1, Math.floor(peak.rate / 2));
+      const paced = await pacedRun(server, token, rng, half, seconds, acked);
+      runs.push(paced);
+      env.log(`paced at ${half}/s (half of peak ${Math.round(peak.rate)}): got ${Math.round(paced.rate)}/s, p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms, ${paced.errors} errors`);
+    } finally {
+      mem = rss.stop();
+      await server.stop();
+    }
+
+    // Nothing lost: every acknowledged case is a row. Rows without a 201 can only be requests
+    // whose response was cut off when a time-bounded run stopped (at most those in flight).
+    const { ctx, dbh } = await openCtx({ url: fresh.url, migrate: false });
+    const count = async (t: string) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(t)}`.execute(ctx.db)).rows[0]!.n);
+    const rows = { cases: await count('cases'), case_events: await count('case_events'), outbox: await count('outbox'), audit_log: await count('audit_log') };
+    const stored = new Set((await ctx.db.selectFrom('cases').select('id').execute()).map((r) => r.id));
+    await dbh.close();
+    const missing = [...acked].filter((id) => !stored.has(id)).length;
+    const unanswered = runs.reduce((s, r) => s + r.unanswered, 0);
+    const unexplained = Math.max(0, rows.cases - (acked.size - missing) - unanswered);
+    env.log(`rows: ${JSON.stringify(rows)}; acknowledged ${acked.size} (missing ${missing}); cut off in flight ${unanswered}; RSS peak ${mem.peakRssMb.toFixed(0)} MB, HWM ${mem.hwmMb.toFixed(0)} MB`);
+
+    const ref = await inProcess(env, fresh.url, agentId, Math.min(3, seconds));
+    env.log(`createCase() in-process: ${Math.round(ref.rate)}/s; sequential: ${ref.msPerCase.toFixed(2)} ms/case, ${ref.statementsPerCase.toFixed(1)} statements/case, ${(ref.dbShare * 100).toFixed(0)}% waiting on the database (${(ref.commitShare * 100).toFixed(0)}% in COMMIT)`);
+
+    const b = env.figureOf('baseline', BASELINE_FIGURE);
+    const base = b ? { name: BASELINE_FIGURE, value: b.value, unit: b.unit } : undefined;
+    const closed = runs.filter((r) => r.label.startsWith('c='));
+    const peak = closed.reduce((a, r) => (r.rate > a.rate ? r : a));
+    const paced = runs.find((r) => r.label === 'paced')!;
+    const errors = runs.reduce((s, r) => s + r.errors, 0);
+    env.details.runs = runs.map((r) => ({ ...r, rate: round(r.rate), p50: round(r.p50), p99: round(r.p99), max: round(r.max), seconds: round(r.seconds) }));
+    env.details.rows = rows;
+    env.details.verification = { acknowledged: acked.size, missing, cutOffInFlight: unanswered, rowsWithout201: rows.cases - (acked.size - missing) };
+    env.details.memory = { peakRssMb: round(mem.peakRssMb), hwmMb: round(mem.hwmMb) };
+    env.details.inProcess = { ...ref, rate: round(ref.rate), statementsPerCase: round(ref.statementsPerCase, 1), dbShare: round(ref.dbShare), commitShare: round(ref.commitShare), msPerCase: round(ref.msPerCase) };
+
+    return [
+      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms` }),
+      ...closed.map((r) =>
+        env.figure({ name: `intake req/s at c=${r.connections}`, value: r.rate, unit: 'req/s', baseline: base, note: `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` }),
+      ),
+      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s` }),
+      env.figure({ name: 'intake errors (non-201, transport, timeouts; all runs)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }),
+      env.figure({ name: 'intake: acknowledged cases missing from the database', value: missing, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${acked.size} × 201, ${rows.cases} rows` }),
+      env.figure({ name: 'intake: rows without a 201 beyond requests cut off in flight', value: unexplained, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${rows.cases - (acked.size - missing)} rows without a 201; ${unanswered} requests were in flight when time-bounded runs stopped` }),
+      env.figure({ name: 'server RSS peak during intake', value: mem.peakRssMb, unit: 'MB', note: `VmHWM ${mem.hwmMb.toFixed(0)} MB` }),
+      env.figure({
+        name: `createCase() in-process, ${env.dialect === 'postgres' ? SERVER_POOL_SIZE : 1} worker(s) (reference)`,
+        value: ref.rate,
+        unit: 'req/s',
+        baseline: base,
+        note: `sequential: ${ref.msPerCase.toFixed(2)} ms/case, ${ref.statementsPerCase.toFixed(1)} statements (BEGIN/COMMIT included), ${(ref.dbShare * 100).toFixed(0)}% of it waiting on the database, ${(ref.commitShare * 100).toFixed(0)}% in COMMIT`,
+      }),
+    ];
+  },
+};

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The benchmark suite is not part of `npm test`, but it must keep running: this runs the quick
+ * suite on SQLite with tiny sizes through the npm script and checks what it reports.
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'sl-bench-smoke-'));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((res) => {
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), 100_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, output });
+    });
+  });
+}
+
+interface Figure {
+  dialect: string;
+  section: string;
+  name: string;
+  value: number;
+  baseline?: { value: number };
+  ratio?: number;
+  pass?: boolean;
+}
+
+describe('bench --quick (smoke)', () => {
+  it('runs baseline, intake, load and reads on SQLite and writes JSON and Markdown', { timeout: 120_000 }, async () => {
+    const r = await run(['--quick', '--db', 'sqlite', '--cases', '2000', '--duration', '1', '--requests', '5', '--out', dir, '--data', join(dir, 'data')]);
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    const files = readdirSync(dir);
+    const json = files.find((f) => f.endsWith('.json'));
+    expect(json, files.join(', ')).toBeDefined();
+    expect(files.some((f) => f.endsWith('.md'))).toBe(true);
+    const result = JSON.parse(readFileSync(join(dir, json!), 'utf8')) as { figures: Figure[]; failures: unknown[] };
+    expect(result.failures).toEqual([]);
+    const of = (section: string) => result.figures.filter((f) => f.section === section && f.dialect === 'sqlite');
+
+    const [base] = of('baseline');
+    expect(base!.value).toBeGreaterThan(0);
+    const peak = of('intake').find((f) => f.name.startsWith('intake peak'));
+    expect(peak, JSON.stringify(of('intake'))).toBeDefined();
+    expect(peak!.value).toBeGreaterThan(0);
+    expect(peak!.baseline?.value).toBe(base!.value);
+    expect(peak!.ratio).toBeGreaterThan(0);
+    expect(of('intake').find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
+    expect(of('intake').find((f) => f.name.includes('rows without a 201'))?.value).toBe(0);
+
+    expect(of('load')[0]?.value).toBeGreaterThan(0);
+    const reads = of('reads');
+    for (const key of ['queue', 'search q=退款', 'search q=refund', 'one case with its timeline', 'queue counts'])
+      expect(reads.some((f) => f.name.includes(key)), key).toBe(true);
+    expect(reads.find((f) => f.name === 'read errors (non-200)')?.value).toBe(0);
+    expect(reads.every((f) => Number.isFinite(f.value))).toBe(true);
+  });
+});
