@@ -44,6 +44,11 @@ const pgTypes = {
 export function createDb(opts: DbOptions): Db {
   if (isPostgresUrl(opts.url)) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 8, types: pgTypes });
+    // An idle pooled connection can be cut by the server (restart, admin termination); the pool
+    // replaces it on next use. Without a listener that 'error' event would crash the process.
+    pool.on('error', (err) => {
+      if (process.env.LOG_LEVEL !== 'silent') console.warn(`postgres: idle connection lost (${err.message})`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(opts) });
     return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
   }
