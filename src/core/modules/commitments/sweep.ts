@@ -86,10 +86,23 @@ async function insertMany<T extends 'case_events' | 'case_escalations' | 'outbox
 async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepResult> {
   const now = ctx.clock.now();
   const res = empty();
-  let q = trx.selectFrom('case_targets').selectAll().where('next_check_at', 'is not', null).where('next_check_at', '<=', now).orderBy('next_check_at').limit(batchSize);
-  if (ctx.ops.supportsForUpdate) q = q.forUpdate().skipLocked();
-  const due = await q.execute();
-  res.checked = due.length;
+  const dueNow = () => trx.selectFrom('case_targets').selectAll().where('next_check_at', 'is not', null).where('next_check_at', '<=', now);
+  let due: CaseTargetsTable[];
+  if (ctx.ops.supportsForUpdate) {
+    // Lock in the order case changes do (the case row, then its timers), or a sweep holding timers
+    // and a change holding the case would deadlock: find due cases, lock the free ones, then
+    // their due timers. Cases being changed right now are left for the next pass.
+    const candidates = await trx.selectFrom('case_targets').select('case_id').where('next_check_at', 'is not', null).where('next_check_at', '<=', now).orderBy('next_check_at').limit(batchSize).execute();
+    if (candidates.length === 0) return res;
+    const ids = [...new Set(candidates.map((c) => c.case_id))].sort();
+    const free = (await trx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().skipLocked().execute()).map((r) => r.id);
+    due = free.length ? await dueNow().where('case_id', 'in', free).orderBy('next_check_at').forUpdate().skipLocked().execute() : [];
+    // a full page of candidates means there may be more, unless every one was busy
+    res.checked = due.length === 0 ? 0 : Math.max(due.length, candidates.length);
+  } else {
+    due = await dueNow().orderBy('next_check_at').limit(batchSize).execute();
+    res.checked = due.length;
+  }
   if (due.length === 0) return res;
 
   const pg = ctx.ops.name === 'postgres';
