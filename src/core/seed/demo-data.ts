@@ -518,7 +518,7 @@ class Planner {
     // Who: a known customer, or now and then someone new (the intake creates their record).
     // Social media also brings advertising, from accounts that are nobody's customer.
     const spam = type === 'inquiry' && channel === 'social' && r.chance(0.12);
-    const newContact = spam || (['phone', 'walk_in', 'email', 'chat'].includes(channel) && r.chance(0.025));
+    const newContact = spam || (['phone', 'walk_in', 'email', 'chat'].includes(channel) && r.chance(0.015));
     const cust = newContact ? null : this.pickCustomer(channel);
     let person: { lang: Lang; name: string; salutation: Record<Lang, string>; email: string | null; phone: string | null; city: City; district: [string, string]; tier: Tier; company: string | null };
     if (cust) person = cust;

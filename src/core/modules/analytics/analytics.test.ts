@@ -54,6 +54,9 @@ describe('nearest rank', () => {
  * repeat complaints: C of B C E -> 1/3; escalation: E of 7 -> 1/7
  * complaints per 10,000 customers: 3 / 7 customers (one per contact; B and C share one) x 10,000
  * backlog (now, Tue 18:00): E and H -> 2
+ * then on Wednesday (after the period): I received 09:30, H resolved 10:00, the timer worker
+ * escalates I at 10:30 -> the backlog at the period end (Wed 00:00) = 2 now (E, I) - 1 received
+ * since (I) - (-1, H resolved since) = 2, and no figure of the period moves.
  */
 describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
   let t: TestApp;
@@ -99,7 +102,6 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
   beforeAll(async () => {
     t = await makeTestApp(dialect, { useTokens: true });
     clock = t.clock as ManualClock;
-    const frontline = t.seed.teams.frontline!;
     at('2026-11-23T10:00:00'); // Monday
     await create('A', { channel: 'phone', type: 'inquiry', contact: { name: '甲', phone: '13800000001' } });
     await create('H', { channel: 'phone', type: 'inquiry', contact: { name: '乙', phone: '13800000002' }, receivedAt: sh('2026-11-20T15:00:00') });
@@ -151,7 +153,6 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     at('2026-11-24T15:00:00');
     await act('agent', 'G', 'close', { reason: 'unsolved' });
     at('2026-11-24T18:00:00');
-    expect(frontline).toBeTruthy();
   });
   afterAll(async () => t?.close());
 
