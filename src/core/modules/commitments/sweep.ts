@@ -5,7 +5,7 @@ import { insertRows } from '../../db/fast-insert.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { OutboxMessage } from '../notifications/index.ts';
+import { outboxRow, type OutboxMessage } from '../notifications/index.ts';
 import type { CaseEscalationsTable, CaseTargetsTable, RemediesTable } from './commitments.table.ts';
 import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
@@ -46,21 +46,6 @@ export async function sweepDueTimers(ctx: Ctx, opts: { batchSize?: number; maxBa
 
 const CHUNK = 200; // rows per multi-row INSERT on SQLite
 const UPDATE_CHUNK = 2000; // rows per multi-row UPDATE on SQLite (3 parameters each)
-
-/** The row `enqueue` (notifications/outbox.ts) writes, built here so a batch's messages go in one INSERT. */
-const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => ({
-  id: newId(),
-  topic: m.topic,
-  payload: JSON.stringify(m.payload),
-  case_id: m.caseId ?? null,
-  created_at: now,
-  available_at: m.availableAt ?? now,
-  attempts: 0,
-  sent_at: null,
-  last_error: null,
-  claimed_until: null,
-  failed_at: null,
-});
 
 /**
  * Many rows of one table in one statement: on PostgreSQL one JSON parameter read as rows of the

@@ -14,22 +14,24 @@ export interface OutboxMessage {
   availableAt?: number;
 }
 
+/** The row a message becomes (also used by writers that insert many messages in one statement). */
+export const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => ({
+  id: newId(),
+  topic: m.topic,
+  payload: JSON.stringify(m.payload),
+  case_id: m.caseId ?? null,
+  created_at: now,
+  available_at: m.availableAt ?? now,
+  attempts: 0,
+  sent_at: null,
+  last_error: null,
+  claimed_until: null,
+  failed_at: null,
+});
+
 /** Written in the caller's transaction: sent by the outbox worker only if the change committed. */
 export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage): Promise<string> {
-  const now = ctx.clock.now();
-  const id = newId();
-  await insertRow(trx, 'outbox', {
-      id,
-      topic: m.topic,
-      payload: JSON.stringify(m.payload),
-      case_id: m.caseId ?? null,
-      created_at: now,
-      available_at: m.availableAt ?? now,
-      attempts: 0,
-      sent_at: null,
-      last_error: null,
-      claimed_until: null,
-      failed_at: null,
-  });
-  return id;
+  const row = outboxRow(ctx.clock.now(), m);
+  await insertRow(trx, 'outbox', row);
+  return row.id;
 }
