@@ -114,6 +114,8 @@ export interface LoadedMeta {
   customers: number;
   events: number;
   migrations: string[];
+  /** sha256 (16 hex) of each migration's source at load time */
+  migrationHashes?: Record<string, string>;
   loadedAt: number;
   seconds: number;
   users: Record<string, string>;

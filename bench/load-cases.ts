@@ -13,7 +13,9 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { createDb } from '../src/core/db/create-db.ts';
@@ -28,6 +30,7 @@ import {
   pgDropDatabase,
   pgUrlFor,
   removeSqliteFiles,
+  ROOT,
   sqliteUrl,
   type BenchOptions,
   type Dialect,
@@ -123,6 +126,20 @@ function targetFor(env: LoaderEnv): Target {
     },
     drop: () => pgDropDatabase(opts.pgAdminUrl, name),
   };
+}
+
+/** A hash of each migration's source, so a migration edited in place (during development) forces a rebuild. */
+function migrationHashes(names: string[]): Record<string, string> {
+  const dir = join(ROOT, 'src', 'core', 'db', 'migrations');
+  return Object.fromEntries(
+    names.map((n) => {
+      try {
+        return [n, createHash('sha256').update(readFileSync(join(dir, `${n}.ts`))).digest('hex').slice(0, 16)];
+      } catch {
+        return [n, 'unreadable'];
+      }
+    }),
+  );
 }
 
 async function readMeta(url: string): Promise<LoadedMeta | null> {
@@ -444,7 +461,9 @@ export async function ensureLoaded(env: LoaderEnv): Promise<LoadedDb> {
     const meta = await readMeta(target.url);
     // Migrations appended since the load are applied in place (what a deployment does); any other
     // difference (size, generator, extensions, an edited migration list) means a rebuild.
-    const prefix = meta !== null && meta.migrations.every((m, i) => migrationNames[i] === m);
+    const hashes = migrationHashes(migrationNames);
+    const prefix =
+      meta !== null && meta.migrations.every((m, i) => migrationNames[i] === m && (meta.migrationHashes?.[m] ?? hashes[m]) === hashes[m]);
     const same =
       meta &&
       meta.cases === n &&
@@ -462,6 +481,7 @@ export async function ensureLoaded(env: LoaderEnv): Promise<LoadedDb> {
       }
       env.log(`applied ${added.length} migration(s) added since the load to the kept database in ${secondsSince(tm)} s: ${added.join(', ')}`);
       meta.migrations = migrationNames;
+      meta.migrationHashes = hashes;
       await writeMeta(target.url, meta);
     }
     if (same) {
@@ -472,7 +492,7 @@ export async function ensureLoaded(env: LoaderEnv): Promise<LoadedDb> {
       env.onFigures([env.figure({ name: `bulk load of ${n.toLocaleString('en-US')} cases (reused, kept with --keep)`, value: meta.cases / meta.seconds, unit: 'cases/s', note: `loaded earlier in ${meta.seconds.toFixed(0)} s; ${size.toFixed(0)} MB` })]);
       return { url: target.url, ...(target.file ? { file: target.file } : {}), cases: n, meta };
     }
-    env.log('kept database is stale (size, generator or migrations changed): rebuilding');
+    env.log('kept database is stale (size, generator, extensions or an edited migration): rebuilding');
   }
 
   await target.recreate();
@@ -509,6 +529,7 @@ export async function ensureLoaded(env: LoaderEnv): Promise<LoadedDb> {
     customers: nCustomers,
     events: stats.events,
     migrations: migrationNames,
+    migrationHashes: migrationHashes(migrationNames),
     loadedAt: now,
     seconds: 0,
     users: seed.users,
