@@ -41,7 +41,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
   }
   if (o.demo)
     console.log(
-      `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local`,
+      `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local; customer portal: customer@serviceloop.local`,
     );
   const stop = async () => {
     await timers.stop();
