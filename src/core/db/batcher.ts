@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { attachBuffer, bufferedTransaction, CommitBuffer } from './commit-buffer.ts';
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 interface Job {
@@ -14,6 +15,10 @@ interface Job {
  * fails rolls back alone and the others commit together with one durable commit. Nobody is
  * answered before the commit that holds their data. Under no load a batch is one request, so
  * latency is that of a plain transaction.
+ *
+ * Each request gets a CommitBuffer: what it appends joins the batch's buffer when its savepoint
+ * is released (and is dropped with it when it rolls back); the batch writes all of it in
+ * multi-row statements just before the one COMMIT.
  */
 export class TransactionBatcher {
   private queue: Job[] = [];
@@ -27,12 +32,18 @@ export class TransactionBatcher {
   run<T>(fn: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        // better-sqlite3 is synchronous: a transaction started now would run to COMMIT inside
+        // this microtask drain, before the event loop reads the other requests that arrived
+        // with this one, and every batch would be one request. setImmediate runs after the
+        // poll phase, so the batch takes every request read in this turn of the loop.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length) await this.runBatch(this.queue.splice(0, this.maxBatch));
     } finally {
@@ -44,7 +55,7 @@ export class TransactionBatcher {
     if (batch.length === 1) {
       const job = batch[0]!;
       try {
-        job.resolve(await this.db.transaction().execute(job.fn));
+        job.resolve(await bufferedTransaction(this.db, job.fn));
       } catch (err) {
         job.reject(err);
       }
@@ -54,17 +65,21 @@ export class TransactionBatcher {
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
+      const all = new CommitBuffer();
       for (let i = 0; i < batch.length; i++) {
         const name = `job${i}`;
         const sp = await trx.savepoint(name).execute();
+        const mine = attachBuffer(sp);
         try {
           outcomes.push({ ok: true, value: await batch[i]!.fn(sp) });
           await sp.releaseSavepoint(name).execute();
+          mine.mergeInto(all);
         } catch (error) {
           await sp.rollbackToSavepoint(name).execute();
           outcomes.push({ ok: false, error });
         }
       }
+      await all.flush(trx);
       await trx.commit().execute();
     } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);

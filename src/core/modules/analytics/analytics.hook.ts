@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { CaseHook, CasesTable } from '../cases/index.ts';
 import { calendarOf } from '../commitments/index.ts';
+import { appendRow, bufferOf, FLUSH_ORDER, pendingRows, type PendingWrite } from '../../db/commit-buffer.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from './analytics.table.ts';
 import {
   advance,
@@ -25,8 +26,61 @@ export const ANALYTICS_CALENDAR_ID = 'standard';
 
 const standardCalendar = (ctx: Ctx, trx: Trx) => calendarOf(ctx, ANALYTICS_CALENDAR_ID, trx);
 
-/** Adds rollup rows (deltas) to analytics_daily; rows come sorted, the order every writer locks them in. */
+/** Rollup deltas of a buffered transaction, summed over its requests and written once before commit. */
+class PendingDaily implements PendingWrite {
+  readonly rollup = new DailyRollup();
+  merge(other: PendingDaily): void {
+    this.rollup.add(other.rollup.rows());
+  }
+  flush(trx: Trx): Promise<void> {
+    return writeDaily(trx, this.rollup.rows());
+  }
+}
+
+class PendingSla implements PendingWrite {
+  private readonly m = new Map<string, SlaDailyTable>();
+  add(rows: SlaDailyTable[]): this {
+    for (const r of rows) {
+      const k = `${r.kind}|${String(r.day).padStart(8, '0')}`;
+      const cur = this.m.get(k);
+      if (cur) {
+        cur.met += r.met;
+        cur.breached += r.breached;
+      } else this.m.set(k, { ...r });
+    }
+    return this;
+  }
+  merge(other: PendingSla): void {
+    this.add(other.rows());
+  }
+  /** Sorted by (kind, day), the lock order. */
+  rows(): SlaDailyTable[] {
+    return [...this.m.entries()]
+      .filter(([, r]) => r.met !== 0 || r.breached !== 0)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, r]) => r);
+  }
+  flush(trx: Trx): Promise<void> {
+    return writeSla(trx, this.rows());
+  }
+}
+
+/** Adds rollup rows (deltas) to analytics_daily: at commit in a buffered transaction, now otherwise. */
 export async function addDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> {
+  const b = bufferOf(trx);
+  if (b) b.work('analytics_daily', FLUSH_ORDER.rollup, () => new PendingDaily()).rollup.add(rows);
+  else await writeDaily(trx, rows);
+}
+
+/** Adds SLA outcome deltas to sla_daily: at commit in a buffered transaction, now otherwise. */
+export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
+  const b = bufferOf(trx);
+  if (b) b.work('sla_daily', FLUSH_ORDER.rollup, () => new PendingSla()).add(rows);
+  else await writeSla(trx, rows);
+}
+
+/** Rows come sorted, the order every writer locks them in. */
+async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500)
     await trx
       .insertInto('analytics_daily')
@@ -42,8 +96,7 @@ export async function addDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<v
       .execute();
 }
 
-/** Adds SLA outcome deltas to sla_daily (sorted rows). */
-export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
+async function writeSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500)
     await trx
       .insertInto('sla_daily')
@@ -88,8 +141,12 @@ async function insertMove(trx: Trx, caseId: string, at: number, delta: number): 
 
 // ---- SLA outcomes: the targets of a case before and after the commitments hook ------------
 
-const targetsOf = (trx: Trx, caseId: string): Promise<TargetOutcome[]> =>
-  trx.selectFrom('case_targets').select(['kind', 'due_at', 'met_at', 'state']).where('case_id', '=', caseId).execute();
+/** A case's targets; in a buffered (intake) transaction a new case's targets are all still pending. */
+const targetsOf = async (trx: Trx, caseId: string, created = false): Promise<TargetOutcome[]> => {
+  const pending = created ? pendingRows(trx, 'case_targets') : undefined;
+  if (pending) return pending.filter((t) => t.case_id === caseId);
+  return trx.selectFrom('case_targets').select(['kind', 'due_at', 'met_at', 'state']).where('case_id', '=', caseId).execute();
+};
 
 /** Targets of each case as they stood before the commitments hook ran, per transaction. */
 const snapshots = new WeakMap<object, Map<string, TargetOutcome[]>>();
@@ -112,11 +169,11 @@ export const analyticsSnapshotHook: CaseHook = {
   },
 };
 
-async function syncSla(trx: Trx, caseId: string): Promise<void> {
+async function syncSla(trx: Trx, caseId: string, created = false): Promise<void> {
   const before = snapshots.get(trx)?.get(caseId);
   if (!before) return; // no snapshot hook in this configuration: sla_daily is left to rebuildSlaDaily
   snapshots.get(trx)!.delete(caseId);
-  const rows = new SlaRollup().add(before, -1).add(await targetsOf(trx, caseId)).rows();
+  const rows = new SlaRollup().add(before, -1).add(await targetsOf(trx, caseId, created)).rows();
   await addSla(trx, rows);
 }
 
@@ -137,9 +194,9 @@ export const analyticsHook: CaseHook = {
     // An urgent complaint is escalated at intake, by the commitments hook, before this row exists.
     const escalated = await trx.selectFrom('case_escalations').select('case_id').where('case_id', '=', c.id).limit(1).executeTakeFirst();
     const row = rowOf(cal, c, { ...NO_PROGRESS, escalated: escalated ? 1 : 0 });
-    await trx.insertInto('case_metrics').values(row).execute();
+    await appendRow(trx, 'case_metrics', row);
     await addDaily(trx, new DailyRollup().add(dailyOf(row)).rows());
-    await syncSla(trx, c.id);
+    await syncSla(trx, c.id, true);
   },
   async onChanged(ctx, trx, before, after, _change, info) {
     const prev = await trx.selectFrom('case_metrics').selectAll().where('case_id', '=', after.id).executeTakeFirst();

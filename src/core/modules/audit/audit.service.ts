@@ -3,7 +3,8 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { newId, sha256 } from '../../shared/ids.ts';
-import { insertRow } from '../../db/fast-insert.ts';
+import { insertRows } from '../../db/fast-insert.ts';
+import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
 
 export interface AuditEntry {
   actor: Actor;
@@ -37,15 +38,42 @@ const hashOf = (r: HashedFields): string =>
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
-/**
- * Appends to the tamper-evident audit log inside the caller's transaction: each row carries the
- * hash of the one before, so an edited or deleted row breaks the chain. Call it last in the
- * transaction: on PostgreSQL it holds the chain lock until commit.
- */
-export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry): Promise<void> {
+/** Links entries to the chain's current head and writes them, in order (the caller holds the chain lock). */
+async function chainAndInsert(ctx: Ctx, trx: Kysely<Database>, entries: Omit<HashedFields, 'prev_hash'>[]): Promise<void> {
+  if (entries.length === 0) return;
   await ctx.ops.lockAuditChain(trx);
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const row: HashedFields = {
+  let prev = last?.hash ?? GENESIS_HASH;
+  const rows = entries.map((e) => {
+    const r: HashedFields = { ...e, prev_hash: prev };
+    prev = hashOf(r);
+    return { ...r, hash: prev };
+  });
+  for (let i = 0; i < rows.length; i += 1000) await insertRows(trx, 'audit_log', rows.slice(i, i + 1000));
+}
+
+/** Audit entries of a buffered transaction, chained and written once just before its commit. */
+class PendingAudit implements PendingWrite {
+  constructor(
+    private readonly ctx: Ctx,
+    readonly entries: Omit<HashedFields, 'prev_hash'>[] = [],
+  ) {}
+  merge(other: PendingAudit): void {
+    this.entries.push(...other.entries);
+  }
+  flush(trx: Kysely<Database>): Promise<void> {
+    return chainAndInsert(this.ctx, trx, this.entries);
+  }
+}
+
+/**
+ * Appends to the tamper-evident audit log inside the caller's transaction: each row carries the
+ * hash of the one before, so an edited or deleted row breaks the chain. In a buffered
+ * transaction the entry is chained at commit; otherwise now, so call it last in the transaction:
+ * on PostgreSQL it holds the chain lock until commit.
+ */
+export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry): Promise<void> {
+  const entry = {
     id: newId(),
     at: ctx.clock.now(),
     actor_id: e.actor.id,
@@ -56,9 +84,10 @@ export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry
     before: json(e.before),
     after: json(e.after),
     ip: e.actor.ip,
-    prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await insertRow(trx, 'audit_log', { ...row, hash: hashOf(row) });
+  const buffer = bufferOf(trx);
+  if (buffer) buffer.work('audit', FLUSH_ORDER.audit, () => new PendingAudit(ctx)).entries.push(entry);
+  else await chainAndInsert(ctx, trx, [entry]);
 }
 
 /** Audit in a transaction of its own (reads of personal data, logins). */

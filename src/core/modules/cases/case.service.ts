@@ -27,7 +27,8 @@ import type { Acknowledgement, CaseChange } from './case.hooks.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
-import { insertRow, insertRows } from '../../db/fast-insert.ts';
+import { insertRow } from '../../db/fast-insert.ts';
+import { appendRow, appendRows, bufferedTransaction } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -97,7 +98,7 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
       created_at: now,
     };
   });
-  await insertRows(trx, 'case_events', rows);
+  await appendRows(trx, 'case_events', rows);
   return rows;
 }
 
@@ -125,7 +126,7 @@ async function insertAttachment(ctx: Ctx, trx: Trx, caseId: string, eventId: str
     uploaded_by: actor.kind === 'system' ? null : actor.id,
     created_at: ctx.clock.now(),
   };
-  await trx.insertInto('case_attachments').values(row).execute();
+  await appendRow(trx, 'case_attachments', row);
   return { id: row.id, filename: row.filename, contentType: row.content_type, size: row.size, sha256: row.sha256 };
 }
 
@@ -161,7 +162,7 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   try {
     const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files);
-    return await (ctx.batched ? ctx.batched(work) : ctx.db.transaction().execute(work));
+    return await (ctx.batched ? ctx.batched(work) : bufferedTransaction(ctx.db, work));
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its case.
     if (idempotencyKey && ctx.ops.isUniqueViolation(err)) {

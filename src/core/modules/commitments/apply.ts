@@ -8,7 +8,7 @@ import { calendarOf, commitmentConfig } from './config.service.ts';
 import { escalate } from './escalation.ts';
 import { chooseTargets, type CaseFacts, type ChosenTarget, type Duration, type Policy, type TargetKind } from './policy.ts';
 import { nextCheckAt, pauseTimer, resumeTimer, startTimer, elapsedMinutes, type TimerState } from './timer.ts';
-import { insertRow } from '../../db/fast-insert.ts';
+import { appendRow } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -95,7 +95,7 @@ async function insertTarget(
     next_check_at: nextCheckAt(timer, cal, p.warnFractions),
     created_at: now,
   };
-  await insertRow(trx, 'case_targets', row);
+  await appendRow(trx, 'case_targets', row);
   return row;
 }
 
@@ -145,7 +145,7 @@ export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Ackn
   const res = rows.find((r) => r.kind === 'resolution');
   if (fr) ack.firstResponseDueAt = fr.due_at;
   if (res) ack.resolutionDueAt = res.due_at;
-  if (rows.length) await insertRow(trx, 'case_events', event(ctx, c.id, 'sla_applied', { targets: rows.map(summary) }));
+  if (rows.length) await appendRow(trx, 'case_events', event(ctx, c.id, 'sla_applied', { targets: rows.map(summary) }));
   // Urgent complaints reach the director and senior management at once (SPEC 2).
   if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalate(ctx, trx, c, 3, 'urgent_complaint', null);
 }

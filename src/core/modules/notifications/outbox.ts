@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
-import { insertRow } from '../../db/fast-insert.ts';
+import { appendRow } from '../../db/commit-buffer.ts';
 
 export type OutboxTopic = 'email' | 'sms' | 'webhook' | 'notify';
 
@@ -32,6 +32,6 @@ export const outboxRow = (now: number, m: OutboxMessage): Database['outbox'] => 
 /** Written in the caller's transaction: sent by the outbox worker only if the change committed. */
 export async function enqueue(ctx: Ctx, trx: Kysely<Database>, m: OutboxMessage): Promise<string> {
   const row = outboxRow(ctx.clock.now(), m);
-  await insertRow(trx, 'outbox', row);
+  await appendRow(trx, 'outbox', row);
   return row.id;
 }

@@ -1,0 +1,67 @@
+/**
+ * Where one intake's time goes, statement by statement: runs createCase() in-process on a fresh
+ * database with `concurrency` callers (through the group-commit batcher where the database has
+ * one) and prints time per SQL text, statements per case and the batch sizes.
+ *   node --import tsx bench/tools/intake-statements.ts <database-url> [cases=3000] [concurrency=32]
+ */
+import SqliteDatabase from 'better-sqlite3';
+import { openCtx } from '../../src/core/bootstrap.ts';
+import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
+import { actorOf } from '../../src/core/modules/users/index.ts';
+import { seedBase } from '../../src/core/seed/base-seed.ts';
+import { intakeBody, Rng } from '../synthetic.ts';
+
+const [url = 'sqlite:/tmp/prof/intake.db', casesArg = '3000', concArg = '32'] = process.argv.slice(2);
+const total = Number(casesArg);
+const concurrency = Number(concArg);
+
+const bySql = new Map<string, { n: number; ms: number }>();
+let on = false;
+const probe = new SqliteDatabase(':memory:');
+const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+probe.close();
+for (const name of ['run', 'all', 'get', 'iterate']) {
+  const orig = proto[name]!;
+  proto[name] = function (this: { source: string }, ...args: unknown[]) {
+    if (!on) return orig.apply(this, args);
+    const t = performance.now();
+    try {
+      return orig.apply(this, args);
+    } finally {
+      const d = performance.now() - t;
+      const key = this.source.slice(0, 110);
+      const e = bySql.get(key) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += d;
+      bySql.set(key, e);
+    }
+  };
+}
+
+const { ctx, dbh } = await openCtx({ url, config: { scryptCost: 1024 } });
+const seed = await seedBase(ctx, 'bench-password-123');
+const agent = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed.users.agent!.id).executeTakeFirstOrThrow();
+const actor = actorOf(agent, '127.0.0.1');
+const rng = new Rng(7);
+for (let i = 0; i < 300; i++) await createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor); // warm
+on = true;
+let done = 0;
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (done < total) {
+      done++;
+      await createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor);
+    }
+  }),
+);
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+on = false;
+const rows = [...bySql.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const dbMs = rows.reduce((s, [, e]) => s + e.ms, 0);
+console.log(`${total} cases, concurrency ${concurrency}: ${(total / (ms / 1000)).toFixed(0)}/s, ${(ms / total).toFixed(3)} ms/case; db ${(dbMs / total).toFixed(3)} ms/case; cpu user ${(cpu.user / 1000 / total).toFixed(3)} sys ${(cpu.system / 1000 / total).toFixed(3)} ms/case`);
+console.log(`statements/case ${(rows.reduce((s, [, e]) => s + e.n, 0) / total).toFixed(1)}`);
+for (const [k, e] of rows.slice(0, 40)) console.log(`${(e.ms / total * 1000).toFixed(1).padStart(7)} µs/case ${String(e.n).padStart(7)}×  ${(e.ms / e.n * 1000).toFixed(1).padStart(7)} µs  ${k}`);
+await dbh.close();

@@ -1,0 +1,113 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { insertRows } from './fast-insert.ts';
+
+type Trx = Kysely<Database>;
+type Row = Record<string, unknown>;
+
+/** Work accumulated in a transaction and written once, just before it commits. */
+export interface PendingWrite {
+  /** Adds another transaction's (or another batched request's) pending work of the same kind. */
+  merge(other: this): void;
+  flush(trx: Trx): Promise<void>;
+}
+
+/** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
+export const FLUSH_ORDER = { rollup: 10, audit: 100 } as const;
+
+/** Parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_PARAMS = 30_000;
+
+/**
+ * Write-behind for the rows a transaction only appends and never reads back (timeline events,
+ * timers, outbox messages, metrics rows, audit entries, rollup deltas). Intake writes a case
+ * with ~20 statements; appended rows of many requests go out in one multi-row statement per
+ * table, and the audit chain is sealed once per commit instead of once per request, so its
+ * lock (PostgreSQL) is held only for the moment before COMMIT.
+ *
+ * Only what is written without a buffer is visible to reads in the same transaction: code that
+ * reads rows back (a case's targets, say) asks `pendingRows` first. Transactions without a buffer
+ * (most of them) write through at once.
+ */
+export class CommitBuffer {
+  /** table|columns -> rows, in the order tables were first appended to (foreign keys point backwards). */
+  private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
+  private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
+
+  append(table: keyof Database & string, rows: readonly Row[]): void {
+    if (rows.length === 0) return;
+    const key = `${table}|${Object.keys(rows[0]!).join(',')}`;
+    let e = this.rows.get(key);
+    if (!e) this.rows.set(key, (e = { table, rows: [] }));
+    for (const r of rows) e.rows.push(r);
+  }
+
+  /** Rows appended to `table` and not yet written. */
+  rowsOf(table: keyof Database & string): Row[] {
+    const out: Row[] = [];
+    for (const e of this.rows.values()) if (e.table === table) out.push(...e.rows);
+    return out;
+  }
+
+  /** The pending work of one kind (created on first use). */
+  work<T extends PendingWrite>(key: string, order: number, make: () => T): T {
+    let e = this.pending.get(key);
+    if (!e) this.pending.set(key, (e = { order, work: make() }));
+    return e.work as T;
+  }
+
+  mergeInto(target: CommitBuffer): void {
+    for (const e of this.rows.values()) target.append(e.table, e.rows);
+    for (const [key, e] of this.pending) {
+      const mine = target.pending.get(key);
+      if (mine) mine.work.merge(e.work);
+      else target.pending.set(key, e);
+    }
+  }
+
+  get empty(): boolean {
+    return this.rows.size === 0 && this.pending.size === 0;
+  }
+
+  async flush(trx: Trx): Promise<void> {
+    for (const { table, rows } of this.rows.values()) {
+      const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
+      for (let i = 0; i < rows.length; i += per) await insertRows(trx, table, rows.slice(i, i + per) as Insertable<Database[typeof table]>[]);
+    }
+    for (const { work } of [...this.pending.values()].sort((a, b) => a.order - b.order)) await work.flush(trx);
+    this.rows.clear();
+    this.pending.clear();
+  }
+}
+
+const buffers = new WeakMap<object, CommitBuffer>();
+
+export const bufferOf = (trx: Trx): CommitBuffer | undefined => buffers.get(trx);
+
+export function attachBuffer(trx: Trx, buffer = new CommitBuffer()): CommitBuffer {
+  buffers.set(trx, buffer);
+  return buffer;
+}
+
+/** Appends rows: buffered until commit when the transaction has a buffer, written now otherwise. */
+export async function appendRows<T extends keyof Database & string>(trx: Trx, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void> {
+  const b = buffers.get(trx);
+  if (b) b.append(table, rows as readonly Row[]);
+  else await insertRows(trx, table, rows);
+}
+
+export const appendRow = <T extends keyof Database & string>(trx: Trx, table: T, row: Insertable<Database[T]>): Promise<void> => appendRows(trx, table, [row]);
+
+/** Rows appended in this transaction and not yet written, or undefined when it writes through. */
+export const pendingRows = <T extends keyof Database & string>(trx: Trx, table: T): Array<Database[T]> | undefined =>
+  buffers.get(trx)?.rowsOf(table) as Array<Database[T]> | undefined;
+
+/** A transaction whose appended rows and pending work are written just before COMMIT. */
+export function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const b = attachBuffer(trx);
+    const result = await work(trx);
+    await b.flush(trx);
+    return result;
+  });
+}

@@ -1,0 +1,117 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
+import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
+import { rebuildCaseMetrics, rebuildSlaDaily } from '../../src/core/modules/analytics/index.ts';
+import { actorOf, createApiToken } from '../../src/core/modules/users/index.ts';
+import { systemActor } from '../../src/core/shared/actor.ts';
+import { DIALECTS } from '../helpers/db.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+
+/**
+ * Intake writes through a commit buffer (appended rows in multi-row statements, rollups and the
+ * audit chain once per commit) and, on SQLite, in group-committed batches with a savepoint per
+ * request. A failing request must leave nothing behind and take nothing from the others.
+ */
+describe.each(DIALECTS)('batched intake on %s', (dialect) => {
+  let t: TestApp;
+  let commits = 0;
+  beforeAll(async () => {
+    t = await makeTestApp(dialect, {
+      onQuery: (text) => {
+        if (/^\s*commit\b/i.test(text)) commits++;
+      },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  const count = async (table: string) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.ctx.db)).rows[0]!.n);
+  const snapshot = async (table: 'analytics_daily' | 'sla_daily') =>
+    (await t.ctx.db.selectFrom(table).selectAll().execute())
+      .map((r) => JSON.stringify(r))
+      .filter((s) => !/"(n|met)":0,/.test(s) || /[1-9]/.test(s.replace(/"day":\d+/, '')))
+      .sort();
+
+  const input = (i: number, bad: boolean): NewCaseInput => ({
+    channel: i % 2 ? 'phone' : 'email',
+    contact: { name: `客户${i}`, ...(i % 3 ? { email: `batch${i}@example.com` } : { phone: `1390000${String(i).padStart(4, '0')}` }) },
+    subject: i % 5 === 0 ? '投诉：送货延误三天' : `咨询第${i}号`,
+    description: i % 5 === 0 ? '严重投诉，快递一直不到，要求赔偿' : '想了解一下服务时间',
+    ...(bad ? { categoryId: 'no-such-category' } : {}),
+  });
+
+  it('commits the good requests of a batch and leaves no trace of the failing ones', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    const before = { audit: await count('audit_log'), cases: await count('cases') };
+    const results = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => createCase(t.ctx, input(i, i % 4 === 3), actor)));
+    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => r.value.case);
+    const failed = results.filter((r) => r.status === 'rejected');
+    expect(ok).toHaveLength(18);
+    expect(failed).toHaveLength(6);
+    for (const f of failed) expect((f.reason as { code?: string }).code).toBe('category_not_found');
+
+    // numbers gap-free: a failed request consumed none
+    const numbers = ok.map((c) => c.number).sort();
+    expect(numbers).toEqual(Array.from({ length: 18 }, (_, i) => `SL-20261123-${String(before.cases + i + 1).padStart(4, '0')}`));
+    expect(await count('cases')).toBe(before.cases + 18);
+    // every appended row of the good ones is there, none of the failed ones
+    const ids = new Set(ok.map((c) => c.id));
+    const events = await t.ctx.db.selectFrom('case_events').select(['case_id', 'type']).where('case_id', 'in', [...ids]).execute();
+    for (const id of ids) {
+      const types = events.filter((e) => e.case_id === id).map((e) => e.type);
+      expect(types).toEqual(expect.arrayContaining(['created', 'classified', 'sla_applied', 'acknowledged']));
+    }
+    const targets = await t.ctx.db.selectFrom('case_targets').select('case_id').execute();
+    expect(new Set(targets.map((r) => r.case_id))).toEqual(ids);
+    expect(await count('case_metrics')).toBe(18);
+    expect(await count('audit_log')).toBe(before.audit + 18);
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+    const outbox = await t.ctx.db.selectFrom('outbox').select('case_id').execute();
+    expect(outbox.every((o) => o.case_id === null || ids.has(o.case_id))).toBe(true);
+    expect(outbox.filter((o) => o.case_id !== null)).toHaveLength(ok.filter((c) => c.contact.email).length);
+
+    // the rollups written once per commit are what the rows say
+    const daily = await snapshot('analytics_daily');
+    const sla = await snapshot('sla_daily');
+    for (const table of ['case_backlog_moves', 'case_metrics', 'analytics_daily', 'sla_daily'] as const) await t.ctx.db.deleteFrom(table).execute();
+    await rebuildCaseMetrics(t.ctx);
+    await rebuildSlaDaily(t.ctx);
+    expect(await snapshot('analytics_daily')).toEqual(daily);
+    expect(await snapshot('sla_daily')).toEqual(sla);
+  });
+
+  it('takes concurrent HTTP requests in shared commits on SQLite (one each on PostgreSQL)', async () => {
+    const token = (await createApiToken(t.ctx, t.seed.users.agent!.id, 'batch', null, systemActor('test'))).token;
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as AddressInfo).port;
+    // 30 kept-alive connections, opened first, so the 30 requests reach the server together as
+    // they do under load (each socket's bytes are written at once on an open connection).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 30 });
+    const send = (method: string, path: string, body?: unknown) =>
+      new Promise<{ status: number }>((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const req = http.request(
+          { agent, host: '127.0.0.1', port, method, path, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+          (r) => {
+            r.resume();
+            r.on('end', () => resolve({ status: r.statusCode ?? 0 }));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    await Promise.all(Array.from({ length: 30 }, () => send('GET', '/api/v1/cases?limit=1')));
+    const before = await count('cases');
+    commits = 0;
+    const res = await Promise.all(Array.from({ length: 30 }, (_, i) => send('POST', '/api/v1/cases', input(100 + i, false))));
+    agent.destroy();
+    expect(res.map((r) => r.status)).toEqual(Array<number>(30).fill(201));
+    expect(await count('cases')).toBe(before + 30);
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+    if (dialect === 'sqlite') expect(commits).toBeLessThanOrEqual(10);
+    else expect(commits).toBeGreaterThanOrEqual(30);
+  });
+});
