@@ -11,8 +11,9 @@ interface Job {
 
 /**
  * Group commit for intake. While one transaction is committing, new requests queue; the next
- * transaction takes them all (up to maxBatch), each inside its own savepoint, so a request that
- * fails rolls back alone and the others commit together with one durable commit. Nobody is
+ * transaction takes them all (up to maxBatch); a request that fails rolls back alone (the batch
+ * is retried with a savepoint per request) and the others commit together with one durable
+ * commit. Nobody is
  * answered before the commit that holds their data. Under no load a batch is one request, so
  * latency is that of a plain transaction.
  *
@@ -61,6 +62,40 @@ export class TransactionBatcher {
       }
       return;
     }
+    if (await this.runTogether(batch)) return;
+    await this.runIsolated(batch);
+  }
+
+  /**
+   * The common case, every request succeeds: all of them in one transaction without savepoints
+   * (a savepoint and its release cost SQLite ~0.1 ms a request). If one fails, nothing of the
+   * batch is kept and it runs again with a savepoint per request; requests are only answered
+   * after the commit, so running one twice is invisible.
+   */
+  private async runTogether(batch: Job[]): Promise<boolean> {
+    const values: unknown[] = [];
+    let trx;
+    try {
+      trx = await this.db.startTransaction().execute();
+      const buffer = attachBuffer(trx);
+      for (const job of batch) values.push(await job.fn(trx));
+      await buffer.flush(trx);
+    } catch {
+      await trx?.rollback().execute().catch(() => undefined);
+      return false;
+    }
+    try {
+      await trx.commit().execute();
+    } catch (err) {
+      await trx.rollback().execute().catch(() => undefined);
+      for (const job of batch) job.reject(err);
+      return true;
+    }
+    batch.forEach((job, i) => job.resolve(values[i]));
+    return true;
+  }
+
+  private async runIsolated(batch: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     let trx;
     try {

@@ -7,6 +7,7 @@ import * as m1100 from './migrations/2026_11_23_1100_commitments.ts';
 import * as m1000 from './migrations/2026_11_23_1000_outbox_failed.ts';
 import * as m1200 from './migrations/2026_11_23_1200_analytics.ts';
 import * as m1300 from './migrations/2026_11_23_1300_cases_team_received.ts';
+import * as m1400 from './migrations/2026_11_23_1400_customers_contact_order.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_1000_outbox_failed': m1000,
   '2026_11_23_1200_analytics': m1200,
   '2026_11_23_1300_cases_team_received': m1300,
+  '2026_11_23_1400_customers_contact_order': m1400,
 };
 
 const migrator = (d: Db) =>

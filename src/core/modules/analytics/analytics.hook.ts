@@ -192,7 +192,11 @@ export const analyticsHook: CaseHook = {
   async onCreated(ctx, trx, c) {
     const cal = await standardCalendar(ctx, trx);
     // An urgent complaint is escalated at intake, by the commitments hook, before this row exists.
-    const escalated = await trx.selectFrom('case_escalations').select('case_id').where('case_id', '=', c.id).limit(1).executeTakeFirst();
+    // In a buffered transaction every escalation of a new case is still pending.
+    const pending = pendingRows(trx, 'case_escalations');
+    const escalated = pending
+      ? pending.some((e) => e.case_id === c.id)
+      : Boolean(await trx.selectFrom('case_escalations').select('case_id').where('case_id', '=', c.id).limit(1).executeTakeFirst());
     const row = rowOf(cal, c, { ...NO_PROGRESS, escalated: escalated ? 1 : 0 });
     await appendRow(trx, 'case_metrics', row);
     await addDaily(trx, new DailyRollup().add(dailyOf(row)).rows());

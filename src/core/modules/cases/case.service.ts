@@ -154,7 +154,8 @@ export interface CreateResult {
 }
 
 export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string): Promise<CreateResult> {
-  const requestHash = sha256(JSON.stringify(input));
+  // Only a keyed request is ever compared with an earlier one.
+  const requestHash = idempotencyKey ? sha256(JSON.stringify(input)) : '';
   if (idempotencyKey) {
     const replay = await findIdempotent(ctx, actor, idempotencyKey, requestHash);
     if (replay) return replay;

@@ -9,6 +9,7 @@ import { escalate } from './escalation.ts';
 import { chooseTargets, type CaseFacts, type ChosenTarget, type Duration, type Policy, type TargetKind } from './policy.ts';
 import { nextCheckAt, pauseTimer, resumeTimer, startTimer, elapsedMinutes, type TimerState } from './timer.ts';
 import { appendRow } from '../../db/commit-buffer.ts';
+import { prepared } from '../../db/prepared.ts';
 
 type Trx = Kysely<Database>;
 
@@ -21,11 +22,11 @@ export const toTimer = (r: CaseTargetsTable): TimerState => ({
   warned: r.warned,
 });
 
+const tierOf = prepared((db, customerId: string) => db.selectFrom('customers').select('tier').where('id', '=', customerId));
+
 async function factsOf(ctx: Ctx, trx: Trx, c: CasesTable): Promise<CaseFacts> {
   const cfg = await commitmentConfig(ctx, trx);
-  const tier = c.customer_id
-    ? ((await trx.selectFrom('customers').select('tier').where('id', '=', c.customer_id).executeTakeFirst())?.tier ?? null)
-    : null;
+  const tier = c.customer_id ? ((await tierOf(trx, c.customer_id))[0]?.tier ?? null) : null;
   return {
     type: c.type,
     priority: c.priority,

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
 import type { CasesTable } from '../cases/index.ts';
 import { enqueue } from '../notifications/index.ts';
+import { appendRow, pendingRows } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -40,7 +41,8 @@ export async function recipientsAt(trx: Trx, c: Pick<CasesTable, 'team_id'>, lev
 
 export async function currentLevel(trx: Trx, caseId: string): Promise<number> {
   const r = await trx.selectFrom('case_escalations').select((eb) => eb.fn.max('level').as('level')).where('case_id', '=', caseId).executeTakeFirst();
-  return Number(r?.level ?? 1) || 1;
+  const pending = (pendingRows(trx, 'case_escalations') ?? []).filter((e) => e.case_id === caseId).map((e) => e.level);
+  return Math.max(Number(r?.level ?? 1) || 1, ...pending);
 }
 
 export interface EscalationResult {
@@ -67,21 +69,18 @@ export async function escalate(
   const current = await currentLevel(trx, c.id);
   if (level <= current) return null;
   const notified = await recipientsAt(trx, c, level);
-  await trx.insertInto('case_escalations').values({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: now }).execute();
-  await trx
-    .insertInto('case_events')
-    .values({
-      id: newId(),
-      case_id: c.id,
-      type: 'escalated',
-      actor_id: null,
-      actor_kind: 'system',
-      visibility: 'internal',
-      body: null,
-      data: JSON.stringify({ from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }),
-      created_at: now,
-    })
-    .execute();
+  await appendRow(trx, 'case_escalations', { id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: now });
+  await appendRow(trx, 'case_events', {
+    id: newId(),
+    case_id: c.id,
+    type: 'escalated',
+    actor_id: null,
+    actor_kind: 'system',
+    visibility: 'internal',
+    body: null,
+    data: JSON.stringify({ from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }),
+    created_at: now,
+  });
   if (notified.length)
     await enqueue(ctx, trx, {
       topic: 'notify',

@@ -7,6 +7,7 @@ import { newId } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
 import { insertRow } from '../../db/fast-insert.ts';
+import { prepared } from '../../db/prepared.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -81,16 +82,23 @@ export async function createCustomer(ctx: Ctx, input: NewCustomer, actor: Actor)
 }
 
 /** Finds the customer a contact belongs to by email, then phone (the intake's "who is this"). */
+const firstByEmail = prepared((db, email: string) =>
+  db.selectFrom('customers').selectAll().where('email', '=', email).orderBy('created_at').orderBy('id').limit(1),
+);
+const firstByPhone = prepared((db, phone: string) =>
+  db.selectFrom('customers').selectAll().where('phone', '=', phone).orderBy('created_at').orderBy('id').limit(1),
+);
+
 export async function findCustomerByContact(
   trx: Kysely<Database>,
   email: string | null | undefined,
   phone: string | null | undefined,
 ): Promise<CustomersTable | undefined> {
   if (email) {
-    const c = await trx.selectFrom('customers').selectAll().where('email', '=', email.trim().toLowerCase()).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+    const [c] = await firstByEmail(trx, email.trim().toLowerCase());
     if (c) return c;
   }
-  if (phone) return trx.selectFrom('customers').selectAll().where('phone', '=', phone.trim()).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  if (phone) return (await firstByPhone(trx, phone.trim()))[0];
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { consoleLogger, DeliveryError, permanentError, type Logger, type OutboxE
 export interface OutboxWorkerOptions {
   /** By topic; a message whose topic has none fails at once ("no transport configured"). */
   transports: Transports;
-  /** Messages claimed per batch (default 20). */
+  /** Messages claimed per batch (default 50). */
   batchSize?: number;
   /**
    * How long a claim keeps other workers off a message (default 10 min). It must exceed the time a
@@ -52,7 +52,7 @@ const errorText = (err: unknown): string => {
 };
 
 export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxWorker {
-  const batchSize = opts.batchSize ?? 20;
+  const batchSize = opts.batchSize ?? 50;
   const claimMs = opts.claimMs ?? 10 * 60_000;
   const maxAttempts = opts.maxAttempts ?? 12;
   const pollMs = opts.pollMs ?? 1000;
@@ -108,13 +108,19 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     await transport.send(m);
   }
 
-  async function markSent(row: OutboxTable): Promise<void> {
-    await ctx.db
-      .updateTable('outbox')
-      .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
-      .where('id', '=', row.id)
-      .where('sent_at', 'is', null)
-      .execute();
+  /**
+   * One statement (one commit) for the batch's deliveries, not one per message: under an intake
+   * flood the acknowledgements are most of the outbox, and a commit each cost more than the rest.
+   * A crash between sending and this write sends those messages again (at least once, as always).
+   */
+  async function markSent(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await ctx.db
+        .updateTable('outbox')
+        .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('sent_at', 'is', null)
+        .execute();
   }
 
   /** attempts+1; retry later with exponential backoff, or give up (failed_at) when permanent or out of attempts. */
@@ -147,6 +153,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     }
     const pending = [...queues.values()];
     const dbErrors: unknown[] = [];
+    const sent: string[] = [];
     const lane = async () => {
       for (let q = pending.shift(); q; q = pending.shift())
         for (const row of q) {
@@ -158,14 +165,13 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
             ok = false;
             error = err;
           }
+          if (ok) {
+            sent.push(row.id);
+            continue;
+          }
           try {
-            if (ok) {
-              await markSent(row);
-              result.sent++;
-            } else {
-              await markFailed(row, error);
-              result.failed++;
-            }
+            await markFailed(row, error);
+            result.failed++;
           } catch (err) {
             // The outcome could not be recorded: the claim expires and the message is tried again.
             dbErrors.push(err);
@@ -173,6 +179,12 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
         }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane));
+    try {
+      await markSent(sent);
+      result.sent = sent.length;
+    } catch (err) {
+      dbErrors.push(err);
+    }
     if (dbErrors.length) throw dbErrors[0];
     return result;
   }

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/index.ts';
 import { verifyPassword } from './password.ts';
 import type { Role } from './roles.ts';
 import type { UsersTable } from './users.table.ts';
+import { prepared } from '../../db/prepared.ts';
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 5;
@@ -86,16 +87,19 @@ export async function actorFromSession(ctx: Ctx, token: string, ip: string | nul
   return actorOf(row, ip);
 }
 
-export async function actorFromApiToken(ctx: Ctx, token: string, ip: string | null): Promise<Actor | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const now = ctx.clock.now();
-  const row = await ctx.db
+const userOfToken = prepared((db, tokenHash: string) =>
+  db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
     .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.expires_at', 'api_tokens.last_used_at'])
-    .where('api_tokens.token_hash', '=', sha256(token))
-    .executeTakeFirst();
+    .where('api_tokens.token_hash', '=', tokenHash),
+);
+
+export async function actorFromApiToken(ctx: Ctx, token: string, ip: string | null): Promise<Actor | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const now = ctx.clock.now();
+  const [row] = await userOfToken(ctx.db, sha256(token));
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now) || row.active !== 1) return null;
   if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS)
     await ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
