@@ -91,13 +91,15 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     // they do under load (each socket's bytes are written at once on an open connection).
     const agent = new http.Agent({ keepAlive: true, maxSockets: 30 });
     const send = (method: string, path: string, body?: unknown) =>
-      new Promise<{ status: number }>((resolve, reject) => {
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         const req = http.request(
           { agent, host: '127.0.0.1', port, method, path, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
           (r) => {
-            r.resume();
-            r.on('end', () => resolve({ status: r.statusCode ?? 0 }));
+            let body = '';
+            r.setEncoding('utf8');
+            r.on('data', (c: string) => (body += c));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
           },
         );
         req.on('error', reject);
@@ -110,6 +112,11 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     agent.destroy();
     expect(res.map((r) => r.status)).toEqual(Array<number>(30).fill(201));
     expect(await count('cases')).toBe(before + 30);
+    // numbers counted in memory within a batch: unique, gap-free, and the counter row is the last
+    const numbers = res.map((r) => (JSON.parse(r.body) as { number: string }).number).sort();
+    expect(numbers).toEqual(Array.from({ length: 30 }, (_, i) => `SL-20261123-${String(before + i + 1).padStart(4, '0')}`));
+    const counter = await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', '20261123').executeTakeFirstOrThrow();
+    expect(Number(counter.last)).toBe(before + 30);
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
     if (dialect === 'sqlite') expect(commits).toBeLessThanOrEqual(10);
     else expect(commits).toBeGreaterThanOrEqual(30);

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { formatCaseNumber } from './case.ts';
 import { prepared } from '../../db/prepared.ts';
+import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
 
 /**
  * Next human case number for the day of `at` in the centre's zone. One counter row per day,
@@ -15,20 +16,53 @@ const nextOfDay = prepared((db, day: string) =>
     .returning('last'),
 );
 
-export async function allocateCaseNumber(trx: Kysely<Database>, at: number, timeZone: string): Promise<string> {
-  const day = localDay(at, timeZone);
-  const [row] = await nextOfDay(trx, day);
-  return formatCaseNumber(day, Number(row!.last));
+/**
+ * In a buffered transaction (a batch of intakes), the first number of a day comes from the
+ * counter row, which the transaction then holds locked; the next ones are counted here and the
+ * row is set to the last one at commit. One statement per day and batch instead of per case.
+ */
+class PendingNumbers implements PendingWrite {
+  readonly days = new Map<string, { stored: number; last: number }>();
+  merge(other: PendingNumbers): void {
+    for (const [day, v] of other.days) {
+      const mine = this.days.get(day);
+      if (!mine || v.last > mine.last) this.days.set(day, { ...v });
+    }
+  }
+  async flush(trx: Kysely<Database>): Promise<void> {
+    for (const [day, v] of this.days)
+      if (v.last > v.stored) await trx.updateTable('case_number_counters').set({ last: v.last }).where('day', '=', day).execute();
+  }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+export async function allocateCaseNumber(trx: Kysely<Database>, at: number, timeZone: string): Promise<string> {
+  const day = localDay(at, timeZone);
+  const pending = bufferOf(trx)?.work('case_numbers', FLUSH_ORDER.rollup, () => new PendingNumbers());
+  const counted = pending?.days.get(day);
+  if (counted) return formatCaseNumber(day, ++counted.last);
+  const [row] = await nextOfDay(trx, day);
+  const last = Number(row!.last);
+  pending?.days.set(day, { stored: last, last });
+  return formatCaseNumber(day, last);
+}
 
-/** YYYYMMDD of an instant in a zone (Intl, cached: luxon costs ~10x more per call on this path). */
+const formatters = new Map<string, { f: Intl.DateTimeFormat; minute: number; day: string }>();
+
+/**
+ * YYYYMMDD of an instant in a zone (Intl, cached: luxon costs ~10x more per call on this path;
+ * and the last minute's answer is kept, since a burst of intakes falls in one minute).
+ */
 export function localDay(at: number, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
+  let e = formatters.get(timeZone);
+  if (!e) {
+    e = { f: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), minute: NaN, day: '' };
+    formatters.set(timeZone, e);
   }
-  return f.format(at).replace(/-/g, '');
+  // Zone offsets are whole minutes, so a day never starts inside a minute.
+  const minute = Math.floor(at / 60_000);
+  if (minute !== e.minute) {
+    e.day = e.f.format(at).replace(/-/g, '');
+    e.minute = minute;
+  }
+  return e.day;
 }

@@ -39,18 +39,33 @@ export function escapeHtml(s: string): string {
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v));
 
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Wall-clock fields and UTC offset of an instant in a zone: one cached Intl call (luxon costs several per call). */
+function wallClock(ms: number, timeZone: string) {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' });
+    partsFormatters.set(timeZone, f);
+  }
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(ms)) p[x.type] = x.value;
+  const gmt = (p.timeZoneName ?? 'GMT').replace(/^GMT/, '');
+  return { y: p.year!, m: Number(p.month), d: p.day!, hm: `${p.hour}:${p.minute}`, offset: `UTC${gmt || '+0'}` };
+}
+
 /** A time var (epoch ms, or an ISO string) in the centre's zone, with the zone named. */
 export function formatTime(v: unknown, lang: Lang, timeZone = 'Asia/Shanghai'): string {
-  const dt =
-    typeof v === 'number' ? DateTime.fromMillis(v, { zone: timeZone }) : typeof v === 'string' ? DateTime.fromISO(v, { zone: timeZone }) : null;
-  if (!dt || !dt.isValid) return str(v);
-  const offset = dt.toFormat("'UTC'Z");
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? DateTime.fromISO(v, { zone: timeZone }).toMillis() : NaN;
+  if (!Number.isFinite(ms)) return str(v);
+  const w = wallClock(ms, timeZone);
   if (lang === 'zh') {
-    const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : offset;
-    return `${dt.toFormat('yyyy年M月d日 HH:mm')}（${zone}）`;
+    const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : w.offset;
+    return `${w.y}年${w.m}月${w.d}日 ${w.hm}（${zone}）`;
   }
-  const zone = timeZone === 'Asia/Shanghai' ? `Beijing time, ${offset}` : offset;
-  return `${dt.setLocale('en-GB').toFormat('d LLL yyyy, HH:mm')} (${zone})`;
+  const zone = timeZone === 'Asia/Shanghai' ? `Beijing time, ${w.offset}` : w.offset;
+  return `${w.d} ${EN_MONTHS[w.m - 1]} ${w.y}, ${w.hm} (${zone})`;
 }
 
 const TARGETS: Record<string, [string, string]> = {
