@@ -5,6 +5,7 @@
  *   node --import tsx bench/tools/intake-statements.ts <database-url> [cases=3000] [concurrency=32]
  */
 import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
 import { actorOf } from '../../src/core/modules/users/index.ts';
@@ -37,6 +38,23 @@ for (const name of ['run', 'all', 'get', 'iterate']) {
     }
   };
 }
+
+const clientProto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+const origQuery = clientProto.query;
+clientProto.query = function (this: unknown, ...args: unknown[]) {
+  if (!on) return origQuery.apply(this, args);
+  const a0 = args[0];
+  const text = String(typeof a0 === 'object' && a0 !== null ? (a0 as { text?: unknown }).text : a0).slice(0, 110);
+  const t = performance.now();
+  const r = origQuery.apply(this, args) as Promise<unknown>;
+  const done = () => {
+    const e = bySql.get(text) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += performance.now() - t;
+    bySql.set(text, e);
+  };
+  return r && typeof r.finally === 'function' ? r.finally(done) : (done(), r);
+};
 
 const { ctx, dbh } = await openCtx({ url, config: { scryptCost: 1024 } });
 const seed = await seedBase(ctx, 'bench-password-123');

@@ -31,13 +31,12 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     // the analytics snapshot goes before commitments, the analytics hook after: it rolls up the targets' change
     caseHooks: opts.caseHooks ?? [analyticsSnapshotHook, commitmentsHook, analyticsHook],
   };
-  // Group commit pays on SQLite (one writer, fsync per commit). On PostgreSQL it would funnel all
-  // intake through one connection; the pool's parallel transactions and the server's own group
-  // commit do better there (measured: bench intake).
-  if (dbh.ops.name === 'sqlite') {
-    const batcher = new TransactionBatcher(dbh.db);
-    ctx.batched = (fn) => batcher.run(fn);
-  }
+  // Group commit: intakes that arrive together share one transaction. On SQLite it shares the
+  // fsync; on PostgreSQL it also shares the case-number counter row, which every intake must
+  // hold until commit (numbers are gap-free), so parallel transactions would only queue on it
+  // (bench intake: 154 req/s in parallel transactions, 371 batched, before the search and tier changes).
+  const batcher = new TransactionBatcher(dbh.db);
+  ctx.batched = (fn) => batcher.run(fn);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }

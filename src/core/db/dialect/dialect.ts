@@ -8,6 +8,8 @@ export interface DialectOps {
   readonly name: DialectName;
   /** Replace the search index entry of a case (in the caller's transaction). */
   indexCase(db: Kysely<Database>, caseId: string, text: string): Promise<void>;
+  /** The same for many cases in one statement (each case at most once). */
+  indexCases(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>): Promise<void>;
   /** A boolean SQL condition on `cases` that is true for cases matching the query text; null when the query has no searchable token. */
   searchCondition(query: string): RawBuilder<boolean> | null;
   /**

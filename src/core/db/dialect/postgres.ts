@@ -36,6 +36,13 @@ export const postgresOps: DialectOps = {
     await sql`INSERT INTO case_search(case_id, tsv) VALUES (${caseId}, ${tsv}::tsvector)
       ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(db);
   },
+  async indexCases(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>) {
+    for (let i = 0; i < entries.length; i += 10000) {
+      const rows = entries.slice(i, i + 10000).map((e) => sql`(${e.caseId}, ${tsvectorLiteral(e.text)}::tsvector)`);
+      await sql`INSERT INTO case_search(case_id, tsv) VALUES ${sql.join(rows)}
+        ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(db);
+    }
+  },
   searchCondition(query: string) {
     const q = tsqueryLiteral(query);
     if (q === null) return null;

@@ -18,6 +18,16 @@ export const sqliteOps: DialectOps = {
     await sql`INSERT OR REPLACE INTO case_fts(rowid, seq, uni)
       SELECT rowid, ${t.seq.join(' ')}, ${t.uni.join(' ')} FROM cases WHERE id = ${caseId}`.execute(db);
   },
+  async indexCases(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>) {
+    for (let i = 0; i < entries.length; i += 5000) {
+      const rows = entries.slice(i, i + 5000).map((e) => {
+        const t = indexTokens(e.text);
+        return sql`(${e.caseId}, ${t.seq.join(' ')}, ${t.uni.join(' ')})`;
+      });
+      await sql`WITH v(id, seq, uni) AS (VALUES ${sql.join(rows)})
+        INSERT OR REPLACE INTO case_fts(rowid, seq, uni) SELECT c.rowid, v.seq, v.uni FROM v JOIN cases c ON c.id = v.id`.execute(db);
+    }
+  },
   searchCondition(query: string) {
     const match = ftsMatch(query);
     if (match === null) return null;

@@ -11,6 +11,11 @@ export interface ChangeInfo {
 }
 
 /** What the acknowledgement to the customer promises; hooks (commitments) fill it in. */
+/** What intake already read about a new case, so hooks need not read it again. */
+export interface IntakeFacts {
+  customerTier: string | null;
+}
+
 export interface Acknowledgement {
   firstResponseDueAt?: number;
   resolutionDueAt?: number;
@@ -33,6 +38,6 @@ export type CaseChange =
  */
 export interface CaseHook {
   name: string;
-  onCreated?(ctx: Ctx, trx: Kysely<Database>, c: CasesTable, ack: Acknowledgement): Promise<void>;
+  onCreated?(ctx: Ctx, trx: Kysely<Database>, c: CasesTable, ack: Acknowledgement, intake?: IntakeFacts): Promise<void>;
   onChanged?(ctx: Ctx, trx: Kysely<Database>, before: CasesTable, after: CasesTable, change: CaseChange, info: ChangeInfo): Promise<void>;
 }

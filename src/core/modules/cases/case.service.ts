@@ -23,12 +23,12 @@ import {
   type ServiceKind,
 } from './case.ts';
 import { allocateCaseNumber } from './case-number.ts';
-import type { Acknowledgement, CaseChange } from './case.hooks.ts';
+import type { Acknowledgement, CaseChange, IntakeFacts } from './case.hooks.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
-import { appendRow, appendRows, bufferedTransaction } from '../../db/commit-buffer.ts';
+import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -100,6 +100,24 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
   });
   await appendRows(trx, 'case_events', rows);
   return rows;
+}
+
+/** Search index entries of a buffered transaction, written in one statement before commit. */
+class PendingSearch implements PendingWrite {
+  readonly entries = new Map<string, string>();
+  constructor(private readonly ctx: Ctx) {}
+  merge(other: PendingSearch): void {
+    for (const [id, text] of other.entries) this.entries.set(id, text);
+  }
+  flush(trx: Trx): Promise<void> {
+    return this.ctx.ops.indexCases(trx, [...this.entries].map(([caseId, text]) => ({ caseId, text })));
+  }
+}
+
+async function indexForSearch(ctx: Ctx, trx: Trx, caseId: string, text: string): Promise<void> {
+  const b = bufferOf(trx);
+  if (b) b.work('search', FLUSH_ORDER.rollup, () => new PendingSearch(ctx)).entries.set(caseId, text);
+  else await ctx.ops.indexCase(trx, caseId, text);
 }
 
 const searchText = (c: Pick<CasesTable, 'number' | 'subject' | 'description' | 'request' | 'contact_name' | 'contact_email' | 'contact_phone'>) =>
@@ -307,10 +325,11 @@ async function createInTrx(
   if (repeat)
     await insertEvents(ctx, trx, repeat.directId, actor, [{ type: 'repeat_linked', visibility: 'internal', data: { caseId: id, number: row.number } }]);
   for (const f of files) await insertAttachment(ctx, trx, id, createdEvent!.id, f.a, f.content, actor);
-  await ctx.ops.indexCase(trx, id, searchText(row));
+  await indexForSearch(ctx, trx, id, searchText(row));
 
   const ack: Acknowledgement = {};
-  for (const h of ctx.caseHooks) await h.onCreated?.(ctx, trx, row, ack);
+  const intake: IntakeFacts = { customerTier: customer?.tier ?? null };
+  for (const h of ctx.caseHooks) await h.onCreated?.(ctx, trx, row, ack, intake);
   await insertEvents(ctx, trx, id, actor, [{ type: 'acknowledged', visibility: 'public', actor: { ...actor, kind: 'system' }, data: { ...ack } }]);
   if (row.contact_email)
     await enqueue(ctx, trx, {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { newId } from '../../shared/ids.ts';
-import type { Acknowledgement, CaseHook, CasesTable, ChangeInfo } from '../cases/index.ts';
+import type { Acknowledgement, CaseHook, CasesTable, ChangeInfo, IntakeFacts } from '../cases/index.ts';
 import type { CaseTargetsTable } from './commitments.table.ts';
 import { calendarOf, commitmentConfig } from './config.service.ts';
 import { escalate } from './escalation.ts';
@@ -24,9 +24,9 @@ export const toTimer = (r: CaseTargetsTable): TimerState => ({
 
 const tierOf = prepared((db, customerId: string) => db.selectFrom('customers').select('tier').where('id', '=', customerId));
 
-async function factsOf(ctx: Ctx, trx: Trx, c: CasesTable): Promise<CaseFacts> {
+async function factsOf(ctx: Ctx, trx: Trx, c: CasesTable, knownTier?: string | null): Promise<CaseFacts> {
   const cfg = await commitmentConfig(ctx, trx);
-  const tier = c.customer_id ? ((await tierOf(trx, c.customer_id))[0]?.tier ?? null) : null;
+  const tier = knownTier !== undefined ? knownTier : c.customer_id ? ((await tierOf(trx, c.customer_id))[0]?.tier ?? null) : null;
   return {
     type: c.type,
     priority: c.priority,
@@ -48,9 +48,9 @@ interface Plan {
 }
 
 /** What the policies promise this case now (the handling limit of its team included). */
-async function planFor(ctx: Ctx, trx: Trx, c: CasesTable): Promise<{ plans: Plan[]; repeatAlt: ChosenTarget | null }> {
+async function planFor(ctx: Ctx, trx: Trx, c: CasesTable, knownTier?: string | null): Promise<{ plans: Plan[]; repeatAlt: ChosenTarget | null }> {
   const cfg = await commitmentConfig(ctx, trx);
-  const { chosen, alsoResolution } = chooseTargets(cfg.policies, await factsOf(ctx, trx, c));
+  const { chosen, alsoResolution } = chooseTargets(cfg.policies, await factsOf(ctx, trx, c, knownTier));
   const plans: Plan[] = chosen
     .filter((t) => t.kind !== 'next_response')
     .map((t) => ({ kind: t.kind, duration: t.duration, policy: t.policy, calendarId: t.policy.calendarId, warnFractions: t.policy.warnFractions }));
@@ -124,8 +124,8 @@ const event = (ctx: Ctx, caseId: string, type: string, data: Record<string, unkn
 const summary = (t: CaseTargetsTable) => ({ kind: t.kind, dueAt: t.due_at, calendarId: t.calendar_id, state: t.state });
 
 /** At intake: apply every commitment from the receipt time and tell the acknowledgement what was promised. */
-export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Acknowledgement): Promise<void> {
-  const { plans, repeatAlt } = await planFor(ctx, trx, c);
+export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Acknowledgement, intake?: IntakeFacts): Promise<void> {
+  const { plans, repeatAlt } = await planFor(ctx, trx, c, intake?.customerTier);
   const rows: CaseTargetsTable[] = [];
   for (const p of plans) {
     let override: { budgetMinutes: number; dueAt: number } | undefined;
