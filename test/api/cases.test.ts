@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { CaseDetail, CaseView } from '../../src/core/modules/cases/index.ts';
+import { SEARCH_WALK } from '../../src/core/modules/cases/case.queries.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { createUser } from '../../src/core/modules/users/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
@@ -236,6 +237,42 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     // and without any other filter
     const everywhere = await list('supervisor', `q=${encodeURIComponent('重新开具')}&limit=50`);
     expect(everywhere.items.map((c) => c.id)).toEqual([invoice.id]);
+  });
+
+  it('pages through search results in list order, however many the walk in order finds', async () => {
+    const who = { name: '王先生', email: 'late@example.com' };
+    const made: CaseView[] = [];
+    for (let i = 0; i < 24; i++) {
+      clock.advance(MIN);
+      // matches clustered at the newest end, then sparse: the walk finds some, the index the rest
+      const hit = i >= 16 || i % 5 === 0;
+      made.push(await create('agent', { channel: 'phone', contact: who, subject: hit ? `快递延误第${i}天` : `咨询${i}`, description: hit ? 'parcel delivery late' : '其他问题' }));
+    }
+    const customerId = made[0]!.customerId!;
+    const hits = made.filter((c) => c.subject.startsWith('快递延误'));
+    const pageAll = async (q: string, sort: string) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const p: Page = await list('agent', `customerId=${customerId}&limit=4&sort=${sort}&q=${encodeURIComponent(q)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        out.push(...p.items.map((c) => c.number));
+        cursor = p.nextCursor;
+      } while (cursor);
+      return out;
+    };
+    const saved = { ...SEARCH_WALK };
+    try {
+      for (const walk of [{ chunk: 3, chunks: 2 }, { chunk: 100, chunks: 1 }, { chunk: 1, chunks: 1 }]) {
+        Object.assign(SEARCH_WALK, walk);
+        for (const q of ['延误', 'delivery late'])
+          for (const [sort, desc] of [['-receivedAt', true], ['receivedAt', false]] as const) {
+            const want = (desc ? [...hits].reverse() : hits).map((c) => c.number);
+            expect(await pageAll(q, sort)).toEqual(want);
+          }
+      }
+    } finally {
+      Object.assign(SEARCH_WALK, saved);
+    }
   });
 
   it('sets the first response only by a public reply from staff; internal notes stay internal', async () => {

@@ -13,6 +13,11 @@ export interface DialectOps {
   /** A boolean SQL condition on `cases` that is true for cases matching the query text; null when the query has no searchable token. */
   searchCondition(query: string): RawBuilder<boolean> | null;
   /**
+   * Which of these cases match the query text (PostgreSQL: for walking a list newest first and
+   * testing each page of candidates, when the matches are too many to fetch and sort).
+   */
+  matchingCases?(db: Kysely<Database>, query: string, caseIds: string[]): Promise<Set<string>>;
+  /**
    * SQLite only: the FTS5 MATCH expression, for walking matches newest first straight from the
    * index (a common word can match a tenth of all cases; sorting those would take a second).
    */

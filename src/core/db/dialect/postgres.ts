@@ -48,6 +48,12 @@ export const postgresOps: DialectOps = {
     if (q === null) return null;
     return sql<boolean>`cases.id IN (SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery)`;
   },
+  async matchingCases(db: Kysely<Database>, query: string, caseIds: string[]) {
+    const q = tsqueryLiteral(query);
+    if (q === null || caseIds.length === 0) return new Set<string>();
+    const r = await sql<{ case_id: string }>`SELECT case_id FROM case_search WHERE case_id = ANY(${caseIds}::text[]) AND tsv @@ ${q}::tsquery`.execute(db);
+    return new Set(r.rows.map((x) => x.case_id));
+  },
   async lockAuditChain(db: Kysely<Database>) {
     await sql`SELECT pg_advisory_xact_lock(727001)`.execute(db);
   },

@@ -1,4 +1,4 @@
-import { sql, type JoinBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type JoinBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { CasesTable } from './case.table.ts';
 import type { Ctx } from '../../context.ts';
@@ -65,17 +65,56 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
       if (match) return searchNewestFirst(ctx, q, match, f, actor);
       const cond = ctx.ops.searchCondition(term);
       if (cond === null || match === null) return { items: [], nextCursor: null };
+      if (ctx.ops.matchingCases) return finishPage(ctx, f, actor, col, await searchByWalking(ctx, q, cond, term, f, col, desc));
       q = q.where(cond);
     }
   }
-  if (f.cursor) {
-    const c = decodeCursor(f.cursor);
-    // a row-value comparison is one index range on both databases (an OR of two is not)
-    const key = sql`(${sql.ref(`cases.${col}`)}, cases.id)`;
-    q = q.where(desc ? sql<boolean>`${key} < (${Number(c.v)}, ${c.id})` : sql<boolean>`${key} > (${Number(c.v)}, ${c.id})`);
-  }
+  if (f.cursor) q = after(q, col, desc, decodeCursor(f.cursor));
+  return finishPage(ctx, f, actor, col, await ordered(q, col, desc).limit(f.limit + 1).execute());
+}
+
+type CaseQuery = SelectQueryBuilder<Database, 'cases', CasesTable>;
+type SortColumn = (typeof SORT_COLUMN)[CaseSort];
+
+// a row-value comparison is one index range on both databases (an OR of two is not)
+function after(q: CaseQuery, col: SortColumn, desc: boolean, c: { v: unknown; id: string }): CaseQuery {
+  const key = sql`(${sql.ref(`cases.${col}`)}, cases.id)`;
+  return q.where(desc ? sql<boolean>`${key} < (${Number(c.v)}, ${c.id})` : sql<boolean>`${key} > (${Number(c.v)}, ${c.id})`);
+}
+
+const ordered = (q: CaseQuery, col: SortColumn, desc: boolean) => {
   const dir = desc ? 'desc' : 'asc';
-  const rows = await q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir).limit(f.limit + 1).execute();
+  return q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir);
+};
+
+/** How far a search walks the list in order before it asks the text index for every match instead. */
+export const SEARCH_WALK = { chunk: 1500, chunks: 3 };
+
+/**
+ * A text search on PostgreSQL, in list order. Fetching every match and sorting them costs what
+ * the matches number (a common word: 20,000 of 1,000,000 cases, ~300 ms), and the planner cannot
+ * tell a common phrase from a rare one (its words are correlated). So: walk the list in order a
+ * chunk at a time and test each chunk against the index; common terms fill a page within a few
+ * chunks. If they have not after SEARCH_WALK.chunks, the rest of the page comes from the index
+ * (the matches are then few, and fetching and sorting them is cheap). Same order, same keyset.
+ */
+async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>, term: string, f: CaseFilter, col: SortColumn, desc: boolean): Promise<CasesTable[]> {
+  const want = f.limit + 1;
+  const found: CasesTable[] = [];
+  let cursor: { v: unknown; id: string } | null = f.cursor ? decodeCursor(f.cursor) : null;
+  for (let i = 0; i < SEARCH_WALK.chunks; i++) {
+    const chunk = await ordered(cursor ? after(q, col, desc, cursor) : q, col, desc).limit(SEARCH_WALK.chunk).execute();
+    const hits = await ctx.ops.matchingCases!(ctx.db, term, chunk.map((c) => c.id));
+    for (const c of chunk) if (hits.has(c.id) && found.push(c) >= want) return found;
+    if (chunk.length < SEARCH_WALK.chunk) return found; // the whole list was walked
+    const last = chunk[chunk.length - 1]!;
+    cursor = { v: last[col], id: last.id };
+  }
+  const rest = await ordered(after(q, col, desc, cursor!).where(cond), col, desc).limit(want - found.length).execute();
+  return [...found, ...rest];
+}
+
+async function finishPage(ctx: Ctx, f: CaseFilter, actor: Actor, col: SortColumn, rows: CasesTable[]): Promise<Page<CaseView>> {
   const more = rows.length > f.limit;
   const items = rows.slice(0, f.limit);
   const last = items[items.length - 1];
