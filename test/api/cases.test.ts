@@ -262,13 +262,14 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     };
     const saved = { ...SEARCH_WALK };
     try {
-      for (const walk of [{ chunk: 3, chunks: 2 }, { chunk: 100, chunks: 1 }, { chunk: 1, chunks: 1 }]) {
+      for (const walk of [{ chunk: 3, chunks: 2 }, { chunk: 100, chunks: 1 }, { chunk: 1, chunks: 1 }, { chunk: 3, chunks: 2, maxMatches: 2 }]) {
         Object.assign(SEARCH_WALK, walk);
         for (const q of ['延误', 'delivery late'])
           for (const [sort, desc] of [['-receivedAt', true], ['receivedAt', false]] as const) {
             const want = (desc ? [...hits].reverse() : hits).map((c) => c.number);
             expect(await pageAll(q, sort)).toEqual(want);
           }
+        expect(await pageAll('冰雹', '-receivedAt')).toEqual([]);
       }
     } finally {
       Object.assign(SEARCH_WALK, saved);

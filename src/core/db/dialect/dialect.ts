@@ -17,6 +17,8 @@ export interface DialectOps {
    * testing each page of candidates, when the matches are too many to fetch and sort).
    */
   matchingCases?(db: Kysely<Database>, query: string, caseIds: string[]): Promise<Set<string>>;
+  /** Every case matching the query text, from the text index alone; null when there are more than `cap`. */
+  allMatchingCases?(db: Kysely<Database>, query: string, cap: number): Promise<string[] | null>;
   /**
    * SQLite only: the FTS5 MATCH expression, for walking matches newest first straight from the
    * index (a common word can match a tenth of all cases; sorting those would take a second).

@@ -51,8 +51,17 @@ export const postgresOps: DialectOps = {
   async matchingCases(db: Kysely<Database>, query: string, caseIds: string[]) {
     const q = tsqueryLiteral(query);
     if (q === null || caseIds.length === 0) return new Set<string>();
-    const r = await sql<{ case_id: string }>`SELECT case_id FROM case_search WHERE case_id = ANY(${caseIds}::text[]) AND tsv @@ ${q}::tsquery`.execute(db);
+    // By primary key, then the test: left to itself the planner may take every match of a common
+    // word from the GIN index and filter those by the list (100 ms instead of 10).
+    const r = await sql<{ case_id: string }>`WITH c AS MATERIALIZED (SELECT case_id, tsv FROM case_search WHERE case_id = ANY(${caseIds}::text[]))
+      SELECT case_id FROM c WHERE tsv @@ ${q}::tsquery`.execute(db);
     return new Set(r.rows.map((x) => x.case_id));
+  },
+  async allMatchingCases(db: Kysely<Database>, query: string, cap: number) {
+    const q = tsqueryLiteral(query);
+    if (q === null) return [];
+    const r = await sql<{ case_id: string }>`SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery LIMIT ${cap + 1}`.execute(db);
+    return r.rows.length > cap ? null : r.rows.map((x) => x.case_id);
   },
   async lockAuditChain(db: Kysely<Database>) {
     await sql`SELECT pg_advisory_xact_lock(727001)`.execute(db);

@@ -65,7 +65,7 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
       if (match) return searchNewestFirst(ctx, q, match, f, actor);
       const cond = ctx.ops.searchCondition(term);
       if (cond === null || match === null) return { items: [], nextCursor: null };
-      if (ctx.ops.matchingCases) return finishPage(ctx, f, actor, col, await searchByWalking(ctx, q, cond, term, f, col, desc));
+      if (ctx.ops.matchingCases && ctx.ops.allMatchingCases) return finishPage(ctx, f, actor, col, await searchByWalking(ctx, q, cond, term, f, col, desc));
       q = q.where(cond);
     }
   }
@@ -75,43 +75,57 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
 
 type CaseQuery = SelectQueryBuilder<Database, 'cases', CasesTable>;
 type SortColumn = (typeof SORT_COLUMN)[CaseSort];
+type AnyCaseQuery<O = any> = SelectQueryBuilder<Database, 'cases', O>;
 
 // a row-value comparison is one index range on both databases (an OR of two is not)
-function after(q: CaseQuery, col: SortColumn, desc: boolean, c: { v: unknown; id: string }): CaseQuery {
+function after<Q extends AnyCaseQuery>(q: Q, col: SortColumn, desc: boolean, c: { v: unknown; id: string }): Q {
   const key = sql`(${sql.ref(`cases.${col}`)}, cases.id)`;
-  return q.where(desc ? sql<boolean>`${key} < (${Number(c.v)}, ${c.id})` : sql<boolean>`${key} > (${Number(c.v)}, ${c.id})`);
+  return q.where(desc ? sql<boolean>`${key} < (${Number(c.v)}, ${c.id})` : sql<boolean>`${key} > (${Number(c.v)}, ${c.id})`) as Q;
 }
 
-const ordered = (q: CaseQuery, col: SortColumn, desc: boolean) => {
+const ordered = <Q extends AnyCaseQuery>(q: Q, col: SortColumn, desc: boolean): Q => {
   const dir = desc ? 'desc' : 'asc';
-  return q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir);
+  return q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir) as Q;
 };
 
 /** How far a search walks the list in order before it asks the text index for every match instead. */
-export const SEARCH_WALK = { chunk: 1500, chunks: 3 };
+export const SEARCH_WALK = { chunk: 2000, chunks: 3, maxMatches: 20_000 };
 
 /**
  * A text search on PostgreSQL, in list order. Fetching every match and sorting them costs what
  * the matches number (a common word: 20,000 of 1,000,000 cases, ~300 ms), and the planner cannot
- * tell a common phrase from a rare one (its words are correlated). So: walk the list in order a
- * chunk at a time and test each chunk against the index; common terms fill a page within a few
- * chunks. If they have not after SEARCH_WALK.chunks, the rest of the page comes from the index
- * (the matches are then few, and fetching and sorting them is cheap). Same order, same keyset.
+ * tell a common phrase from a rare one (its words are correlated). So: walk the list's keys in
+ * order a chunk at a time (an index-only range) and test each chunk against the text index by
+ * primary key; common terms fill a page within a chunk or two, and only the page's rows are
+ * read. If they have not after SEARCH_WALK.chunks, the rest of the page comes from the text
+ * index (the matches are then few, and fetching and sorting them is cheap). Same order, same keyset.
  */
 async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>, term: string, f: CaseFilter, col: SortColumn, desc: boolean): Promise<CasesTable[]> {
   const want = f.limit + 1;
-  const found: CasesTable[] = [];
+  const keys = q.clearSelect().select(['cases.id', `cases.${col}`]);
+  const hits: string[] = [];
   let cursor: { v: unknown; id: string } | null = f.cursor ? decodeCursor(f.cursor) : null;
-  for (let i = 0; i < SEARCH_WALK.chunks; i++) {
-    const chunk = await ordered(cursor ? after(q, col, desc, cursor) : q, col, desc).limit(SEARCH_WALK.chunk).execute();
-    const hits = await ctx.ops.matchingCases!(ctx.db, term, chunk.map((c) => c.id));
-    for (const c of chunk) if (hits.has(c.id) && found.push(c) >= want) return found;
-    if (chunk.length < SEARCH_WALK.chunk) return found; // the whole list was walked
+  let walked = false;
+  for (let i = 0; i < SEARCH_WALK.chunks && hits.length < want; i++) {
+    const chunk = (await ordered(cursor ? after(keys, col, desc, cursor) : keys, col, desc).limit(SEARCH_WALK.chunk).execute()) as Array<{ id: string } & Record<SortColumn, number>>;
+    const matching = await ctx.ops.matchingCases!(ctx.db, term, chunk.map((c) => c.id));
+    for (const c of chunk) if (matching.has(c.id) && hits.push(c.id) >= want) break;
+    if (chunk.length < SEARCH_WALK.chunk) walked = true; // the whole list was walked
+    if (walked || hits.length >= want) break;
     const last = chunk[chunk.length - 1]!;
     cursor = { v: last[col], id: last.id };
+    // Too rare to fill the page at this rate: the text index is the quicker way to the rest.
+    if ((hits.length / (i + 1)) * SEARCH_WALK.chunks < want) break;
   }
-  const rest = await ordered(after(q, col, desc, cursor!).where(cond), col, desc).limit(want - found.length).execute();
-  return [...found, ...rest];
+  const found = hits.length ? await ordered(q.where('cases.id', 'in', hits), col, desc).execute() : [];
+  if (walked || found.length >= want) return found;
+  // The matches are few: take them all from the text index and read those cases by key. (Left to
+  // itself, PostgreSQL guesses ~5,000 matches for any word it has no statistics on and walks the
+  // whole list testing each case: 2.5 s for a word nobody wrote.) A word too common for that
+  // is dense enough for the planner's walk.
+  const all = await ctx.ops.allMatchingCases!(ctx.db, term, SEARCH_WALK.maxMatches);
+  const rest = after(q, col, desc, cursor!).where(all ? sql<boolean>`cases.id = any(${all}::text[])` : cond);
+  return [...found, ...(all?.length === 0 ? [] : await ordered(rest, col, desc).limit(want - found.length).execute())];
 }
 
 async function finishPage(ctx: Ctx, f: CaseFilter, actor: Actor, col: SortColumn, rows: CasesTable[]): Promise<Page<CaseView>> {
