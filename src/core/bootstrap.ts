@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
+import { prefetchContacts, type ContactHint } from './modules/customers/index.ts';
 
 export interface OpenOptions {
   url: string;
@@ -35,8 +36,8 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
   // fsync; on PostgreSQL it also shares the case-number counter row, which every intake must
   // hold until commit (numbers are gap-free), so parallel transactions would only queue on it
   // (bench intake: 154 req/s in parallel transactions, 371 batched, before the search and tier changes).
-  const batcher = new TransactionBatcher(dbh.db);
-  ctx.batched = (fn) => batcher.run(fn);
+  const batcher = new TransactionBatcher(dbh.db, { prepare: (trx, hints) => prefetchContacts(trx, hints as ContactHint[]) });
+  ctx.batched = (fn, hint) => batcher.run(fn, hint);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }

@@ -36,5 +36,5 @@ export interface Ctx {
   /** Reactions of other modules to case changes, run inside the case's transaction. */
   caseHooks: CaseHook[];
   /** Runs a write in a shared, group-committed transaction (intake); see db/batcher.ts. */
-  batched?: <T>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+  batched?: <T>(fn: (trx: Kysely<Database>) => Promise<T>, hint?: unknown) => Promise<T>;
 }

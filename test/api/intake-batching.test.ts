@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
 import { rebuildCaseMetrics, rebuildSlaDaily } from '../../src/core/modules/analytics/index.ts';
 import { actorOf, createApiToken } from '../../src/core/modules/users/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
+import type { ManualClock } from '../../src/core/shared/clock.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -81,6 +82,39 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     await rebuildSlaDaily(t.ctx);
     expect(await snapshot('analytics_daily')).toEqual(daily);
     expect(await snapshot('sla_daily')).toEqual(sla);
+  });
+
+  it('finds, within one batch, the customers and complaints that earlier requests of the batch created', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    // an existing customer known by phone only, and two of one email (the earlier one wins)
+    const { insertCustomer } = await import('../../src/core/modules/customers/index.ts');
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await insertCustomer(t.ctx, trx, { name: '老客户', phone: '13911112222' });
+      await insertCustomer(t.ctx, trx, { name: '甲', email: 'twin@example.com' });
+    });
+    (t.clock as ManualClock).advance(1000);
+    await t.ctx.db.transaction().execute((trx) => insertCustomer(t.ctx, trx, { name: '乙', email: 'twin@example.com' }));
+    const first = await t.ctx.db.selectFrom('customers').select('id').where('email', '=', 'twin@example.com').orderBy('created_at').orderBy('id').executeTakeFirstOrThrow();
+    const complaint = (email: string) => ({ channel: 'phone' as const, contact: { name: '新客户', email }, subject: '投诉：送货延误', description: '投诉快递延误', type: 'complaint' as const });
+    const [a, b, byPhone, twin] = await Promise.all([
+      createCase(t.ctx, complaint('new.one@example.com'), actor),
+      createCase(t.ctx, complaint('NEW.one@example.com '), actor),
+      createCase(t.ctx, { channel: 'phone', contact: { name: '老客户', email: 'unknown@example.com', phone: '13911112222' }, subject: '咨询', description: '咨询' }, actor),
+      createCase(t.ctx, { channel: 'email', contact: { name: '乙', email: 'twin@example.com' }, subject: '咨询', description: '咨询' }, actor),
+    ]);
+    expect(commits).toBeGreaterThan(0);
+    // one new customer for the two requests of one new contact, and the second is a repeat of the first
+    expect(a!.case.customerId).toBeTruthy();
+    expect(b!.case.customerId).toBe(a!.case.customerId);
+    expect(await t.ctx.db.selectFrom('customers').select('id').where('email', '=', 'new.one@example.com').execute()).toHaveLength(1);
+    const repeat = [a!.case, b!.case].find((c) => c.isRepeat)!;
+    const root = [a!.case, b!.case].find((c) => !c.isRepeat)!;
+    expect(repeat.repeatOfId).toBe(root.id);
+    // the email is unknown, the phone is the old customer's
+    const old = await t.ctx.db.selectFrom('customers').select('id').where('phone', '=', '13911112222').executeTakeFirstOrThrow();
+    expect(byPhone!.case.customerId).toBe(old.id);
+    expect(twin!.case.customerId).toBe(first.id);
   });
 
   it('takes concurrent HTTP requests in shared commits', async () => {

@@ -1,38 +1,52 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { attachBuffer, bufferedTransaction, CommitBuffer } from './commit-buffer.ts';
+import { attachBuffer } from './commit-buffer.ts';
 
-type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+type Trx = Kysely<Database>;
+type Work<T> = (trx: Trx) => Promise<T>;
 interface Job {
   fn: Work<unknown>;
+  hint: unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
+export interface BatcherOptions {
+  maxBatch?: number;
+  /**
+   * Runs first in a batch's transaction with the hints of its requests, to read for all of them
+   * at once what each would read alone (the customers of their contacts), into the batch's
+   * CommitBuffer memo. Not run when requests are retried one by one.
+   */
+  prepare?: (trx: Trx, hints: unknown[]) => Promise<void>;
+}
+
 /**
  * Group commit for intake. While one transaction is committing, new requests queue; the next
- * transaction takes them all (up to maxBatch); a request that fails rolls back alone (the batch
- * is retried with a savepoint per request) and the others commit together with one durable
- * commit. Nobody is
- * answered before the commit that holds their data. Under no load a batch is one request, so
+ * transaction takes them all (up to maxBatch) and commits them with one durable commit. Nobody
+ * is answered before the commit that holds their data. Under no load a batch is one request, so
  * latency is that of a plain transaction.
  *
- * Each request gets a CommitBuffer: what it appends joins the batch's buffer when its savepoint
- * is released (and is dropped with it when it rolls back); the batch writes all of it in
- * multi-row statements just before the one COMMIT.
+ * The requests of a batch share one CommitBuffer: what they append is written in multi-row
+ * statements just before the COMMIT. If one fails, the batch is rolled back and run again with
+ * each request in a savepoint and a buffer of its own, so a failing request takes nothing with
+ * it and leaves nothing behind.
  */
 export class TransactionBatcher {
   private queue: Job[] = [];
   private running = false;
+  private readonly maxBatch: number;
 
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly maxBatch = 64,
-  ) {}
+    private readonly db: Trx,
+    private readonly opts: BatcherOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 64;
+  }
 
-  run<T>(fn: Work<T>): Promise<T> {
+  run<T>(fn: Work<T>, hint?: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, hint, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         // better-sqlite3 is synchronous: a transaction started now would run to COMMIT inside
@@ -46,31 +60,20 @@ export class TransactionBatcher {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length) await this.runBatch(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        if (!(await this.runTogether(batch))) await this.runIsolated(batch);
+      }
     } finally {
       this.running = false;
     }
   }
 
-  private async runBatch(batch: Job[]): Promise<void> {
-    if (batch.length === 1) {
-      const job = batch[0]!;
-      try {
-        job.resolve(await bufferedTransaction(this.db, job.fn));
-      } catch (err) {
-        job.reject(err);
-      }
-      return;
-    }
-    if (await this.runTogether(batch)) return;
-    await this.runIsolated(batch);
-  }
-
   /**
    * The common case, every request succeeds: all of them in one transaction without savepoints
-   * (a savepoint and its release cost SQLite ~0.1 ms a request). If one fails, nothing of the
-   * batch is kept and it runs again with a savepoint per request; requests are only answered
-   * after the commit, so running one twice is invisible.
+   * (a savepoint and its release cost SQLite ~0.1 ms a request). Returns false, having rolled
+   * everything back, if one failed; requests are only answered after the commit, so running
+   * one twice is invisible.
    */
   private async runTogether(batch: Job[]): Promise<boolean> {
     const values: unknown[] = [];
@@ -78,10 +81,15 @@ export class TransactionBatcher {
     try {
       trx = await this.db.startTransaction().execute();
       const buffer = attachBuffer(trx);
+      await this.opts.prepare?.(trx, batch.map((j) => j.hint));
       for (const job of batch) values.push(await job.fn(trx));
       await buffer.flush(trx);
-    } catch {
+    } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);
+      if (batch.length === 1) {
+        batch[0]!.reject(err); // nothing to isolate it from
+        return true;
+      }
       return false;
     }
     try {
@@ -95,26 +103,26 @@ export class TransactionBatcher {
     return true;
   }
 
+  /** Each request in its own savepoint, its appended rows written before the savepoint is released. */
   private async runIsolated(batch: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
-      const all = new CommitBuffer();
       for (let i = 0; i < batch.length; i++) {
         const name = `job${i}`;
         const sp = await trx.savepoint(name).execute();
         const mine = attachBuffer(sp);
         try {
-          outcomes.push({ ok: true, value: await batch[i]!.fn(sp) });
+          const value = await batch[i]!.fn(sp);
+          await mine.flush(sp);
           await sp.releaseSavepoint(name).execute();
-          mine.mergeInto(all);
+          outcomes.push({ ok: true, value });
         } catch (error) {
           await sp.rollbackToSavepoint(name).execute();
           outcomes.push({ ok: false, error });
         }
       }
-      await all.flush(trx);
       await trx.commit().execute();
     } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);

@@ -33,6 +33,13 @@ export class CommitBuffer {
   /** table|columns -> rows, in the order tables were first appended to (foreign keys point backwards). */
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
+  private readonly memos = new Map<string, unknown>();
+
+  /** What a batch read once for all its requests (not merged, not written). */
+  memo<T>(key: string, make?: () => T): T | undefined {
+    if (!this.memos.has(key) && make) this.memos.set(key, make());
+    return this.memos.get(key) as T | undefined;
+  }
 
   append(table: keyof Database & string, rows: readonly Row[]): void {
     if (rows.length === 0) return;

@@ -28,7 +28,7 @@ import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
-import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
+import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, pendingRows, type PendingWrite } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -154,14 +154,26 @@ async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'cu
   const since = c.received_at - ctx.config.repeatWindowDays * 86_400_000;
   let q = trx
     .selectFrom('cases')
-    .select(['id', 'number', 'repeat_of_id'])
+    .select(['id', 'number', 'repeat_of_id', 'received_at'])
     .where('type', '=', 'complaint')
     .where('id', '!=', c.id)
     .where('received_at', '>=', since)
     .where('received_at', '<=', c.received_at);
   q = c.customer_id ? q.where('customer_id', '=', c.customer_id) : q.where('contact_email', '=', c.contact_email);
   q = c.category_id ? q.where('category_id', '=', c.category_id) : q.where('category_id', 'is', null);
-  const earlier = await q.orderBy('received_at').limit(1).executeTakeFirst();
+  let earlier = await q.orderBy('received_at').limit(1).executeTakeFirst();
+  // complaints taken earlier in the same intake batch are not written yet
+  for (const p of pendingRows(trx, 'cases') ?? [])
+    if (
+      p.type === 'complaint' &&
+      p.id !== c.id &&
+      p.received_at >= since &&
+      p.received_at <= c.received_at &&
+      (c.customer_id ? p.customer_id === c.customer_id : p.contact_email === c.contact_email) &&
+      p.category_id === (c.category_id ?? null) &&
+      (!earlier || p.received_at < earlier.received_at)
+    )
+      earlier = { id: p.id, number: p.number, repeat_of_id: p.repeat_of_id, received_at: p.received_at };
   if (!earlier) return undefined;
   return { id: earlier.repeat_of_id ?? earlier.id, number: earlier.number, directId: earlier.id };
 }
@@ -181,7 +193,9 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   try {
     const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files);
-    return await (ctx.batched ? ctx.batched(work) : bufferedTransaction(ctx.db, work));
+    // The contact lets the batch look up all its requests' customers in one query.
+    const hint = actor.kind === 'customer' || input.customerId ? {} : { email: input.contact.email, phone: input.contact.phone };
+    return await (ctx.batched ? ctx.batched(work, hint) : bufferedTransaction(ctx.db, work));
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its case.
     if (idempotencyKey && ctx.ops.isUniqueViolation(err)) {
@@ -299,7 +313,7 @@ async function createInTrx(
     row.is_repeat = 1;
     row.repeat_of_id = repeat.id;
   }
-  await insertRow(trx, 'cases', row);
+  await appendRow(trx, 'cases', row);
 
   const events: EventInput[] = [
     {

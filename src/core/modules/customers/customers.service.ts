@@ -8,6 +8,7 @@ import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
 import { insertRow } from '../../db/fast-insert.ts';
 import { prepared } from '../../db/prepared.ts';
+import { bufferOf } from '../../db/commit-buffer.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -70,6 +71,12 @@ export async function insertCustomer(ctx: Ctx, trx: Kysely<Database>, input: New
     updated_at: now,
   };
   await insertRow(trx, 'customers', row);
+  // Later requests of the same intake batch now find this customer by its contact.
+  const memo = contactMemo(trx);
+  if (memo) {
+    if (row.email && !memo.byEmail.get(row.email)) memo.byEmail.set(row.email, row);
+    if (row.phone && !memo.byPhone.get(row.phone)) memo.byPhone.set(row.phone, row);
+  }
   return row;
 }
 
@@ -89,16 +96,68 @@ const firstByPhone = prepared((db, phone: string) =>
   db.selectFrom('customers').selectAll().where('phone', '=', phone).orderBy('created_at').orderBy('id').limit(1),
 );
 
+/** The earliest customer of each contact of an intake batch (null: none), read in one query. */
+interface ContactMemo {
+  byEmail: Map<string, CustomersTable | null>;
+  byPhone: Map<string, CustomersTable | null>;
+}
+
+const contactMemo = (trx: Kysely<Database>) => bufferOf(trx)?.memo<ContactMemo>('contacts');
+
+export interface ContactHint {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+}
+
+const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
+
+/**
+ * Looks up the customers of a batch of intakes' contacts at once (one query instead of one or
+ * two per intake); findCustomerByContact then answers from it for the rest of the batch.
+ */
+export async function prefetchContacts(trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
+  const buffer = bufferOf(trx);
+  if (!buffer) return;
+  const emails = [...new Set(hints.map((h) => h.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
+  const phones = [...new Set(hints.map((h) => h.phone?.trim()).filter((p): p is string => Boolean(p)))];
+  if (emails.length === 0 && phones.length === 0) return;
+  const memo = buffer.memo<ContactMemo>('contacts', () => ({ byEmail: new Map(), byPhone: new Map() }))!;
+  for (const e of emails) memo.byEmail.set(e, null);
+  for (const p of phones) memo.byPhone.set(p, null);
+  const rows = await trx
+    .selectFrom('customers')
+    .selectAll()
+    .where((eb) => eb.or([...(emails.length ? [eb('email', 'in', emails)] : []), ...(phones.length ? [eb('phone', 'in', phones)] : [])]))
+    .execute();
+  for (const r of rows) {
+    if (r.email && memo.byEmail.has(r.email)) {
+      const cur = memo.byEmail.get(r.email);
+      if (!cur || earlier(r, cur)) memo.byEmail.set(r.email, r);
+    }
+    if (r.phone && memo.byPhone.has(r.phone)) {
+      const cur = memo.byPhone.get(r.phone);
+      if (!cur || earlier(r, cur)) memo.byPhone.set(r.phone, r);
+    }
+  }
+}
+
 export async function findCustomerByContact(
   trx: Kysely<Database>,
   email: string | null | undefined,
   phone: string | null | undefined,
 ): Promise<CustomersTable | undefined> {
+  const memo = contactMemo(trx);
   if (email) {
-    const [c] = await firstByEmail(trx, email.trim().toLowerCase());
+    const key = email.trim().toLowerCase();
+    const known = memo?.byEmail.get(key);
+    const c = known !== undefined ? known : (await firstByEmail(trx, key))[0];
     if (c) return c;
   }
-  if (phone) return (await firstByPhone(trx, phone.trim()))[0];
+  if (phone) {
+    const key = phone.trim();
+    const known = memo?.byPhone.get(key);
+    return known !== undefined ? (known ?? undefined) : (await firstByPhone(trx, key))[0];
+  }
   return undefined;
 }
 
