@@ -15,6 +15,9 @@ export interface PendingWrite {
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
 export const FLUSH_ORDER = { rollup: 10, audit: 100 } as const;
 
+/** Tables other appended rows point at: written first, in this order, whenever they were appended. */
+const FLUSH_FIRST: ReadonlyArray<string> = ['customers', 'cases'];
+
 /** Parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMS = 30_000;
 
@@ -30,7 +33,7 @@ const MAX_PARAMS = 30_000;
  * (most of them) write through at once.
  */
 export class CommitBuffer {
-  /** table|columns -> rows, in the order tables were first appended to (foreign keys point backwards). */
+  /** table|columns -> rows, in the order tables were first appended to (foreign keys point backwards; see FLUSH_FIRST). */
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
@@ -77,7 +80,13 @@ export class CommitBuffer {
   }
 
   async flush(trx: Trx): Promise<void> {
-    for (const { table, rows } of this.rows.values()) {
+    const rank = (t: string) => {
+      const i = FLUSH_FIRST.indexOf(t);
+      return i === -1 ? FLUSH_FIRST.length : i;
+    };
+    // stable: tables not in FLUSH_FIRST keep their first-appended order
+    const groups = [...this.rows.values()].sort((a, b) => rank(a.table) - rank(b.table));
+    for (const { table, rows } of groups) {
       const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
       for (let i = 0; i < rows.length; i += per) await insertRows(trx, table, rows.slice(i, i + per) as Insertable<Database[typeof table]>[]);
     }

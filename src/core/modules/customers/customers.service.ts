@@ -6,9 +6,8 @@ import { notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
-import { insertRow } from '../../db/fast-insert.ts';
 import { prepared } from '../../db/prepared.ts';
-import { bufferOf } from '../../db/commit-buffer.ts';
+import { appendRow, bufferOf, pendingRows } from '../../db/commit-buffer.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -70,7 +69,8 @@ export async function insertCustomer(ctx: Ctx, trx: Kysely<Database>, input: New
     created_at: now,
     updated_at: now,
   };
-  await insertRow(trx, 'customers', row);
+  // In an intake batch the row is written with the batch's other rows, before its cases.
+  await appendRow(trx, 'customers', row);
   // Later requests of the same intake batch now find this customer by its contact.
   const memo = contactMemo(trx);
   if (memo) {
@@ -147,16 +147,18 @@ export async function findCustomerByContact(
   phone: string | null | undefined,
 ): Promise<CustomersTable | undefined> {
   const memo = contactMemo(trx);
+  // a contact the batch did not look up: the database, then customers pending in this transaction
+  const pending = (field: 'email' | 'phone', key: string) => pendingRows(trx, 'customers')?.find((r) => r[field] === key);
   if (email) {
     const key = email.trim().toLowerCase();
     const known = memo?.byEmail.get(key);
-    const c = known !== undefined ? known : (await firstByEmail(trx, key))[0];
+    const c = known !== undefined ? known : ((await firstByEmail(trx, key))[0] ?? pending('email', key));
     if (c) return c;
   }
   if (phone) {
     const key = phone.trim();
     const known = memo?.byPhone.get(key);
-    return known !== undefined ? (known ?? undefined) : (await firstByPhone(trx, key))[0];
+    return known !== undefined ? (known ?? undefined) : ((await firstByPhone(trx, key))[0] ?? pending('phone', key));
   }
   return undefined;
 }
