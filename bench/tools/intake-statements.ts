@@ -4,40 +4,21 @@
  * one) and prints time per SQL text, statements per case and the batch sizes.
  *   node --import tsx bench/tools/intake-statements.ts <database-url> [cases=3000] [concurrency=32]
  */
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
 import { actorOf } from '../../src/core/modules/users/index.ts';
 import { seedBase } from '../../src/core/seed/base-seed.ts';
 import { intakeBody, Rng } from '../synthetic.ts';
+import { record, report, timeSqliteStatements, type StatementTimes } from './statement-times.ts';
 
 const [url = 'sqlite:/tmp/prof/intake.db', casesArg = '3000', concArg = '32'] = process.argv.slice(2);
 const total = Number(casesArg);
 const concurrency = Number(concArg);
 
-const bySql = new Map<string, { n: number; ms: number }>();
+const bySql: StatementTimes = new Map();
 let on = false;
-const probe = new SqliteDatabase(':memory:');
-const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
-probe.close();
-for (const name of ['run', 'all', 'get', 'iterate']) {
-  const orig = proto[name]!;
-  proto[name] = function (this: { source: string }, ...args: unknown[]) {
-    if (!on) return orig.apply(this, args);
-    const t = performance.now();
-    try {
-      return orig.apply(this, args);
-    } finally {
-      const d = performance.now() - t;
-      const key = this.source.slice(0, 110);
-      const e = bySql.get(key) ?? { n: 0, ms: 0 };
-      e.n++;
-      e.ms += d;
-      bySql.set(key, e);
-    }
-  };
-}
+timeSqliteStatements(bySql, () => on);
 
 const clientProto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
 const origQuery = clientProto.query;
@@ -47,12 +28,7 @@ clientProto.query = function (this: unknown, ...args: unknown[]) {
   const text = String(typeof a0 === 'object' && a0 !== null ? (a0 as { text?: unknown }).text : a0).slice(0, 110);
   const t = performance.now();
   const r = origQuery.apply(this, args) as Promise<unknown>;
-  const done = () => {
-    const e = bySql.get(text) ?? { n: 0, ms: 0 };
-    e.n++;
-    e.ms += performance.now() - t;
-    bySql.set(text, e);
-  };
+  const done = () => record(bySql, text, performance.now() - t);
   return r && typeof r.finally === 'function' ? r.finally(done) : (done(), r);
 };
 
@@ -81,5 +57,5 @@ const rows = [...bySql.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const dbMs = rows.reduce((s, [, e]) => s + e.ms, 0);
 console.log(`${total} cases, concurrency ${concurrency}: ${(total / (ms / 1000)).toFixed(0)}/s, ${(ms / total).toFixed(3)} ms/case; db ${(dbMs / total).toFixed(3)} ms/case; cpu user ${(cpu.user / 1000 / total).toFixed(3)} sys ${(cpu.system / 1000 / total).toFixed(3)} ms/case`);
 console.log(`statements/case ${(rows.reduce((s, [, e]) => s + e.n, 0) / total).toFixed(1)}`);
-for (const [k, e] of rows.slice(0, 40)) console.log(`${(e.ms / total * 1000).toFixed(1).padStart(7)} µs/case ${String(e.n).padStart(7)}×  ${(e.ms / e.n * 1000).toFixed(1).padStart(7)} µs  ${k}`);
+for (const line of report(bySql, total)) console.log(line);
 await dbh.close();
