@@ -9,6 +9,6 @@ const times: StatementTimes = new Map();
 timeSqliteStatements(times);
 process.on('SIGUSR2', () => {
   const total = [...times.values()].reduce((s, e) => s + e.ms, 0);
-  process.stderr.write(`sql total ${total.toFixed(0)} ms\n${report(times, 1000, 'total (ms)').join('\n')}\n`);
+  process.stderr.write(`sql total ${total.toFixed(0)} ms\n${report(times, 1, 'run').join('\n')}\n`);
   times.clear();
 });
