@@ -7,8 +7,6 @@ type Row = Record<string, unknown>;
 
 /** Work accumulated in a transaction and written once, just before it commits. */
 export interface PendingWrite {
-  /** Adds another transaction's (or another batched request's) pending work of the same kind. */
-  merge(other: this): void;
   flush(trx: Trx): Promise<void>;
 }
 
@@ -38,7 +36,7 @@ export class CommitBuffer {
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
 
-  /** What a batch read once for all its requests (not merged, not written). */
+  /** What a batch read once for all its requests (never written). */
   memo<T>(key: string, make?: () => T): T | undefined {
     if (!this.memos.has(key) && make) this.memos.set(key, make());
     return this.memos.get(key) as T | undefined;
@@ -64,19 +62,6 @@ export class CommitBuffer {
     let e = this.pending.get(key);
     if (!e) this.pending.set(key, (e = { order, work: make() }));
     return e.work as T;
-  }
-
-  mergeInto(target: CommitBuffer): void {
-    for (const e of this.rows.values()) target.append(e.table, e.rows);
-    for (const [key, e] of this.pending) {
-      const mine = target.pending.get(key);
-      if (mine) mine.work.merge(e.work);
-      else target.pending.set(key, e);
-    }
-  }
-
-  get empty(): boolean {
-    return this.rows.size === 0 && this.pending.size === 0;
   }
 
   async flush(trx: Trx): Promise<void> {

@@ -29,9 +29,6 @@ const standardCalendar = (ctx: Ctx, trx: Trx) => calendarOf(ctx, ANALYTICS_CALEN
 /** Rollup deltas of a buffered transaction, summed over its requests and written once before commit. */
 class PendingDaily implements PendingWrite {
   readonly rollup = new DailyRollup();
-  merge(other: PendingDaily): void {
-    this.rollup.add(other.rollup.rows());
-  }
   flush(trx: Trx): Promise<void> {
     return writeDaily(trx, this.rollup.rows());
   }
@@ -49,9 +46,6 @@ class PendingSla implements PendingWrite {
       } else this.m.set(k, { ...r });
     }
     return this;
-  }
-  merge(other: PendingSla): void {
-    this.add(other.rows());
   }
   /** Sorted by (kind, day), the lock order. */
   rows(): SlaDailyTable[] {

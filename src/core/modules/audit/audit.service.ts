@@ -58,9 +58,6 @@ class PendingAudit implements PendingWrite {
     private readonly ctx: Ctx,
     readonly entries: Omit<HashedFields, 'prev_hash'>[] = [],
   ) {}
-  merge(other: PendingAudit): void {
-    this.entries.push(...other.entries);
-  }
   flush(trx: Kysely<Database>): Promise<void> {
     return chainAndInsert(this.ctx, trx, this.entries);
   }

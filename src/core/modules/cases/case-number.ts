@@ -23,12 +23,6 @@ const nextOfDay = prepared((db, day: string) =>
  */
 class PendingNumbers implements PendingWrite {
   readonly days = new Map<string, { stored: number; last: number }>();
-  merge(other: PendingNumbers): void {
-    for (const [day, v] of other.days) {
-      const mine = this.days.get(day);
-      if (!mine || v.last > mine.last) this.days.set(day, { ...v });
-    }
-  }
   async flush(trx: Kysely<Database>): Promise<void> {
     for (const [day, v] of this.days)
       if (v.last > v.stored) await trx.updateTable('case_number_counters').set({ last: v.last }).where('day', '=', day).execute();

@@ -106,9 +106,6 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
 class PendingSearch implements PendingWrite {
   readonly entries = new Map<string, string>();
   constructor(private readonly ctx: Ctx) {}
-  merge(other: PendingSearch): void {
-    for (const [id, text] of other.entries) this.entries.set(id, text);
-  }
   flush(trx: Trx): Promise<void> {
     return this.ctx.ops.indexCases(trx, [...this.entries].map(([caseId, text]) => ({ caseId, text })));
   }
