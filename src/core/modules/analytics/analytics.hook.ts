@@ -35,27 +35,9 @@ class PendingDaily implements PendingWrite {
 }
 
 class PendingSla implements PendingWrite {
-  private readonly m = new Map<string, SlaDailyTable>();
-  add(rows: SlaDailyTable[]): this {
-    for (const r of rows) {
-      const k = `${r.kind}|${String(r.day).padStart(8, '0')}`;
-      const cur = this.m.get(k);
-      if (cur) {
-        cur.met += r.met;
-        cur.breached += r.breached;
-      } else this.m.set(k, { ...r });
-    }
-    return this;
-  }
-  /** Sorted by (kind, day), the lock order. */
-  rows(): SlaDailyTable[] {
-    return [...this.m.entries()]
-      .filter(([, r]) => r.met !== 0 || r.breached !== 0)
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([, r]) => r);
-  }
+  readonly rollup = new SlaRollup();
   flush(trx: Trx): Promise<void> {
-    return writeSla(trx, this.rows());
+    return writeSla(trx, this.rollup.rows());
   }
 }
 
@@ -69,7 +51,7 @@ export async function addDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<v
 /** Adds SLA outcome deltas to sla_daily: at commit in a buffered transaction, now otherwise. */
 export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
   const b = bufferOf(trx);
-  if (b) b.work('sla_daily', FLUSH_ORDER.rollup, () => new PendingSla()).add(rows);
+  if (b) b.work('sla_daily', FLUSH_ORDER.rollup, () => new PendingSla()).rollup.addRows(rows);
   else await writeSla(trx, rows);
 }
 

@@ -336,15 +336,22 @@ export class SlaRollup {
   add(targets: Iterable<TargetOutcome>, sign: 1 | -1 = 1): this {
     for (const t of targets) {
       const o = slaOf(t);
-      if (!o) continue;
-      const k = `${o.kind}|${String(o.day).padStart(8, '0')}`;
-      const cur = this.m.get(k);
-      if (cur) {
-        cur.met += sign * o.met;
-        cur.breached += sign * o.breached;
-      } else this.m.set(k, { ...o, met: sign * o.met, breached: sign * o.breached });
+      if (o) this.put(o, sign);
     }
     return this;
+  }
+  /** Adds rows of another rollup (deltas). */
+  addRows(rows: Iterable<SlaDailyTable>): this {
+    for (const r of rows) this.put(r, 1);
+    return this;
+  }
+  private put(o: SlaDailyTable, sign: 1 | -1): void {
+    const k = `${o.kind}|${String(o.day).padStart(8, '0')}`;
+    const cur = this.m.get(k);
+    if (cur) {
+      cur.met += sign * o.met;
+      cur.breached += sign * o.breached;
+    } else this.m.set(k, { ...o, met: sign * o.met, breached: sign * o.breached });
   }
   /** The non-zero rows in (kind, day) order (the lock order). */
   rows(): SlaDailyTable[] {
