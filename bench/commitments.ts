@@ -28,7 +28,7 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { openCtx } from '../src/core/bootstrap.ts';
 import type { Ctx } from '../src/core/context.ts';
-import { priorityOf } from '../src/core/modules/cases/case.ts';
+import { newCaseRow } from '../src/core/modules/cases/case.ts';
 import {
   BusinessCalendar,
   commitmentConfig,
@@ -177,53 +177,27 @@ type Group = 'idle' | 'warn' | 'breach';
  * warnings given, its first response deadline (Tuesday 17:00-18:00) has passed.
  */
 function makeCase(cal: BusinessCalendar, org: Org, i: number, received: number, group: Group): { row: unknown[]; targets: unknown[][] } {
-  const impact = 3;
-  const urgency = 2;
-  const c: Record<(typeof CASE_COLUMNS)[number], unknown> = {
+  const c = newCaseRow({
     id: uuidv7(),
     number: `SL-CM-${String(i).padStart(7, '0')}`,
-    customer_id: null,
     contact_name: '基准客户',
-    contact_email: null,
     contact_phone: `139${String(i).padStart(8, '0')}`,
     channel: 'phone',
     received_at: received,
     received_by: org.agentId,
     subject: '会员积分没有到账',
     description: '上周消费的积分一直没有到账',
-    request: null,
     language: 'zh',
     type: 'inquiry',
-    category_id: null,
-    impact,
-    urgency,
-    priority: priorityOf(impact, urgency),
-    complaint_grade: null,
-    is_repeat: 0,
-    repeat_of_id: null,
-    sensitive: 0,
-    service_kind: null,
+    impact: 3,
+    urgency: 2,
     status: 'open',
-    close_reason: null,
     team_id: org.teamId,
     assignee_id: org.agentId,
     owner_id: org.agentId,
-    first_response_at: null,
-    first_resolved_at: null,
-    resolved_at: null,
-    closed_at: null,
-    resolution_cause: null,
-    resolution_solution: null,
-    compensation: null,
-    corrective_action: null,
-    reopen_count: 0,
-    transfer_count: 0,
-    external_ref: null,
     created_at: received,
-    updated_at: received,
-    version: 1,
-  };
-  const caseId = c.id as string;
+  });
+  const caseId = c.id;
   const target = (kind: string, minutes: number, warned: number, metAt: number | null): CaseTargetsTable => {
     const { budgetMinutes, dueAt } = startTimer(cal, received, { minutes });
     const timer: TimerState = { budgetMinutes, consumedMinutes: 0, runningSince: received, dueAt, state: 'running', warned };

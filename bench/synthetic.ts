@@ -6,7 +6,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { CaseEventsTable, CasesTable } from '../src/core/modules/cases/index.ts';
-import { OPEN_STATUSES, priorityOf, type Level } from '../src/core/modules/cases/case.ts';
+import { newCaseRow, OPEN_STATUSES, priorityOf, type Level } from '../src/core/modules/cases/case.ts';
 import type { CustomersTable } from '../src/core/modules/customers/customers.table.ts';
 
 /** mulberry32: small, fast, seeded. */
@@ -393,50 +393,20 @@ export const CUSTOMER_COLUMNS = ['id', 'name', 'email', 'phone', 'company', 'tie
 /** A stand-alone row of the cases table's shape (for the commit baseline): a new case as intake makes it. */
 export function intakeLikeRow(r: Rng, n: number, now: number): CasesTable {
   const t = caseText(r);
-  const impact = 3 as Level;
-  const urgency = 2 as Level;
-  return {
+  return newCaseRow({
     id: uuidv7(),
     number: `SL-${shanghaiDay(now)}-B${String(n).padStart(7, '0')}`,
-    customer_id: null,
     contact_name: personName(r, t.language),
     contact_email: `bench.customer${r.int(1, 5000)}@example.com`,
-    contact_phone: null,
     channel: 'web',
     received_at: now,
-    received_by: null,
     subject: t.subject,
     description: t.description,
     request: t.request,
     language: t.language,
     type: TYPE_OF_TOPIC[t.topic] ?? 'inquiry',
-    category_id: null,
-    impact,
-    urgency,
-    priority: priorityOf(impact, urgency),
-    complaint_grade: null,
-    is_repeat: 0,
-    repeat_of_id: null,
-    sensitive: 0,
-    service_kind: null,
-    status: 'new',
-    close_reason: null,
-    team_id: null,
-    assignee_id: null,
-    owner_id: null,
-    first_response_at: null,
-    first_resolved_at: null,
-    resolved_at: null,
-    closed_at: null,
-    resolution_cause: null,
-    resolution_solution: null,
-    compensation: null,
-    corrective_action: null,
-    reopen_count: 0,
-    transfer_count: 0,
-    external_ref: null,
+    impact: 3,
+    urgency: 2,
     created_at: now,
-    updated_at: now,
-    version: 1,
-  };
+  });
 }

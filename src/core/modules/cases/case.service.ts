@@ -12,6 +12,7 @@ import { authorityOf, can } from '../users/index.ts';
 import {
   canTransition,
   minimumAuthorityForGrade,
+  newCaseRow,
   OPEN_STATUSES,
   priorityOf,
   type CaseStatus,
@@ -261,7 +262,7 @@ async function createInTrx(
   const urgency = (!isCustomer && input.urgency) || auto.urgency;
   const grade = type === 'complaint' ? (!isCustomer && input.complaintGrade) || auto.complaintGrade || 'general' : null;
 
-  const row: CasesTable = {
+  const row = newCaseRow({
     id,
     number,
     customer_id: customer?.id ?? null,
@@ -279,32 +280,13 @@ async function createInTrx(
     category_id: input.categoryId ?? null,
     impact,
     urgency,
-    priority: priorityOf(impact, urgency),
     complaint_grade: grade,
-    is_repeat: 0,
-    repeat_of_id: null,
     sensitive: (!isCustomer && input.sensitive) || auto.sensitive ? 1 : 0,
     service_kind: isCustomer ? null : (input.serviceKind ?? null),
-    status: 'new',
-    close_reason: null,
     team_id: isCustomer ? null : (input.teamId ?? null),
-    assignee_id: null,
-    owner_id: null,
-    first_response_at: null,
-    first_resolved_at: null,
-    resolved_at: null,
-    closed_at: null,
-    resolution_cause: null,
-    resolution_solution: null,
-    compensation: null,
-    corrective_action: null,
-    reopen_count: 0,
-    transfer_count: 0,
     external_ref: input.externalRef ?? null,
     created_at: now,
-    updated_at: now,
-    version: 1,
-  };
+  });
   const repeat = type === 'complaint' ? await findRepeatRoot(ctx, trx, row) : undefined;
   if (repeat) {
     row.is_repeat = 1;

@@ -1,5 +1,7 @@
 /** Case domain: the vocabulary and the pure rules (no I/O). */
 
+import type { CasesTable } from './case.table.ts';
+
 export const CHANNELS = ['web', 'email', 'phone', 'chat', 'social', 'walk_in', 'import', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -62,3 +64,50 @@ export const minimumAuthorityForGrade = (grade: string | null): number =>
 
 /** Case number `SL-YYYYMMDD-NNNN`, the day in the centre's zone. */
 export const formatCaseNumber = (day: string, n: number): string => `SL-${day}-${String(n).padStart(4, '0')}`;
+
+/** What intake knows of a new case; every other column starts at rest. */
+export type NewCaseFields = Pick<CasesTable, 'id' | 'number' | 'contact_name' | 'channel' | 'received_at' | 'subject' | 'description' | 'language' | 'type' | 'created_at'> & {
+  impact: Level;
+  urgency: Level;
+} & Partial<CasesTable>;
+
+/**
+ * The row of a case as intake creates it: status new, nobody handling it, no outcome, version 1,
+ * priority from impact × urgency. The one place that spells out a fresh case (the service and the
+ * benchmarks' synthetic rows build on it).
+ */
+export function newCaseRow(f: NewCaseFields): CasesTable {
+  return {
+    customer_id: null,
+    contact_email: null,
+    contact_phone: null,
+    received_by: null,
+    request: null,
+    category_id: null,
+    priority: priorityOf(f.impact, f.urgency),
+    complaint_grade: null,
+    is_repeat: 0,
+    repeat_of_id: null,
+    sensitive: 0,
+    service_kind: null,
+    status: 'new',
+    close_reason: null,
+    team_id: null,
+    assignee_id: null,
+    owner_id: null,
+    first_response_at: null,
+    first_resolved_at: null,
+    resolved_at: null,
+    closed_at: null,
+    resolution_cause: null,
+    resolution_solution: null,
+    compensation: null,
+    corrective_action: null,
+    reopen_count: 0,
+    transfer_count: 0,
+    external_ref: null,
+    updated_at: f.created_at,
+    version: 1,
+    ...f,
+  };
+}
