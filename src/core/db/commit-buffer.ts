@@ -35,6 +35,20 @@ export class CommitBuffer {
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
+  private readonly settled: Array<(committed: boolean) => void> = [];
+
+  /** How many requests share this transaction (a batch's size): what they may need, reserved at once. */
+  constructor(readonly requests = 1) {}
+
+  /** Runs once the transaction has committed or rolled back (to give back what a rollback did not undo). */
+  onSettled(fn: (committed: boolean) => void): void {
+    this.settled.push(fn);
+  }
+
+  /** Called by whoever ends the transaction. */
+  settle(committed: boolean): void {
+    for (const fn of this.settled.splice(0)) fn(committed);
+  }
 
   /** What a batch read once for all its requests (never written). */
   memo<T>(key: string, make?: () => T): T | undefined {
@@ -104,11 +118,19 @@ export const pendingRows = <T extends keyof Database & string>(trx: Trx, table: 
   buffers.get(trx)?.rowsOf(table) as Array<Database[T]> | undefined;
 
 /** A transaction whose appended rows and pending work are written just before COMMIT. */
-export function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    const b = attachBuffer(trx);
-    const result = await work(trx);
-    await b.flush(trx);
+export async function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
+  const b = new CommitBuffer();
+  try {
+    const result = await db.transaction().execute(async (trx) => {
+      attachBuffer(trx, b);
+      const r = await work(trx);
+      await b.flush(trx);
+      return r;
+    });
+    b.settle(true);
     return result;
-  });
+  } catch (err) {
+    b.settle(false);
+    throw err;
+  }
 }

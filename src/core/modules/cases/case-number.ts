@@ -17,9 +17,9 @@ const nextOfDay = prepared((db, day: string) =>
 );
 
 /**
- * In a buffered transaction (a batch of intakes), the first number of a day comes from the
- * counter row, which the transaction then holds locked; the next ones are counted here and the
- * row is set to the last one at commit. One statement per day and batch instead of per case.
+ * SQLite (one writer): in a buffered transaction (a batch of intakes), the first number of a day
+ * comes from the counter row; the next ones are counted here and the row is set to the last one
+ * at commit. One statement per day and batch instead of per case; a rollback undoes it all.
  */
 class PendingNumbers implements PendingWrite {
   readonly days = new Map<string, { stored: number; last: number }>();
@@ -29,9 +29,76 @@ class PendingNumbers implements PendingWrite {
   }
 }
 
-export async function allocateCaseNumber(trx: Kysely<Database>, at: number, timeZone: string): Promise<string> {
+const reserveBlock = prepared((db, day: string, n: number) =>
+  db
+    .insertInto('case_number_counters')
+    .values({ day, last: n })
+    .onConflict((oc) => oc.column('day').doUpdateSet({ last: sql<number>`case_number_counters.last + ${n}` }))
+    .returning('last'),
+);
+
+/**
+ * PostgreSQL (parallel transactions): numbers are reserved in blocks, a batch's worth at a time,
+ * by a statement of their own outside the intake transactions. Holding the counter row from the
+ * first intake of a batch to its commit would let only one transaction of the day run at a time
+ * (intake ran at 20% of the raw commit rate). Numbers a transaction took and did not commit come
+ * back here and go to the next intakes, so numbers stay gap-free but for what a process holds
+ * when it stops; they follow the order of reservation, not strictly of commit.
+ */
+class NumberReserve {
+  /** day -> numbers reserved by this process and not handed out, ascending */
+  private readonly free = new Map<string, number[]>();
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Up to `want` numbers of `day` for one transaction (at least one). */
+  async take(day: string, want: number): Promise<number[]> {
+    const free = this.free.get(day) ?? [];
+    if (free.length === 0) {
+      const [row] = await reserveBlock(this.db, day, want);
+      const last = Number(row!.last);
+      for (let n = last - want + 1; n <= last; n++) free.push(n);
+      this.free.set(day, free);
+    }
+    return free.splice(0, want);
+  }
+
+  giveBack(day: string, numbers: number[]): void {
+    if (numbers.length === 0) return;
+    const free = this.free.get(day) ?? [];
+    free.push(...numbers);
+    free.sort((a, b) => a - b);
+    this.free.set(day, free);
+  }
+}
+
+const reserves = new WeakMap<Kysely<Database>, NumberReserve>();
+
+/** A transaction's numbers from the reserve: those it did not use, or all on rollback, go back. */
+interface Taken {
+  day: string;
+  numbers: number[];
+  used: number;
+}
+
+export async function allocateCaseNumber(db: Kysely<Database>, trx: Kysely<Database>, at: number, timeZone: string, parallel: boolean): Promise<string> {
   const day = localDay(at, timeZone);
-  const pending = bufferOf(trx)?.work('case_numbers', FLUSH_ORDER.rollup, () => new PendingNumbers());
+  const buffer = bufferOf(trx);
+  if (buffer && parallel) {
+    const taken = buffer.memo<Map<string, Taken>>('case_numbers', () => new Map())!;
+    let t = taken.get(day);
+    if (!t || t.used === t.numbers.length) {
+      let reserve = reserves.get(db);
+      if (!reserve) reserves.set(db, (reserve = new NumberReserve(db)));
+      const more = await reserve.take(day, Math.max(1, buffer.requests - (t?.used ?? 0)));
+      if (!t) {
+        const mine = (t = { day, numbers: more, used: 0 });
+        taken.set(day, mine);
+        buffer.onSettled((committed) => reserve.giveBack(day, mine.numbers.slice(committed ? mine.used : 0)));
+      } else t.numbers.push(...more);
+    }
+    return formatCaseNumber(day, t.numbers[t.used++]!);
+  }
+  const pending = buffer?.work('case_numbers', FLUSH_ORDER.rollup, () => new PendingNumbers());
   const counted = pending?.days.get(day);
   if (counted) return formatCaseNumber(day, ++counted.last);
   const [row] = await nextOfDay(trx, day);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
+import type { DialectOps } from '../../db/dialect/dialect.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -107,6 +108,28 @@ const contactMemo = (trx: Kysely<Database>) => bufferOf(trx)?.memo<ContactMemo>(
 export interface ContactHint {
   email?: string | null | undefined;
   phone?: string | null | undefined;
+  /** a request for a known customer (the portal, or staff naming one) */
+  customerId?: string | undefined;
+}
+
+/** The names under which intakes of one customer or contact exclude each other. */
+export function contactKeys(h: ContactHint): string[] {
+  const keys: string[] = [];
+  const email = h.email?.trim().toLowerCase();
+  const phone = h.phone?.trim();
+  if (h.customerId) keys.push(`customer:${h.customerId}`);
+  if (email) keys.push(`contact:e:${email}`);
+  if (phone) keys.push(`contact:p:${phone}`);
+  return keys;
+}
+
+/**
+ * Locks the contacts of a batch of intakes (PostgreSQL; until commit), before their customers are
+ * looked up: two transactions must not both find no customer for one new contact and both create
+ * one, nor miss each other's complaint when checking for a repeat.
+ */
+export async function lockContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
+  await ops.lockKeys(trx, hints.flatMap(contactKeys));
 }
 
 const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
