@@ -54,7 +54,7 @@ function intakeLanes(dbh: Db): NonNullable<Ctx['batched']> {
     if (pg) await lockContacts(dbh.ops, trx, hints as ContactHint[]);
     await prefetchContacts(trx, hints as ContactHint[]);
   };
-  const lanes = Array.from({ length: pg ? PG_LANES : 1 }, () => new TransactionBatcher(dbh.db, { prepare }));
+  const lanes = Array.from({ length: pg ? PG_LANES : 1 }, (_, shard) => new TransactionBatcher(dbh.db, { prepare, shard }));
   let next = 0;
   return (fn, hint) => {
     const key = hint ? contactKeys(hint as ContactHint)[0] : undefined;

@@ -19,6 +19,8 @@ export interface BatcherOptions {
    * CommitBuffer memo. When requests are retried one by one, it runs for each in its savepoint.
    */
   prepare?: (trx: Trx, hints: unknown[]) => Promise<void>;
+  /** The rollup shard this batcher's transactions add to (CommitBuffer.shard). */
+  shard?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export class TransactionBatcher {
    */
   private async runTogether(batch: Job[]): Promise<boolean> {
     const values: unknown[] = [];
-    const buffer = new CommitBuffer(batch.length);
+    const buffer = new CommitBuffer(batch.length, this.opts.shard);
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
@@ -117,7 +119,7 @@ export class TransactionBatcher {
       for (let i = 0; i < batch.length; i++) {
         const name = `job${i}`;
         const sp = await trx.savepoint(name).execute();
-        const mine = attachBuffer(sp);
+        const mine = attachBuffer(sp, new CommitBuffer(1, this.opts.shard));
         buffers.push(mine);
         try {
           await this.opts.prepare?.(sp, [batch[i]!.hint]);

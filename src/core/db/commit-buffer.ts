@@ -37,8 +37,14 @@ export class CommitBuffer {
   private readonly memos = new Map<string, unknown>();
   private readonly settled: Array<(committed: boolean) => void> = [];
 
-  /** How many requests share this transaction (a batch's size): what they may need, reserved at once. */
-  constructor(readonly requests = 1) {}
+  /**
+   * @param requests how many requests share this transaction (a batch's size): what they may need, reserved at once
+   * @param shard the rollup rows this transaction adds to (its intake lane's, so parallel lanes do not queue on one row)
+   */
+  constructor(
+    readonly requests = 1,
+    readonly shard = 0,
+  ) {}
 
   /** Runs once the transaction has committed or rolled back (to give back what a rollback did not undo). */
   onSettled(fn: (committed: boolean) => void): void {

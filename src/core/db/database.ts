@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { ApiTokensTable, LoginAttemptsTable, SessionsTable, TeamsTable, UsersTable } from '../modules/users/users.table.ts';
 import type { CustomersTable } from '../modules/customers/customers.table.ts';
 import type {
@@ -48,6 +49,9 @@ export interface Database {
   remedies: RemediesTable;
   case_metrics: CaseMetricsTable;
   case_backlog_moves: CaseBacklogMovesTable;
-  analytics_daily: AnalyticsDailyTable;
-  sla_daily: SlaDailyTable;
+  analytics_daily: Sharded<AnalyticsDailyTable>;
+  sla_daily: Sharded<SlaDailyTable>;
 }
+
+/** A rollup row as stored: the intake lane that added to it (see migration 2026_12_03_0900). */
+type Sharded<T> = T & { shard: Generated<number> };

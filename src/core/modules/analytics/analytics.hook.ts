@@ -30,14 +30,14 @@ const standardCalendar = (ctx: Ctx, trx: Trx) => calendarOf(ctx, ANALYTICS_CALEN
 class PendingDaily implements PendingWrite {
   readonly rollup = new DailyRollup();
   flush(trx: Trx): Promise<void> {
-    return writeDaily(trx, this.rollup.rows());
+    return writeDaily(trx, this.rollup.rows(), bufferOf(trx)?.shard);
   }
 }
 
 class PendingSla implements PendingWrite {
   readonly rollup = new SlaRollup();
   flush(trx: Trx): Promise<void> {
-    return writeSla(trx, this.rollup.rows());
+    return writeSla(trx, this.rollup.rows(), bufferOf(trx)?.shard);
   }
 }
 
@@ -56,13 +56,13 @@ export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
 }
 
 /** Rows come sorted, the order every writer locks them in. */
-async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> {
+async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[], shard = 0): Promise<void> {
   for (let i = 0; i < rows.length; i += 500)
     await trx
       .insertInto('analytics_daily')
-      .values(rows.slice(i, i + 500))
+      .values(rows.slice(i, i + 500).map((r) => ({ ...r, shard })))
       .onConflict((oc) =>
-        oc.columns(['day', 'dim', 'key']).doUpdateSet((eb) => ({
+        oc.columns(['day', 'dim', 'key', 'shard']).doUpdateSet((eb) => ({
           n: eb('analytics_daily.n', '+', eb.ref('excluded.n')),
           repeats: eb('analytics_daily.repeats', '+', eb.ref('excluded.repeats')),
           resolved: eb('analytics_daily.resolved', '+', eb.ref('excluded.resolved')),
@@ -72,13 +72,13 @@ async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> 
       .execute();
 }
 
-async function writeSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
+async function writeSla(trx: Trx, rows: SlaDailyTable[], shard = 0): Promise<void> {
   for (let i = 0; i < rows.length; i += 500)
     await trx
       .insertInto('sla_daily')
-      .values(rows.slice(i, i + 500))
+      .values(rows.slice(i, i + 500).map((r) => ({ ...r, shard })))
       .onConflict((oc) =>
-        oc.columns(['kind', 'day']).doUpdateSet((eb) => ({
+        oc.columns(['kind', 'day', 'shard']).doUpdateSet((eb) => ({
           met: eb('sla_daily.met', '+', eb.ref('excluded.met')),
           breached: eb('sla_daily.breached', '+', eb.ref('excluded.breached')),
         })),

@@ -129,7 +129,7 @@ export function contactKeys(h: ContactHint): string[] {
  * one, nor miss each other's complaint when checking for a repeat.
  */
 export async function lockContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
-  await ops.lockKeys(trx, hints.flatMap(contactKeys));
+  await ops.lockKeys(trx, hints.flatMap((h) => (h ? contactKeys(h) : [])));
 }
 
 const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
@@ -141,6 +141,7 @@ const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.creat
 export async function prefetchContacts(trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
   const buffer = bufferOf(trx);
   if (!buffer) return;
+  hints = hints.filter(Boolean); // other writes ride in the batches too, without a contact
   const emails = [...new Set(hints.map((h) => h.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
   const phones = [...new Set(hints.map((h) => h.phone?.trim()).filter((p): p is string => Boolean(p)))];
   if (emails.length === 0 && phones.length === 0) return;

@@ -73,13 +73,20 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       .orderBy('id')
       .limit(batchSize);
 
+  /**
+   * The worker's writes ride in the intake's group commits when there are any (db/batcher.ts):
+   * under a flood the acknowledgements are most of the outbox, and a commit of their own on
+   * SQLite's one writer stalled the intakes behind it.
+   */
+  const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched ? ctx.batched(fn) : ctx.db.transaction().execute(fn));
+
   async function claim(): Promise<OutboxTable[]> {
     const now = ctx.clock.now();
     const until = now + claimMs;
     if (ctx.ops.supportsForUpdate) {
       // PostgreSQL: lock the due rows, skipping those another worker holds, and stamp the claim
-      // in the same short transaction; a second worker gets the next rows, never the same ones.
-      return ctx.db.transaction().execute(async (trx) => {
+      // in the same transaction; a second worker gets the next rows, never the same ones.
+      return write(async (trx) => {
         const ids = (await due(trx, now).select('id').forUpdate().skipLocked().execute()).map((r) => r.id);
         if (ids.length === 0) return [];
         return trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', ids).returningAll().execute();
@@ -87,12 +94,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     }
     // SQLite: one writer at a time, so a single UPDATE ... RETURNING is the claim (it also holds
     // with several processes on one file: no read-then-upgrade window).
-    return ctx.db
-      .updateTable('outbox')
-      .set({ claimed_until: until })
-      .where('id', 'in', due(ctx.db, now).select('id'))
-      .returningAll()
-      .execute();
+    return write((trx) => trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', due(trx, now).select('id')).returningAll().execute());
   }
 
   async function deliver(row: OutboxTable): Promise<void> {
@@ -114,13 +116,16 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
    * A crash between sending and this write sends those messages again (at least once, as always).
    */
   async function markSent(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500)
-      await ctx.db
-        .updateTable('outbox')
-        .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
-        .where('id', 'in', ids.slice(i, i + 500))
-        .where('sent_at', 'is', null)
-        .execute();
+    if (ids.length === 0) return;
+    await write(async (trx) => {
+      for (let i = 0; i < ids.length; i += 500)
+        await trx
+          .updateTable('outbox')
+          .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('sent_at', 'is', null)
+          .execute();
+    });
   }
 
   /** attempts+1; retry later with exponential backoff, or give up (failed_at) when permanent or out of attempts. */
