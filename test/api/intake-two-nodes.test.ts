@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import type { Db } from '../../src/core/db/create-db.ts';
+import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
 import { seedBase } from '../../src/core/seed/base-seed.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
@@ -58,5 +59,7 @@ describe.each(DIALECTS)('intake from two nodes at once on %s', (dialect) => {
     expect(new Set(complaints.map((c) => c.customer_id))).toEqual(new Set([customers[0]!.id]));
     // the first of them to commit is the original, every later one a repeat of it
     expect(complaints.filter((c) => c.is_repeat === 0)).toHaveLength(1);
+    // both nodes appended to one audit chain without forking it
+    expect(await verifyAuditChain(nodes[0]!.ctx)).toMatchObject({ ok: true });
   });
 });

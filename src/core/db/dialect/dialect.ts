@@ -24,8 +24,11 @@ export interface DialectOps {
    * index (a common word can match a tenth of all cases; sorting those would take a second).
    */
   ftsMatch?(query: string): string | null;
-  /** Serialise writers of the audit hash chain until the end of the transaction. */
-  lockAuditChain(db: Kysely<Database>): Promise<void>;
+  /**
+   * Serialises writers of the audit hash chain until the end of the transaction and returns the
+   * hash of its last entry (undefined while it is empty), read once the lock is held.
+   */
+  auditChainHead(db: Kysely<Database>): Promise<string | undefined>;
   /** Transaction-scoped locks on arbitrary keys, taken in sorted order (no deadlock between takers). */
   lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
   isUniqueViolation(err: unknown): boolean;

@@ -63,8 +63,10 @@ export const postgresOps: DialectOps = {
     const r = await sql<{ case_id: string }>`SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery LIMIT ${cap + 1}`.execute(db);
     return r.rows.length > cap ? null : r.rows.map((x) => x.case_id);
   },
-  async lockAuditChain(db: Kysely<Database>) {
-    await sql`SELECT pg_advisory_xact_lock(727001)`.execute(db);
+  async auditChainHead(db: Kysely<Database>) {
+    // lock and read in one round trip (migration 2026_12_03_0910)
+    const r = await sql<{ hash: string | null }>`SELECT sl_audit_chain_head() AS hash`.execute(db);
+    return r.rows[0]?.hash ?? undefined;
   },
   async lockKeys(db: Kysely<Database>, keys: string[]) {
     if (keys.length === 0) return;

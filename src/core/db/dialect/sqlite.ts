@@ -34,8 +34,10 @@ export const sqliteOps: DialectOps = {
     return sql<boolean>`cases.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ${match})`;
   },
   ftsMatch,
-  async lockAuditChain() {
+  async auditChainHead(db: Kysely<Database>) {
     // SQLite has one writer at a time: the transaction already holds the write lock.
+    const last = await db.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return last?.hash;
   },
   async lockKeys() {
     // One writer at a time already.

@@ -41,9 +41,7 @@ const json = (v: unknown): string | null => (v === undefined ? null : JSON.strin
 /** Links entries to the chain's current head and writes them, in order (the caller holds the chain lock). */
 async function chainAndInsert(ctx: Ctx, trx: Kysely<Database>, entries: Omit<HashedFields, 'prev_hash'>[]): Promise<void> {
   if (entries.length === 0) return;
-  await ctx.ops.lockAuditChain(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  let prev = last?.hash ?? GENESIS_HASH;
+  let prev = (await ctx.ops.auditChainHead(trx)) ?? GENESIS_HASH;
   const rows = entries.map((e) => {
     const r: HashedFields = { ...e, prev_hash: prev };
     prev = hashOf(r);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { formatCaseNumber } from './case.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -29,13 +29,21 @@ class PendingNumbers implements PendingWrite {
   }
 }
 
-const reserveBlock = prepared((db, day: string, n: number) =>
-  db
-    .insertInto('case_number_counters')
-    .values({ day, last: n })
-    .onConflict((oc) => oc.column('day').doUpdateSet({ last: sql<number>`case_number_counters.last + ${n}` }))
-    .returning('last'),
-);
+/**
+ * +n on the day's counter in a transaction of its own, which does not wait for its commit to be
+ * flushed (synchronous_commit off for it alone): a case that uses one of the numbers commits
+ * later, and flushing its commit flushes the reservation's before it. A crash can forget only
+ * reservations whose numbers no committed case holds.
+ */
+const RESERVE = `with s as (select set_config('synchronous_commit', 'off', true))
+  insert into case_number_counters (day, last) select $1, $2::integer from s
+  on conflict (day) do update set last = case_number_counters.last + excluded.last
+  returning last`;
+
+async function reserveBlock(db: Kysely<Database>, day: string, n: number): Promise<number> {
+  const r = await db.executeQuery<{ last: number | string }>(CompiledQuery.raw(RESERVE, [day, n]));
+  return Number(r.rows[0]!.last);
+}
 
 /**
  * PostgreSQL (parallel transactions): numbers are reserved in blocks, a batch's worth at a time,
@@ -54,8 +62,7 @@ class NumberReserve {
   async take(day: string, want: number): Promise<number[]> {
     const free = this.free.get(day) ?? [];
     if (free.length === 0) {
-      const [row] = await reserveBlock(this.db, day, want);
-      const last = Number(row!.last);
+      const last = await reserveBlock(this.db, day, want);
       for (let n = last - want + 1; n <= last; n++) free.push(n);
       this.free.set(day, free);
     }
