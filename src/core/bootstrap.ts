@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Kysely } from 'kysely';
 import { createDb, type Db, type DbOptions } from './db/create-db.ts';
 import type { Database } from './db/database.ts';
@@ -18,6 +19,8 @@ export interface OpenOptions {
   poolSize?: number;
   caseHooks?: CaseHook[];
   onQuery?: DbOptions['onQuery'];
+  /** PostgreSQL intake lanes (default PG_LANES) */
+  intakeLanes?: number;
 }
 
 export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? 'sqlite:./data/serviceloop.db';
@@ -34,13 +37,18 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     // the analytics snapshot goes before commitments, the analytics hook after: it rolls up the targets' change
     caseHooks: opts.caseHooks ?? [analyticsSnapshotHook, commitmentsHook, analyticsHook],
   };
-  ctx.batched = intakeLanes(dbh);
+  ctx.batched = intakeLanes(dbh, opts.intakeLanes ?? PG_LANES);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }
 
-/** Transactions in flight for intake on PostgreSQL (of a pool of 8: reads and the timer worker keep the rest). */
-const PG_LANES = 4;
+/**
+ * Intake transactions in flight on PostgreSQL (SL_INTAKE_LANES): one per core beyond the one this
+ * process runs on, at most 4 of the pool of 8. Each lane makes smaller batches, so more CPU per
+ * case: on 2 cores one lane took 890 cases/s in-process against 740 with four
+ * (bench/tools/intake-statements.ts, 32 callers); lanes pay when the database has cores to spare.
+ */
+const PG_LANES = Number(process.env.SL_INTAKE_LANES ?? Math.max(1, Math.min(4, availableParallelism() - 1)));
 
 /**
  * Group commit: intakes that arrive together share one transaction. SQLite has one writer, so
@@ -48,13 +56,13 @@ const PG_LANES = 4;
  * this process prepares the next; intakes of one contact go to one lane (its batches run one
  * after another), and the lock on the contact keeps other processes' intakes of it apart.
  */
-function intakeLanes(dbh: Db): NonNullable<Ctx['batched']> {
+function intakeLanes(dbh: Db, pgLanes: number): NonNullable<Ctx['batched']> {
   const pg = dbh.ops.name === 'postgres';
   const prepare = async (trx: Kysely<Database>, hints: unknown[]) => {
     if (pg) await lockContacts(dbh.ops, trx, hints as ContactHint[]);
     await prefetchContacts(trx, hints as ContactHint[]);
   };
-  const lanes = Array.from({ length: pg ? PG_LANES : 1 }, (_, shard) => new TransactionBatcher(dbh.db, { prepare, shard }));
+  const lanes = Array.from({ length: pg ? pgLanes : 1 }, (_, shard) => new TransactionBatcher(dbh.db, { prepare, shard }));
   let next = 0;
   return (fn, hint) => {
     const key = hint ? contactKeys(hint as ContactHint)[0] : undefined;

@@ -25,7 +25,8 @@ describe.each(DIALECTS)('intake from two nodes at once on %s', (dialect) => {
     cleanup.push(drop);
     const nodes: Array<{ ctx: Ctx; dbh: Db }> = [];
     for (let i = 0; i < 2; i++) {
-      const n = await openCtx({ url, clock: new ManualClock(T0), config: { scryptCost: 1024, nodeId: `node-${i}` } });
+      // one node with several intake lanes (PostgreSQL; whatever the cores here), one with one
+      const n = await openCtx({ url, clock: new ManualClock(T0), config: { scryptCost: 1024, nodeId: `node-${i}` }, intakeLanes: i === 0 ? 3 : 1 });
       cleanup.push(() => n.dbh.close());
       nodes.push(n);
     }
@@ -49,6 +50,11 @@ describe.each(DIALECTS)('intake from two nodes at once on %s', (dialect) => {
     const inputs = Array.from({ length: 80 }, (_, i) => (i % 4 === 0 ? same(i) : other(i)));
     const results = await Promise.all(inputs.map((input, i) => createCase(nodes[(i >> 2) % 2]!.ctx, input, systemActor('test'))));
 
+    if (dialect === 'postgres') {
+      // the three lanes of node 0 each added to their own rollup rows
+      const shards = await nodes[0]!.ctx.db.selectFrom('analytics_daily').select('shard').distinct().execute();
+      expect(shards.map((r) => r.shard).sort()).toEqual([0, 1, 2]);
+    }
     const numbers = results.map((r) => Number(r.case.number.slice(-4))).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     const db = nodes[0]!.ctx.db;

@@ -8,6 +8,11 @@ type Row = Record<string, unknown>;
 /** Work accumulated in a transaction and written once, just before it commits. */
 export interface PendingWrite {
   flush(trx: Trx): Promise<void>;
+  /**
+   * PostgreSQL: the same writes as one statement that may run inside the statement that writes
+   * the appended rows (a data-modifying WITH), or undefined to be flushed on its own.
+   */
+  statement?(trx: Trx): CompiledQuery | undefined;
 }
 
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
@@ -91,14 +96,24 @@ export class CommitBuffer {
     };
     // stable: tables not in FLUSH_FIRST keep their first-appended order
     const groups = [...this.rows.values()].sort((a, b) => rank(a.table) - rank(b.table));
-    if (groups.length > 1 && trx.getExecutor().adapter instanceof PostgresAdapter && (await insertAllAtOnce(trx, groups))) {
-      groups.length = 0;
+    let works = [...this.pending.values()].sort((a, b) => a.order - b.order).map((e) => e.work);
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+      // the leading pending work that can (search, rollups; not the audit chain, which needs its
+      // lock first) joins the appended rows' statement
+      let lead = 0;
+      while (lead < works.length && works[lead]!.statement) lead++;
+      const statements = works.slice(0, lead).map((w) => w.statement!(trx));
+      const fits = statements.every((q) => q !== undefined);
+      if (groups.length + (fits ? lead : 0) > 1 && (await writeAtOnce(trx, groups, fits ? (statements as CompiledQuery[]) : []))) {
+        groups.length = 0;
+        if (fits) works = works.slice(lead);
+      }
     }
     for (const { table, rows } of groups) {
       const per = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
       for (let i = 0; i < rows.length; i += per) await insertRows(trx, table, rows.slice(i, i + per) as Insertable<Database[typeof table]>[]);
     }
-    for (const { work } of [...this.pending.values()].sort((a, b) => a.order - b.order)) await work.flush(trx);
+    for (const work of works) await work.flush(trx);
     this.rows.clear();
     this.pending.clear();
   }
@@ -108,20 +123,27 @@ export class CommitBuffer {
 const PG_MAX_PARAMS = 65_000;
 
 /**
- * PostgreSQL: every table's rows in one statement (a data-modifying WITH per table), one round
- * trip instead of one per table; a batch's ~10 inserts were most of its round trips. Foreign
- * keys are checked at the end of the statement, when all of them are in. False (nothing
- * written) when the rows need more parameters than one statement takes.
+ * PostgreSQL: every table's rows, and the statements of pending work, in one statement (a
+ * data-modifying WITH each): one round trip instead of one per table and rollup, which were
+ * most of a batch's round trips. Foreign keys are checked at the end of the statement, when
+ * all rows are in. False (nothing written) when it would take more parameters than a statement.
  */
-async function insertAllAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows: Row[] }>): Promise<boolean> {
+async function writeAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows: Row[] }>, statements: CompiledQuery[]): Promise<boolean> {
   let total = 0;
   for (const g of groups) total += g.rows.length * Object.keys(g.rows[0]!).length;
+  for (const q of statements) total += q.parameters.length;
   if (total > PG_MAX_PARAMS) return false;
   const params: unknown[] = [];
   const parts = groups.map(({ table, rows }, i) => {
     const cols = Object.keys(rows[0]!);
     const tuples = rows.map((r) => `(${cols.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`);
     return `w${i} AS (insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')})`;
+  });
+  statements.forEach((q, i) => {
+    const offset = params.length;
+    params.push(...q.parameters);
+    // the statements come from Kysely and sql``: placeholders only, no literal `$n` in their text
+    parts.push(`s${i} AS (${q.sql.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)})`);
   });
   await trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, params));
   return true;

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../database.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -24,6 +24,8 @@ export interface DialectOps {
    * index (a common word can match a tenth of all cases; sorting those would take a second).
    */
   ftsMatch?(query: string): string | null;
+  /** PostgreSQL: indexCases as one statement to run with others (CommitBuffer), when it fits in one. */
+  indexCasesStatement?(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>): CompiledQuery | undefined;
   /**
    * Serialises writers of the audit hash chain until the end of the transaction and returns the
    * hash of its last entry (undefined while it is empty), read once the lock is held.

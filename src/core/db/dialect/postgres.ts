@@ -37,11 +37,10 @@ export const postgresOps: DialectOps = {
       ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(db);
   },
   async indexCases(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>) {
-    for (let i = 0; i < entries.length; i += 10000) {
-      const rows = entries.slice(i, i + 10000).map((e) => sql`(${e.caseId}, ${tsvectorLiteral(e.text)}::tsvector)`);
-      await sql`INSERT INTO case_search(case_id, tsv) VALUES ${sql.join(rows)}
-        ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.execute(db);
-    }
+    for (let i = 0; i < entries.length; i += 10000) await upsertSearch(entries.slice(i, i + 10000)).execute(db);
+  },
+  indexCasesStatement(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>) {
+    return entries.length > 0 && entries.length <= 10000 ? upsertSearch(entries).compile(db) : undefined;
   },
   searchCondition(query: string) {
     const q = tsqueryLiteral(query);
@@ -77,3 +76,7 @@ export const postgresOps: DialectOps = {
     return (err as { code?: string })?.code === '23505';
   },
 };
+
+const upsertSearch = (entries: ReadonlyArray<{ caseId: string; text: string }>) =>
+  sql`INSERT INTO case_search(case_id, tsv) VALUES ${sql.join(entries.map((e) => sql`(${e.caseId}, ${tsvectorLiteral(e.text)}::tsvector)`))}
+    ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { CaseHook, CasesTable } from '../cases/index.ts';
@@ -32,12 +32,20 @@ class PendingDaily implements PendingWrite {
   flush(trx: Trx): Promise<void> {
     return writeDaily(trx, this.rollup.rows(), bufferOf(trx)?.shard);
   }
+  statement(trx: Trx): CompiledQuery | undefined {
+    const rows = this.rollup.rows();
+    return rows.length > 0 && rows.length <= CHUNK ? upsertDaily(trx, rows, bufferOf(trx)?.shard).compile() : undefined;
+  }
 }
 
 class PendingSla implements PendingWrite {
   readonly rollup = new SlaRollup();
   flush(trx: Trx): Promise<void> {
     return writeSla(trx, this.rollup.rows(), bufferOf(trx)?.shard);
+  }
+  statement(trx: Trx): CompiledQuery | undefined {
+    const rows = this.rollup.rows();
+    return rows.length > 0 && rows.length <= CHUNK ? upsertSla(trx, rows, bufferOf(trx)?.shard).compile() : undefined;
   }
 }
 
@@ -55,36 +63,40 @@ export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
   else await writeSla(trx, rows);
 }
 
+const CHUNK = 500;
+
 /** Rows come sorted, the order every writer locks them in. */
 async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[], shard = 0): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500)
-    await trx
-      .insertInto('analytics_daily')
-      .values(rows.slice(i, i + 500).map((r) => ({ ...r, shard })))
-      .onConflict((oc) =>
-        oc.columns(['day', 'dim', 'key', 'shard']).doUpdateSet((eb) => ({
-          n: eb('analytics_daily.n', '+', eb.ref('excluded.n')),
-          repeats: eb('analytics_daily.repeats', '+', eb.ref('excluded.repeats')),
-          resolved: eb('analytics_daily.resolved', '+', eb.ref('excluded.resolved')),
-          fcr: eb('analytics_daily.fcr', '+', eb.ref('excluded.fcr')),
-        })),
-      )
-      .execute();
+  for (let i = 0; i < rows.length; i += CHUNK) await upsertDaily(trx, rows.slice(i, i + CHUNK), shard).execute();
 }
 
 async function writeSla(trx: Trx, rows: SlaDailyTable[], shard = 0): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500)
-    await trx
-      .insertInto('sla_daily')
-      .values(rows.slice(i, i + 500).map((r) => ({ ...r, shard })))
-      .onConflict((oc) =>
-        oc.columns(['kind', 'day', 'shard']).doUpdateSet((eb) => ({
-          met: eb('sla_daily.met', '+', eb.ref('excluded.met')),
-          breached: eb('sla_daily.breached', '+', eb.ref('excluded.breached')),
-        })),
-      )
-      .execute();
+  for (let i = 0; i < rows.length; i += CHUNK) await upsertSla(trx, rows.slice(i, i + CHUNK), shard).execute();
 }
+
+const upsertDaily = (trx: Trx, rows: AnalyticsDailyTable[], shard = 0) =>
+  trx
+    .insertInto('analytics_daily')
+    .values(rows.map((r) => ({ ...r, shard })))
+    .onConflict((oc) =>
+      oc.columns(['day', 'dim', 'key', 'shard']).doUpdateSet((eb) => ({
+        n: eb('analytics_daily.n', '+', eb.ref('excluded.n')),
+        repeats: eb('analytics_daily.repeats', '+', eb.ref('excluded.repeats')),
+        resolved: eb('analytics_daily.resolved', '+', eb.ref('excluded.resolved')),
+        fcr: eb('analytics_daily.fcr', '+', eb.ref('excluded.fcr')),
+      })),
+    );
+
+const upsertSla = (trx: Trx, rows: SlaDailyTable[], shard = 0) =>
+  trx
+    .insertInto('sla_daily')
+    .values(rows.map((r) => ({ ...r, shard })))
+    .onConflict((oc) =>
+      oc.columns(['kind', 'day', 'shard']).doUpdateSet((eb) => ({
+        met: eb('sla_daily.met', '+', eb.ref('excluded.met')),
+        breached: eb('sla_daily.breached', '+', eb.ref('excluded.breached')),
+      })),
+    );
 
 /** Replaces the metrics row and the backlog moves of a case by those derived from its whole timeline (and corrects the rollup). */
 export async function rederiveCaseMetrics(ctx: Ctx, trx: Trx, c: CasesTable): Promise<CaseMetricsTable> {

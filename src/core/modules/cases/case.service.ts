@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import sanitizeHtml from 'sanitize-html';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
@@ -108,7 +108,13 @@ class PendingSearch implements PendingWrite {
   readonly entries = new Map<string, string>();
   constructor(private readonly ctx: Ctx) {}
   flush(trx: Trx): Promise<void> {
-    return this.ctx.ops.indexCases(trx, [...this.entries].map(([caseId, text]) => ({ caseId, text })));
+    return this.ctx.ops.indexCases(trx, this.list());
+  }
+  statement(trx: Trx): CompiledQuery | undefined {
+    return this.ctx.ops.indexCasesStatement?.(trx, this.list());
+  }
+  private list() {
+    return [...this.entries].map(([caseId, text]) => ({ caseId, text }));
   }
 }
 
