@@ -68,12 +68,15 @@ export function createDb(opts: DbOptions): Db {
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing costs
  * more than running a small insert. Cache them by SQL text (bounded; the app has a few hundred).
+ * Long texts are the multi-row inserts of a batch, one per row count: rarely the same twice,
+ * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them).
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000) {
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000, maxSqlLength = 4096) {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      if (sql.length > maxSqlLength) return sqlite.prepare(sql);
       let st = cache.get(sql);
       if (!st) {
         st = sqlite.prepare(sql);
