@@ -21,6 +21,7 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
@@ -478,6 +479,10 @@ async function sweepFigures(env: SectionEnv): Promise<Figure[]> {
     const dueBefore = await countDue(ctx);
     if (dueBefore !== due) throw new Error(`expected ${due} due targets, found ${dueBefore}`);
     const planBefore = await plan(ctx, env.dialect, false);
+    // The bulk load just wrote gigabytes: checkpoint and flush them first, or the sweep's commits
+    // wait behind the load's writeback (the sweep of a running server has no such tail).
+    await sql.raw(env.dialect === 'postgres' ? 'CHECKPOINT' : 'PRAGMA wal_checkpoint(TRUNCATE)').execute(ctx.db);
+    execFileSync('sync');
 
     const pgPids = env.dialect === 'postgres' ? await backendPids(ctx) : [];
     const cpu0 = { node: process.cpuUsage(), pg: new Map(pgPids.map((pid) => [pid, procCpuMs(pid)])) };

@@ -6,7 +6,7 @@ import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { outboxRow, type OutboxMessage } from '../notifications/index.ts';
-import type { CaseEscalationsTable, CaseTargetsTable, RemediesTable } from './commitments.table.ts';
+import type { CaseTargetsTable } from './commitments.table.ts';
 import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
@@ -36,22 +36,65 @@ const empty = (): SweepResult => ({ checked: 0, warnings: 0, breaches: 0, escala
 export async function sweepDueTimers(ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<SweepResult> {
   const total = empty();
   const batchSize = opts.batchSize ?? 500;
-  for (let i = 0; i < (opts.maxBatches ?? 1000); i++) {
-    const r = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
+  const maxBatches = opts.maxBatches ?? 1000;
+  const add = (r: SweepResult) => {
     for (const k of Object.keys(total) as Array<keyof SweepResult>) total[k] += r[k];
-    if (r.checked < batchSize) break;
+  };
+  if (!ctx.ops.supportsForUpdate) {
+    for (let i = 0; i < maxBatches; i++) {
+      const r = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
+      add(r);
+      if (r.checked < batchSize) break;
+    }
+    return total;
+  }
+  // Two batches in flight: once a batch holds its timers the next one starts on another
+  // connection, leaving that batch's cases aside, so PostgreSQL reads or writes one batch while
+  // node builds the other (run one after another, each waited on the other).
+  const started: Array<Promise<SweepResult>> = [];
+  try {
+    let previous: Promise<SweepResult> | null = null;
+    let busy: string[] = [];
+    for (let i = 0; i < maxBatches; i++) {
+      let claimed!: (c: Claim) => void;
+      const claim = new Promise<Claim>((resolve) => (claimed = resolve));
+      const batch = ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize, busy, claimed));
+      started.push(batch);
+      const c = await Promise.race([claim, batch.then(() => null)]);
+      if (previous) add(await previous);
+      previous = batch;
+      if (c === null || c.checked < batchSize) break;
+      busy = c.caseIds;
+    }
+    if (previous) add(await previous);
+  } catch (err) {
+    await Promise.allSettled(started);
+    throw err;
   }
   return total;
+}
+
+/** What a batch holds once it has locked its timers: its cases, and whether more may be due. */
+interface Claim {
+  caseIds: string[];
+  checked: number;
 }
 
 const CHUNK = 200; // rows per multi-row INSERT on SQLite
 const UPDATE_CHUNK = 2000; // rows per multi-row UPDATE on SQLite (3 parameters each)
 
+type Written = 'case_events' | 'case_escalations' | 'outbox' | 'remedies';
+/** The JSON text column of each table the sweep writes. */
+const JSON_COLUMN = { case_events: 'data', case_escalations: 'notified', outbox: 'payload', remedies: 'proposal' } as const;
+/** A row whose JSON column holds the value itself on PostgreSQL (see insertMany), its text on SQLite. */
+type Row<T extends Written> = Omit<Database[T], (typeof JSON_COLUMN)[T]> & { [K in (typeof JSON_COLUMN)[T]]: unknown };
+
 /**
  * Many rows of one table in one statement: on PostgreSQL one JSON parameter read as rows of the
- * table's own type (json_populate_recordset), on SQLite multi-row INSERTs.
+ * table's own type (json_populate_recordset, which stores a nested JSON value's text as it is, so
+ * the JSON column goes in unescaped), on SQLite multi-row INSERTs.
  */
-async function insertMany<T extends 'case_events' | 'case_escalations' | 'outbox' | 'remedies'>(ctx: Ctx, trx: Trx, table: T, rows: Array<Database[T]>): Promise<void> {
+async function insertMany<T extends Written>(ctx: Ctx, trx: Trx, table: T, rows: Array<Row<T>>): Promise<void> {
   if (rows.length === 0) return;
   if (ctx.ops.name === 'postgres') {
     const cols = Object.keys(rows[0]!).map((c) => `"${c}"`).join(', ');
@@ -68,7 +111,7 @@ async function insertMany<T extends 'case_events' | 'case_escalations' | 'outbox
  * writes is what handling the targets one by one wrote (the same rows, ids generated in the same
  * order, the same clock readings), see escalation.ts for escalate().
  */
-async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepResult> {
+async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] = [], onClaimed?: (c: Claim) => void): Promise<SweepResult> {
   const now = ctx.clock.now();
   const res = empty();
   const dueNow = () => trx.selectFrom('case_targets').selectAll().where('next_check_at', 'is not', null).where('next_check_at', '<=', now);
@@ -77,7 +120,16 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     // Lock in the order case changes do (the case row, then its timers), or a sweep holding timers
     // and a change holding the case would deadlock: find due cases, lock the free ones, then
     // their due timers. Cases being changed right now are left for the next pass.
-    const candidates = await trx.selectFrom('case_targets').select('case_id').where('next_check_at', 'is not', null).where('next_check_at', '<=', now).orderBy('next_check_at').limit(batchSize).execute();
+    // (busy: the cases of this process's batch in flight, whose due timers that batch handles)
+    const candidates = await trx
+      .selectFrom('case_targets')
+      .select('case_id')
+      .where('next_check_at', 'is not', null)
+      .where('next_check_at', '<=', now)
+      .$if(busy.length > 0, (q) => q.where(sql<boolean>`case_id <> all(${busy}::text[])`))
+      .orderBy('next_check_at')
+      .limit(batchSize)
+      .execute();
     if (candidates.length === 0) return res;
     const ids = [...new Set(candidates.map((c) => c.case_id))].sort();
     const free = (await trx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().skipLocked().execute()).map((r) => r.id);
@@ -93,6 +145,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
   const pg = ctx.ops.name === 'postgres';
   const cfg = await commitmentConfig(ctx, trx);
   const caseIds = [...new Set(due.map((t) => t.case_id))];
+  onClaimed?.({ caseIds, checked: res.checked });
   // Two processes may hold different targets of one case: serialise per case so levels climb once each.
   await ctx.ops.lockKeys(trx, caseIds.map((id) => `case:${id}`));
   const cases = new Map(
@@ -150,13 +203,19 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     return ids;
   };
 
-  const events: Array<Database['case_events']> = [];
-  const outbox: Array<Database['outbox']> = [];
-  const escalations: CaseEscalationsTable[] = [];
-  const remedies: RemediesTable[] = [];
+  const events: Array<Row<'case_events'>> = [];
+  const outbox: Array<Row<'outbox'>> = [];
+  const escalations: Array<Row<'case_escalations'>> = [];
+  const remedies: Array<Row<'remedies'>> = [];
+  const json = pg ? (v: unknown) => v : (v: unknown) => JSON.stringify(v);
   const event = (caseId: string, type: string, data: Record<string, unknown>, at = now) =>
-    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: JSON.stringify(data), created_at: at });
-  const enqueue = (m: OutboxMessage) => outbox.push(outboxRow(ctx.clock.now(), m));
+    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: json(data), created_at: at });
+  const enqueue = (m: OutboxMessage) => {
+    if (!pg) return outbox.push(outboxRow(ctx.clock.now(), m));
+    const row: Row<'outbox'> = outboxRow(ctx.clock.now(), { ...m, payload: {} }); // the payload goes in as a value
+    row.payload = m.payload;
+    return outbox.push(row);
+  };
 
   /**
    * escalate() of escalation.ts (keep the two in step), with the level and recipients from the
@@ -173,7 +232,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
     const current = levelOf(c.id);
     if (level <= current) return false;
     const notified = await recipientsOf(c, level);
-    escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: at });
+    escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: json(notified), created_at: at });
     event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
     if (notified.length)
       enqueue({ topic: 'notify', caseId: c.id, payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about } } });
@@ -210,7 +269,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number): Promise<SweepR
         if (rule && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) {
           if (!hasRemedy.has(c.id)) {
             const remedyId = newId();
-            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: JSON.stringify(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
+            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: json(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
             hasRemedy.add(c.id);
             event(c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal });
             res.remedies++;
