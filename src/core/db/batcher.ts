@@ -116,6 +116,10 @@ export class TransactionBatcher {
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
+      // What prepare locks (PostgreSQL: the contacts) is locked for the whole batch first, in its
+      // sorted order: taken request by request, two transactions could take them crosswise.
+      attachBuffer(trx, new CommitBuffer(batch.length, this.opts.shard));
+      await this.opts.prepare?.(trx, batch.map((j) => j.hint));
       for (let i = 0; i < batch.length; i++) {
         const name = `job${i}`;
         const sp = await trx.savepoint(name).execute();

@@ -60,13 +60,13 @@ class NumberReserve {
 
   /** Up to `want` numbers of `day` for one transaction (at least one). */
   async take(day: string, want: number): Promise<number[]> {
-    const free = this.free.get(day) ?? [];
-    if (free.length === 0) {
+    if (!this.free.get(day)?.length) {
       const last = await reserveBlock(this.db, day, want);
-      for (let n = last - want + 1; n <= last; n++) free.push(n);
-      this.free.set(day, free);
+      const block: number[] = [];
+      for (let n = last - want + 1; n <= last; n++) block.push(n);
+      this.giveBack(day, block); // others may have reserved or given back meanwhile
     }
-    return free.splice(0, want);
+    return this.free.get(day)!.splice(0, want);
   }
 
   giveBack(day: string, numbers: number[]): void {
