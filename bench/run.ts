@@ -7,7 +7,7 @@
  *   --only a,b           only these sections (and the ones they need), e.g. --only intake,reads
  *   --explain            add the query plans of the read paths to the JSON
  *   --keep               keep the loaded database (and reuse a kept one next time)
- *   --duration S         seconds per load step (default 10; quick 3)
+ *   --duration S         seconds per load step (default 10; quick 2)
  *   --requests N         sequential requests per read figure (default 200; quick 30)
  *   --cpu-prof           run the server children with --cpu-prof (profiles under <out>/prof)
  *   --out DIR            where results go (default bench/results)
@@ -104,7 +104,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     only: typeof only === 'string' ? only.split(',').map((s) => s.trim()).filter(Boolean) : null,
     explain: flags.has('explain'),
     keep: flags.has('keep'),
-    durationS: num('duration', quick ? 3 : 10),
+    durationS: num('duration', quick ? 2 : 10),
     readRequests: Math.round(num('requests', quick ? 30 : 200)),
     dataDir: resolve(String(flags.get('data') ?? join(ROOT, 'bench', '.data'))),
     outDir: resolve(String(flags.get('out') ?? join(ROOT, 'bench', 'results'))),
