@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { attachBuffer, CommitBuffer } from './commit-buffer.ts';
+import { attachBuffer } from './commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 type Work<T> = (trx: Trx) => Promise<T>;
@@ -16,11 +16,9 @@ export interface BatcherOptions {
   /**
    * Runs first in a batch's transaction with the hints of its requests, to read for all of them
    * at once what each would read alone (the customers of their contacts), into the batch's
-   * CommitBuffer memo. When requests are retried one by one, it runs for each in its savepoint.
+   * CommitBuffer memo. Not run when requests are retried one by one.
    */
   prepare?: (trx: Trx, hints: unknown[]) => Promise<void>;
-  /** The rollup shard this batcher's transactions add to (CommitBuffer.shard). */
-  shard?: number;
 }
 
 /**
@@ -79,17 +77,15 @@ export class TransactionBatcher {
    */
   private async runTogether(batch: Job[]): Promise<boolean> {
     const values: unknown[] = [];
-    const buffer = new CommitBuffer(batch.length, this.opts.shard);
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
-      attachBuffer(trx, buffer);
+      const buffer = attachBuffer(trx);
       await this.opts.prepare?.(trx, batch.map((j) => j.hint));
       for (const job of batch) values.push(await job.fn(trx));
       await buffer.flush(trx);
     } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);
-      buffer.settle(false);
       if (batch.length === 1) {
         batch[0]!.reject(err); // nothing to isolate it from
         return true;
@@ -100,11 +96,9 @@ export class TransactionBatcher {
       await trx.commit().execute();
     } catch (err) {
       await trx.rollback().execute().catch(() => undefined);
-      buffer.settle(false);
       for (const job of batch) job.reject(err);
       return true;
     }
-    buffer.settle(true);
     batch.forEach((job, i) => job.resolve(values[i]));
     return true;
   }
@@ -112,39 +106,29 @@ export class TransactionBatcher {
   /** Each request in its own savepoint, its appended rows written before the savepoint is released. */
   private async runIsolated(batch: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const buffers: CommitBuffer[] = [];
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
-      // What prepare locks (PostgreSQL: the contacts) is locked for the whole batch first, in its
-      // sorted order: taken request by request, two transactions could take them crosswise.
-      attachBuffer(trx, new CommitBuffer(batch.length, this.opts.shard));
-      await this.opts.prepare?.(trx, batch.map((j) => j.hint));
       for (let i = 0; i < batch.length; i++) {
         const name = `job${i}`;
         const sp = await trx.savepoint(name).execute();
-        const mine = attachBuffer(sp, new CommitBuffer(1, this.opts.shard));
-        buffers.push(mine);
+        const mine = attachBuffer(sp);
         try {
-          await this.opts.prepare?.(sp, [batch[i]!.hint]);
           const value = await batch[i]!.fn(sp);
           await mine.flush(sp);
           await sp.releaseSavepoint(name).execute();
           outcomes.push({ ok: true, value });
         } catch (error) {
           await sp.rollbackToSavepoint(name).execute();
-          mine.settle(false); // before the next request, which may take what it gives back
           outcomes.push({ ok: false, error });
         }
       }
       await trx.commit().execute();
     } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);
-      for (const b of buffers) b.settle(false);
       for (const job of batch) job.reject(err);
       return;
     }
-    for (const b of buffers) b.settle(true);
     batch.forEach((job, i) => {
       const o = outcomes[i]!;
       if (o.ok) job.resolve(o.value);

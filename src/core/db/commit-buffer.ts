@@ -10,9 +10,10 @@ export interface PendingWrite {
   flush(trx: Trx): Promise<void>;
   /**
    * PostgreSQL: the same writes as one statement that may run inside the statement that writes
-   * the appended rows (a data-modifying WITH), or undefined to be flushed on its own.
+   * the appended rows (a data-modifying WITH); null when there is nothing to write, undefined to
+   * be flushed on its own.
    */
-  statement?(trx: Trx): CompiledQuery | undefined;
+  statement?(trx: Trx): CompiledQuery | null | undefined;
 }
 
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
@@ -40,26 +41,6 @@ export class CommitBuffer {
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
-  private readonly settled: Array<(committed: boolean) => void> = [];
-
-  /**
-   * @param requests how many requests share this transaction (a batch's size): what they may need, reserved at once
-   * @param shard the rollup rows this transaction adds to (its intake lane's, so parallel lanes do not queue on one row)
-   */
-  constructor(
-    readonly requests = 1,
-    readonly shard = 0,
-  ) {}
-
-  /** Runs once the transaction has committed or rolled back (to give back what a rollback did not undo). */
-  onSettled(fn: (committed: boolean) => void): void {
-    this.settled.push(fn);
-  }
-
-  /** Called by whoever ends the transaction. */
-  settle(committed: boolean): void {
-    for (const fn of this.settled.splice(0)) fn(committed);
-  }
 
   /** What a batch read once for all its requests (never written). */
   memo<T>(key: string, make?: () => T): T | undefined {
@@ -104,7 +85,8 @@ export class CommitBuffer {
       while (lead < works.length && works[lead]!.statement) lead++;
       const statements = works.slice(0, lead).map((w) => w.statement!(trx));
       const fits = statements.every((q) => q !== undefined);
-      if (groups.length + (fits ? lead : 0) > 1 && (await writeAtOnce(trx, groups, fits ? (statements as CompiledQuery[]) : []))) {
+      const joined = fits ? statements.filter((q): q is CompiledQuery => q !== null && q !== undefined) : [];
+      if (groups.length + joined.length > 1 && (await writeAtOnce(trx, groups, joined))) {
         groups.length = 0;
         if (fits) works = works.slice(lead);
       }
@@ -172,19 +154,11 @@ export const pendingRows = <T extends keyof Database & string>(trx: Trx, table: 
   buffers.get(trx)?.rowsOf(table) as Array<Database[T]> | undefined;
 
 /** A transaction whose appended rows and pending work are written just before COMMIT. */
-export async function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
-  const b = new CommitBuffer();
-  try {
-    const result = await db.transaction().execute(async (trx) => {
-      attachBuffer(trx, b);
-      const r = await work(trx);
-      await b.flush(trx);
-      return r;
-    });
-    b.settle(true);
+export function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const b = attachBuffer(trx);
+    const result = await work(trx);
+    await b.flush(trx);
     return result;
-  } catch (err) {
-    b.settle(false);
-    throw err;
-  }
+  });
 }

@@ -1,4 +1,3 @@
-import type { Generated } from 'kysely';
 import type { ApiTokensTable, LoginAttemptsTable, SessionsTable, TeamsTable, UsersTable } from '../modules/users/users.table.ts';
 import type { CustomersTable } from '../modules/customers/customers.table.ts';
 import type {
@@ -49,9 +48,6 @@ export interface Database {
   remedies: RemediesTable;
   case_metrics: CaseMetricsTable;
   case_backlog_moves: CaseBacklogMovesTable;
-  analytics_daily: Sharded<AnalyticsDailyTable>;
-  sla_daily: Sharded<SlaDailyTable>;
+  analytics_daily: AnalyticsDailyTable;
+  sla_daily: SlaDailyTable;
 }
-
-/** A rollup row as stored: the intake lane that added to it (see migration 2026_12_03_0900). */
-type Sharded<T> = T & { shard: Generated<number> };

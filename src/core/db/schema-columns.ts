@@ -70,8 +70,8 @@ export const DECLARED_COLUMNS: Columns = {
     field_visits: true, escalated: true, updated_at: true,
   },
   case_backlog_moves: { case_id: true, seq: true, at: true, delta: true },
-  analytics_daily: { day: true, dim: true, key: true, n: true, repeats: true, resolved: true, fcr: true, shard: true },
-  sla_daily: { kind: true, day: true, met: true, breached: true, shard: true },
+  analytics_daily: { day: true, dim: true, key: true, n: true, repeats: true, resolved: true, fcr: true },
+  sla_daily: { kind: true, day: true, met: true, breached: true },
 };
 
 /** Tables that exist only on one dialect. */

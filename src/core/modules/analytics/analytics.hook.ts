@@ -30,22 +30,24 @@ const standardCalendar = (ctx: Ctx, trx: Trx) => calendarOf(ctx, ANALYTICS_CALEN
 class PendingDaily implements PendingWrite {
   readonly rollup = new DailyRollup();
   flush(trx: Trx): Promise<void> {
-    return writeDaily(trx, this.rollup.rows(), bufferOf(trx)?.shard);
+    return writeDaily(trx, this.rollup.rows());
   }
-  statement(trx: Trx): CompiledQuery | undefined {
+  statement(trx: Trx): CompiledQuery | null | undefined {
     const rows = this.rollup.rows();
-    return rows.length > 0 && rows.length <= CHUNK ? upsertDaily(trx, rows, bufferOf(trx)?.shard).compile() : undefined;
+    if (rows.length === 0) return null;
+    return rows.length <= CHUNK ? upsertDaily(trx, rows).compile() : undefined;
   }
 }
 
 class PendingSla implements PendingWrite {
   readonly rollup = new SlaRollup();
   flush(trx: Trx): Promise<void> {
-    return writeSla(trx, this.rollup.rows(), bufferOf(trx)?.shard);
+    return writeSla(trx, this.rollup.rows());
   }
-  statement(trx: Trx): CompiledQuery | undefined {
+  statement(trx: Trx): CompiledQuery | null | undefined {
     const rows = this.rollup.rows();
-    return rows.length > 0 && rows.length <= CHUNK ? upsertSla(trx, rows, bufferOf(trx)?.shard).compile() : undefined;
+    if (rows.length === 0) return null;
+    return rows.length <= CHUNK ? upsertSla(trx, rows).compile() : undefined;
   }
 }
 
@@ -66,20 +68,20 @@ export async function addSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
 const CHUNK = 500;
 
 /** Rows come sorted, the order every writer locks them in. */
-async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[], shard = 0): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await upsertDaily(trx, rows.slice(i, i + CHUNK), shard).execute();
+async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await upsertDaily(trx, rows.slice(i, i + CHUNK)).execute();
 }
 
-async function writeSla(trx: Trx, rows: SlaDailyTable[], shard = 0): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await upsertSla(trx, rows.slice(i, i + CHUNK), shard).execute();
+async function writeSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await upsertSla(trx, rows.slice(i, i + CHUNK)).execute();
 }
 
-const upsertDaily = (trx: Trx, rows: AnalyticsDailyTable[], shard = 0) =>
+const upsertDaily = (trx: Trx, rows: AnalyticsDailyTable[]) =>
   trx
     .insertInto('analytics_daily')
-    .values(rows.map((r) => ({ ...r, shard })))
+    .values(rows)
     .onConflict((oc) =>
-      oc.columns(['day', 'dim', 'key', 'shard']).doUpdateSet((eb) => ({
+      oc.columns(['day', 'dim', 'key']).doUpdateSet((eb) => ({
         n: eb('analytics_daily.n', '+', eb.ref('excluded.n')),
         repeats: eb('analytics_daily.repeats', '+', eb.ref('excluded.repeats')),
         resolved: eb('analytics_daily.resolved', '+', eb.ref('excluded.resolved')),
@@ -87,12 +89,12 @@ const upsertDaily = (trx: Trx, rows: AnalyticsDailyTable[], shard = 0) =>
       })),
     );
 
-const upsertSla = (trx: Trx, rows: SlaDailyTable[], shard = 0) =>
+const upsertSla = (trx: Trx, rows: SlaDailyTable[]) =>
   trx
     .insertInto('sla_daily')
-    .values(rows.map((r) => ({ ...r, shard })))
+    .values(rows)
     .onConflict((oc) =>
-      oc.columns(['kind', 'day', 'shard']).doUpdateSet((eb) => ({
+      oc.columns(['kind', 'day']).doUpdateSet((eb) => ({
         met: eb('sla_daily.met', '+', eb.ref('excluded.met')),
         breached: eb('sla_daily.breached', '+', eb.ref('excluded.breached')),
       })),

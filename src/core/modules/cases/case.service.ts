@@ -198,8 +198,7 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   try {
     const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files);
     // The contact lets the batch look up all its requests' customers in one query.
-    const known = actor.kind === 'customer' ? actor.customerId : input.customerId;
-    const hint: ContactHint = known ? { customerId: known } : { email: input.contact.email, phone: input.contact.phone };
+    const hint: ContactHint = actor.kind === 'customer' || input.customerId ? {} : { email: input.contact.email, phone: input.contact.phone };
     return await (ctx.batched ? ctx.batched(work, hint) : bufferedTransaction(ctx.db, work));
   } catch (err) {
     // A concurrent retry with the same key committed first: answer with its case.
@@ -238,9 +237,10 @@ async function createInTrx(
   // Only staff log a request received earlier (a phone call, an import); a portal customer cannot backdate one.
   const receivedAt = isCustomer ? now : (input.receivedAt ?? now);
   if (receivedAt > now + 60_000) throw invalid('received_in_future', 'receivedAt cannot be in the future.');
-  // A failed intake consumes no number (see case-number.ts). On PostgreSQL, transactions of one
-  // contact do not run the find-or-create below at once: the batch's prepare step locks the contact.
-  const number = await allocateCaseNumber(ctx.db, trx, receivedAt, ctx.config.timeZone, ctx.ops.name === 'postgres');
+  // Allocate the number first: the counter row's lock (held to commit) serialises intakes of the
+  // day, so the find-or-create of the customer below cannot run twice at once for one contact on
+  // PostgreSQL. It rolls back with the transaction, so a failed intake consumes no number.
+  const number = await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone);
 
   let customer = undefined as Awaited<ReturnType<typeof findCustomerByContact>>;
   const customerId = isCustomer ? actor.customerId : input.customerId;

@@ -108,28 +108,23 @@ const contactMemo = (trx: Kysely<Database>) => bufferOf(trx)?.memo<ContactMemo>(
 export interface ContactHint {
   email?: string | null | undefined;
   phone?: string | null | undefined;
-  /** a request for a known customer (the portal, or staff naming one) */
-  customerId?: string | undefined;
-}
-
-/** The names under which intakes of one customer or contact exclude each other. */
-export function contactKeys(h: ContactHint): string[] {
-  const keys: string[] = [];
-  const email = h.email?.trim().toLowerCase();
-  const phone = h.phone?.trim();
-  if (h.customerId) keys.push(`customer:${h.customerId}`);
-  if (email) keys.push(`contact:e:${email}`);
-  if (phone) keys.push(`contact:p:${phone}`);
-  return keys;
 }
 
 /**
- * Locks the contacts of a batch of intakes (PostgreSQL; until commit), before their customers are
- * looked up: two transactions must not both find no customer for one new contact and both create
- * one, nor miss each other's complaint when checking for a repeat.
+ * Locks the contacts of a batch of intakes (PostgreSQL, advisory locks until commit, sorted)
+ * before their customers are looked up for the whole batch: the day's counter row serialises
+ * intakes only from their first case number on, after that lookup, so two nodes' batches could
+ * both find no customer for one new contact and both create one (test/api/intake-two-nodes.test.ts).
  */
 export async function lockContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
-  await ops.lockKeys(trx, hints.flatMap((h) => (h ? contactKeys(h) : [])));
+  const keys: string[] = [];
+  for (const h of hints) {
+    const email = h?.email?.trim().toLowerCase();
+    const phone = h?.phone?.trim();
+    if (email) keys.push(`contact:e:${email}`);
+    if (phone) keys.push(`contact:p:${phone}`);
+  }
+  await ops.lockKeys(trx, keys);
 }
 
 const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
