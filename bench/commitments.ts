@@ -157,7 +157,8 @@ function deadlineFigures(env: SectionEnv): Figure[] {
 // 2. the timer sweep over N open cases
 
 /** The sweep's "now": Wednesday 2026-11-25 10:00 in Shanghai, business time. */
-const NOW = sh('2026-11-25T10:00:00');
+export const SWEEP_NOW = sh('2026-11-25T10:00:00');
+const NOW = SWEEP_NOW;
 const TARGET_COLUMNS = [
   'id', 'case_id', 'kind', 'policy_id', 'calendar_id', 'team_id', 'started_at', 'budget_minutes', 'consumed_minutes', 'running_since',
   'due_at', 'state', 'warned', 'met_at', 'breached_at', 'elapsed_minutes', 'next_check_at', 'created_at',
