@@ -1,4 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 
 /** Time spent per SQL text (its first 110 characters, whitespace folded). */
 export type StatementTimes = Map<string, { n: number; ms: number }>;
@@ -28,6 +29,24 @@ export function timeSqliteStatements(times: StatementTimes, on: () => boolean = 
       }
     };
   }
+}
+
+/**
+ * Times every pg query while `on()` says so, from the call to its result (a statement waiting for
+ * its connection's previous one counts that wait; within one transaction there is none).
+ */
+export function timePgStatements(times: StatementTimes, on: () => boolean = () => true): void {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const orig = proto.query;
+  proto.query = function (this: pg.Client, ...args: unknown[]) {
+    const r = orig.apply(this, args);
+    if (on() && r instanceof Promise) {
+      const t = performance.now();
+      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '?');
+      r.then(() => record(times, text, performance.now() - t), () => undefined);
+    }
+    return r;
+  };
 }
 
 /** The statements by time spent, most first: total time / `per` (e.g. per case), count, time each. */
