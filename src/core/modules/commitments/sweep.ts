@@ -115,11 +115,19 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
   const now = ctx.clock.now();
   const res = empty();
   const dueNow = () => trx.selectFrom('case_targets').selectAll().where('next_check_at', 'is not', null).where('next_check_at', '<=', now);
+  const caseRows = () =>
+    trx
+      .selectFrom('cases')
+      .leftJoin('customers', 'customers.id', 'cases.customer_id')
+      .select(['cases.id', 'cases.number', 'cases.subject', 'cases.type', 'cases.team_id', 'cases.owner_id', 'cases.assignee_id', 'cases.status', 'customers.tier']);
   let due: CaseTargetsTable[];
+  let caseList: Array<Awaited<ReturnType<ReturnType<typeof caseRows>['execute']>>[number]>;
   if (ctx.ops.supportsForUpdate) {
     // Lock in the order case changes do (the case row, then its timers), or a sweep holding timers
-    // and a change holding the case would deadlock: find due cases, lock the free ones, then
-    // their due timers. Cases being changed right now are left for the next pass.
+    // and a change holding the case would deadlock: find due cases, lock the free ones (reading
+    // what the batch needs of them: a locked row cannot change), then their due timers. Cases
+    // being changed right now are left for the next pass. The case row lock also keeps two
+    // processes from escalating one case at once (each would hold different targets of it).
     // (busy: the cases of this process's batch in flight, whose due timers that batch handles)
     const candidates = await trx
       .selectFrom('case_targets')
@@ -132,13 +140,16 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
       .execute();
     if (candidates.length === 0) return res;
     const ids = [...new Set(candidates.map((c) => c.case_id))].sort();
-    const free = (await trx.selectFrom('cases').select('id').where('id', 'in', ids).orderBy('id').forUpdate().skipLocked().execute()).map((r) => r.id);
-    due = free.length ? await dueNow().where('case_id', 'in', free).orderBy('next_check_at').forUpdate().skipLocked().execute() : [];
+    caseList = await caseRows().where(inList(true, 'cases.id', ids)).orderBy('cases.id').forUpdate('cases').skipLocked().execute();
+    const free = caseList.map((r) => r.id);
+    due = free.length ? await dueNow().where(inList(true, 'case_id', free)).orderBy('next_check_at').forUpdate().skipLocked().execute() : [];
     // a full page of candidates means there may be more, unless every one was busy
     res.checked = due.length === 0 ? 0 : Math.max(due.length, candidates.length);
   } else {
+    // SQLite: one writer, and this transaction is it
     due = await dueNow().orderBy('next_check_at').limit(batchSize).execute();
     res.checked = due.length;
+    caseList = due.length ? await caseRows().where(inList(false, 'cases.id', [...new Set(due.map((t) => t.case_id))])).execute() : [];
   }
   if (due.length === 0) return res;
 
@@ -146,18 +157,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
   const cfg = await commitmentConfig(ctx, trx);
   const caseIds = [...new Set(due.map((t) => t.case_id))];
   onClaimed?.({ caseIds, checked: res.checked });
-  // Two processes may hold different targets of one case: serialise per case so levels climb once each.
-  await ctx.ops.lockKeys(trx, caseIds.map((id) => `case:${id}`));
-  const cases = new Map(
-    (
-      await trx
-        .selectFrom('cases')
-        .leftJoin('customers', 'customers.id', 'cases.customer_id')
-        .select(['cases.id', 'cases.number', 'cases.subject', 'cases.type', 'cases.team_id', 'cases.owner_id', 'cases.assignee_id', 'cases.status', 'customers.tier'])
-        .where(inList(pg, 'cases.id', caseIds))
-        .execute()
-    ).map((c) => [c.id, c]),
-  );
+  const cases = new Map(caseList.map((c) => [c.id, c]));
   const policies = new Map<string, Policy>();
   for (const p of cfg.policies) if (!policies.has(p.id)) policies.set(p.id, p);
   const calendarOf = (id: string) => (cfg.calendars.get(id) ?? cfg.calendars.get('standard')!).cal;
