@@ -262,7 +262,7 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     };
     const saved = { ...SEARCH_WALK };
     try {
-      for (const walk of [{ chunk: 3, chunks: 2 }, { chunk: 100, chunks: 1 }, { chunk: 1, chunks: 1 }, { chunk: 3, chunks: 2, maxMatches: 2 }]) {
+      for (const walk of [{ chunk: 3, chunks: 2 }, { chunk: 100, chunks: 1 }, { chunk: 1, chunks: 1 }, { chunk: 3, chunks: 2, maxMatches: 2 }, { chunk: 10, chunks: 4, minChunk: 1 }]) {
         Object.assign(SEARCH_WALK, walk);
         for (const q of ['延误', 'delivery late'])
           for (const [sort, desc] of [['-receivedAt', true], ['receivedAt', false]] as const) {

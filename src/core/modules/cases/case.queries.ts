@@ -88,8 +88,12 @@ const ordered = <Q extends AnyCaseQuery>(q: Q, col: SortColumn, desc: boolean): 
   return q.orderBy(`cases.${col}`, dir).orderBy('cases.id', dir) as Q;
 };
 
-/** How far a search walks the list in order before it asks the text index for every match instead. */
-export const SEARCH_WALK = { chunk: 2000, chunks: 3, maxMatches: 20_000 };
+/**
+ * How far a search walks the list in order before it asks the text index for every match instead:
+ * at most `chunks` chunks of at most `chunk` keys; after the first, a chunk is sized to what the
+ * page still needs at the rate of matches so far (half as many again, at least `minChunk`).
+ */
+export const SEARCH_WALK = { chunk: 2000, chunks: 3, minChunk: 200, maxMatches: 20_000 };
 
 /**
  * A text search on PostgreSQL, in list order. Fetching every match and sorting them costs what
@@ -97,25 +101,31 @@ export const SEARCH_WALK = { chunk: 2000, chunks: 3, maxMatches: 20_000 };
  * tell a common phrase from a rare one (its words are correlated). So: walk the list's keys in
  * order a chunk at a time (an index-only range) and test each chunk against the text index by
  * primary key; common terms fill a page within a chunk or two, and only the page's rows are
- * read. If they have not after SEARCH_WALK.chunks, the rest of the page comes from the text
+ * read. If they have not within SEARCH_WALK's keys, the rest of the page comes from the text
  * index (the matches are then few, and fetching and sorting them is cheap). Same order, same keyset.
  */
 async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>, term: string, f: CaseFilter, col: SortColumn, desc: boolean): Promise<CasesTable[]> {
   const want = f.limit + 1;
   const keys = q.clearSelect().select(['cases.id', `cases.${col}`]);
   const hits: string[] = [];
+  const budget = SEARCH_WALK.chunk * SEARCH_WALK.chunks;
   let cursor: { v: unknown; id: string } | null = f.cursor ? decodeCursor(f.cursor) : null;
   let walked = false;
+  let seen = 0;
+  let size = SEARCH_WALK.chunk;
   for (let i = 0; i < SEARCH_WALK.chunks && hits.length < want; i++) {
-    const chunk = (await ordered(cursor ? after(keys, col, desc, cursor) : keys, col, desc).limit(SEARCH_WALK.chunk).execute()) as Array<{ id: string } & Record<SortColumn, number>>;
+    const chunk = (await ordered(cursor ? after(keys, col, desc, cursor) : keys, col, desc).limit(size).execute()) as Array<{ id: string } & Record<SortColumn, number>>;
     const matching = await ctx.ops.matchingCases!(ctx.db, term, chunk.map((c) => c.id));
     for (const c of chunk) if (matching.has(c.id) && hits.push(c.id) >= want) break;
-    if (chunk.length < SEARCH_WALK.chunk) walked = true; // the whole list was walked
+    seen += chunk.length;
+    if (chunk.length < size) walked = true; // the whole list was walked
     if (walked || hits.length >= want) break;
     const last = chunk[chunk.length - 1]!;
     cursor = { v: last[col], id: last.id };
-    // Too rare to fill the page at this rate: the text index is the quicker way to the rest.
-    if ((hits.length / (i + 1)) * SEARCH_WALK.chunks < want) break;
+    // Too rare to fill the page within the budget at this rate: the text index is the quicker way to the rest.
+    const rate = hits.length / seen;
+    if (rate * (budget - seen) < want - hits.length) break;
+    size = Math.min(SEARCH_WALK.chunk, Math.max(SEARCH_WALK.minChunk, Math.ceil(((want - hits.length) / rate) * 1.5)));
   }
   const found = hits.length ? await ordered(q.where('cases.id', 'in', hits), col, desc).execute() : [];
   if (walked || found.length >= want) return found;
