@@ -16,12 +16,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { createDb } from '../src/core/db/create-db.ts';
 import { migrateToLatest } from '../src/core/db/migrate.ts';
 import type { Figure, Section, SectionEnv } from './common.ts';
-import { round } from './common.ts';
+import { round, summarise } from './common.ts';
 import { CASE_COLUMNS, intakeLikeRow, Rng } from './synthetic.ts';
 
 /** The figure intake's ratio is taken against. */
 export const BASELINE_FIGURE = 'raw commit rate, 1 row/txn';
 export const SERVER_POOL_SIZE = 8;
+export const RAW_LATENCY_P99 = 'raw commit latency p99 (reference)';
+export const RAW_LATENCY_MAX = 'raw commit latency max (reference)';
 
 const SQLITE_PRAGMAS = ['journal_mode', 'synchronous', 'foreign_keys', 'busy_timeout', 'cache_size', 'temp_store'] as const;
 
@@ -30,18 +32,37 @@ function rowValues(r: Rng, n: number): unknown[] {
   return CASE_COLUMNS.map((c) => row[c]);
 }
 
-/** Runs `step` in `workers` concurrent loops for `seconds`; returns completed steps per second. */
-async function timedLoop(seconds: number, workers: number, step: (n: number) => Promise<void>): Promise<{ rate: number; n: number; s: number }> {
+/** Runs `step` in `workers` concurrent loops for `seconds`; returns completed steps per second and each step's latency (ms). */
+async function timedLoop(seconds: number, workers: number, step: (n: number) => Promise<void>): Promise<{ rate: number; n: number; s: number; latencies: number[] }> {
   let n = 0;
+  const latencies: number[] = [];
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (performance.now() < end) await step(n++);
+      for (let t = performance.now(); t < end; ) {
+        await step(n++);
+        const t1 = performance.now();
+        latencies.push(t1 - t);
+        t = t1;
+      }
     }),
   );
   const s = (performance.now() - t0) / 1000;
-  return { rate: n / s, n, s };
+  return { rate: n / s, n, s, latencies };
+}
+
+/**
+ * The commit latency of the raw loop: the disk's own tail in this run (an fsync that waits on a
+ * checkpoint or on another process's writes), the floor under intake's p99 target.
+ */
+function commitLatency(env: SectionEnv, latencies: number[], how: string): Figure[] {
+  const l = summarise(latencies);
+  env.details.rawLatencyMs = { p50: round(l.p50, 3), p99: round(l.p99, 3), max: round(l.max, 2) };
+  return [
+    env.figure({ name: RAW_LATENCY_P99, value: l.p99, unit: 'ms', note: `${how}; p50 ${l.p50.toFixed(2)} ms of ${l.n.toLocaleString('en-US')} commits: the disk's own tail, under intake's p99` }),
+    env.figure({ name: RAW_LATENCY_MAX, value: l.max, unit: 'ms', note: how }),
+  ];
 }
 
 async function sqliteBaseline(env: SectionEnv, seconds: number): Promise<Figure[]> {
@@ -89,6 +110,7 @@ async function sqliteBaseline(env: SectionEnv, seconds: number): Promise<Figure[
   const base = { name: BASELINE_FIGURE, value: rawRun.rate, unit: 'rows/s' };
   figures.push(env.figure({ name: BASELINE_FIGURE, value: rawRun.rate, unit: 'rows/s', note: `better-sqlite3, sequential, ${Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` }));
   figures.push(env.figure({ name: 'commit rate via Kysely BEGIN/INSERT/COMMIT (reference)', value: kyselyRun.rate, unit: 'rows/s', baseline: base }));
+  figures.push(...commitLatency(env, rawRun.latencies, 'one commit at a time'));
   return figures;
 }
 
@@ -132,6 +154,7 @@ async function postgresBaseline(env: SectionEnv, seconds: number): Promise<Figur
   figures.push(env.figure({ name: BASELINE_FIGURE, value: pooled.rate, unit: 'rows/s', note: `pg pool of ${SERVER_POOL_SIZE}, ${SERVER_POOL_SIZE} concurrent workers, autocommit INSERT; synchronous_commit=${settings.synchronous_commit}` }));
   figures.push(env.figure({ name: 'raw commit rate, 1 connection (reference)', value: single.rate, unit: 'rows/s', baseline: base }));
   figures.push(env.figure({ name: 'commit rate via Kysely BEGIN/INSERT/COMMIT, 8 workers (reference)', value: kyselyRun.rate, unit: 'rows/s', baseline: base }));
+  figures.push(...commitLatency(env, pooled.latencies, `${SERVER_POOL_SIZE} concurrent commits on the pool`));
   return figures;
 }
 
