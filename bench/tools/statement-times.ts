@@ -1,14 +1,15 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 
-/** Time spent per SQL text (its first 110 characters, whitespace folded). */
-export type StatementTimes = Map<string, { n: number; ms: number }>;
+/** Time spent per SQL text (its first 110 characters, whitespace folded), and its longest run. */
+export type StatementTimes = Map<string, { n: number; ms: number; max: number }>;
 
 export function record(times: StatementTimes, sql: string, ms: number): void {
   const key = sql.slice(0, 110).replace(/\s+/g, ' ');
-  const e = times.get(key) ?? { n: 0, ms: 0 };
+  const e = times.get(key) ?? { n: 0, ms: 0, max: 0 };
   e.n++;
   e.ms += ms;
+  e.max = Math.max(e.max, ms);
   times.set(key, e);
 }
 
@@ -49,10 +50,10 @@ export function timePgStatements(times: StatementTimes, on: () => boolean = () =
   };
 }
 
-/** The statements by time spent, most first: total time / `per` (e.g. per case), count, time each. */
+/** The statements by time spent, most first: total time / `per` (e.g. per case), count, time each, longest. */
 export function report(times: StatementTimes, per: number, perLabel = 'case', top = 40): string[] {
   return [...times.entries()]
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, top)
-    .map(([k, e]) => `${((e.ms / per) * 1000).toFixed(1).padStart(8)} µs/${perLabel} ${String(e.n).padStart(7)}× ${((e.ms / e.n) * 1000).toFixed(1).padStart(8)} µs  ${k}`);
+    .map(([k, e]) => `${((e.ms / per) * 1000).toFixed(1).padStart(8)} µs/${perLabel} ${String(e.n).padStart(7)}× ${((e.ms / e.n) * 1000).toFixed(1).padStart(8)} µs  max ${e.max.toFixed(1).padStart(6)} ms  ${k}`);
 }
