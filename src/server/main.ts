@@ -3,6 +3,7 @@ import { isSeeded } from '../core/seed/base-seed.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
+import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { buildApp } from './app.ts';
 
 export interface ServerOptions {
@@ -30,6 +31,9 @@ export async function startServer(o: ServerOptions): Promise<void> {
   // Outbox: mail over SMTP_URL (MAIL_FROM), or into this log when SMTP_URL is unset.
   const outbox = createOutboxWorker(ctx, { transports: transportsFromEnv(ctx, process.env, app.log), log: app.log, pollMs: 1000 });
   if (process.env.SL_WORKERS !== '0') outbox.start();
+  // PostgreSQL: the text index's pending list merged here, not inside an intake (see search-merge.worker.ts).
+  const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: Number(process.env.SL_SEARCH_MERGE_MS ?? 1000), onError: (err) => app.log.error({ err }, 'search index merge failed') });
+  if (process.env.SL_WORKERS !== '0') merge.start();
   const base = `http://${o.host}:${o.port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
@@ -44,6 +48,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
       `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local; customer portal: customer@serviceloop.local`,
     );
   const stop = async () => {
+    await merge.stop();
     await timers.stop();
     await outbox.stop();
     await app.close();

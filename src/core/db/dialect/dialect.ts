@@ -34,6 +34,12 @@ export interface DialectOps {
   /** Transaction-scoped locks on arbitrary keys, taken in sorted order (no deadlock between takers). */
   lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * PostgreSQL: merges the text index's pending list into the index, so that an intake never has
+   * to (an insert that finds the list full merges it inside its own transaction: 50-250 ms).
+   * Called every second by the server's maintenance worker; returns the pages merged.
+   */
+  mergeSearchPending?(db: Kysely<Database>): Promise<number>;
   /** PostgreSQL locks rows read for update; SQLite's single writer makes it unnecessary. */
   readonly supportsForUpdate: boolean;
 }

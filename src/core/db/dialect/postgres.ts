@@ -75,6 +75,10 @@ export const postgresOps: DialectOps = {
   isUniqueViolation(err: unknown) {
     return (err as { code?: string })?.code === '23505';
   },
+  async mergeSearchPending(db: Kysely<Database>) {
+    const r = await sql<{ pages: string }>`SELECT gin_clean_pending_list('case_search_tsv'::regclass) AS pages`.execute(db);
+    return Number(r.rows[0]?.pages ?? 0);
+  },
 };
 
 const upsertSearch = (entries: ReadonlyArray<{ caseId: string; text: string }>) =>
