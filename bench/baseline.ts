@@ -58,7 +58,6 @@ async function timedLoop(seconds: number, workers: number, step: (n: number) => 
  */
 function commitLatency(env: SectionEnv, latencies: number[], how: string): Figure[] {
   const l = summarise(latencies);
-  env.details.rawLatencyMs = { p50: round(l.p50, 3), p99: round(l.p99, 3), max: round(l.max, 2) };
   return [
     env.figure({ name: RAW_LATENCY_P99, value: l.p99, unit: 'ms', note: `${how}; p50 ${l.p50.toFixed(2)} ms of ${l.n.toLocaleString('en-US')} commits: the disk's own tail, under intake's p99` }),
     env.figure({ name: RAW_LATENCY_MAX, value: l.max, unit: 'ms', note: how }),

@@ -5,7 +5,7 @@ import { isPg } from './helpers.ts';
  * PostgreSQL: the analytics mark of escalated cases once per INSERT statement, not per row. The
  * timer sweep inserts 500 escalations in one statement; a row trigger ran a PL/pgSQL call and an
  * UPDATE for each. The statement trigger reads the inserted rows from a transition table and
- * updates their cases in one UPDATE (in case_id order, as every batch locks its cases).
+ * updates their cases' metrics in one UPDATE.
  * SQLite has row triggers only; its trigger stays.
  */
 export async function up(db: Kysely<any>): Promise<void> {

@@ -121,7 +121,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
       .leftJoin('customers', 'customers.id', 'cases.customer_id')
       .select(['cases.id', 'cases.number', 'cases.subject', 'cases.type', 'cases.team_id', 'cases.owner_id', 'cases.assignee_id', 'cases.status', 'customers.tier']);
   let due: CaseTargetsTable[];
-  let caseList: Array<Awaited<ReturnType<ReturnType<typeof caseRows>['execute']>>[number]>;
+  let caseList: Awaited<ReturnType<ReturnType<typeof caseRows>['execute']>>;
   if (ctx.ops.supportsForUpdate) {
     // Lock in the order case changes do (the case row, then its timers), or a sweep holding timers
     // and a change holding the case would deadlock: find due cases, lock the free ones (reading
