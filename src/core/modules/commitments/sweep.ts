@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { insertRows } from '../../db/fast-insert.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
+import { repeat } from '../../shared/repeat.ts';
 import { recordAudit } from '../audit/index.ts';
 import { outboxRow, type OutboxMessage } from '../notifications/index.ts';
 import type { CaseTargetsTable } from './commitments.table.ts';
@@ -329,27 +330,7 @@ export interface TimerWorker {
 }
 
 export function createTimerWorker(ctx: Ctx, opts: { pollMs?: number; batchSize?: number; onError?: (err: unknown) => void } = {}): TimerWorker {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
   const runOnce = () => sweepDueTimers(ctx, { batchSize: opts.batchSize ?? 500 });
-  const tick = async () => {
-    if (stopped) return;
-    running = runOnce().catch((err: unknown) => opts.onError?.(err));
-    await running;
-    running = null;
-    if (!stopped) timer = setTimeout(() => void tick(), opts.pollMs ?? 1000);
-  };
-  return {
-    runOnce,
-    start() {
-      stopped = false;
-      timer = setTimeout(() => void tick(), 0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.pollMs ?? 1000, ...(opts.onError ? { onError: opts.onError } : {}) });
+  return { runOnce, start: () => loop.start(), stop: () => loop.stop() };
 }

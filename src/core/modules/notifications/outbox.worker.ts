@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
+import { repeat } from '../../shared/repeat.ts';
 import type { OutboxTable } from './outbox.table.ts';
 import { consoleLogger, DeliveryError, permanentError, type Logger, type OutboxEnvelope, type Transports } from './transports.ts';
 
@@ -194,26 +195,8 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     return result;
   }
 
-  let stopped = true;
   let closed = false;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
-
-  const tick = () => {
-    timer = null;
-    if (stopped) return;
-    let backlog = false;
-    inFlight = runBatch().then(
-      (r) => {
-        backlog = r.claimed >= batchSize;
-      },
-      (err: unknown) => log.error({ err }, 'outbox: batch failed'),
-    );
-    void inFlight.then(() => {
-      inFlight = null;
-      if (!stopped) timer = setTimeout(tick, backlog ? 0 : pollMs);
-    });
-  };
+  const loop = repeat(async () => (await runBatch()).claimed >= batchSize, { everyMs: pollMs, onError: (err) => log.error({ err }, 'outbox: batch failed') });
 
   return {
     async runOnce() {
@@ -221,15 +204,10 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       return { sent, failed };
     },
     start() {
-      if (!stopped || closed) return;
-      stopped = false;
-      timer = setTimeout(tick, 0);
+      if (!closed) loop.start();
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (inFlight) await inFlight;
+      await loop.stop();
       if (closed) return;
       closed = true;
       for (const t of new Set(Object.values(opts.transports))) await t?.close?.();
