@@ -4,10 +4,17 @@ import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
 import { createApiToken, createUser, ROLES, type Role } from '../core/modules/users/index.ts';
-import { isSeeded } from '../core/seed/base-seed.ts';
+import { DemoInterrupted, demoPlan, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
 import { startServer } from '../server/main.ts';
+
+const positiveInt = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`${name} must be a positive whole number`);
+  return n;
+};
 
 const program = new Command();
 program.name('serviceloop').description('ServiceLoop — customer-service quality management (客户服务质量管理系统)');
@@ -19,13 +26,15 @@ program
   .option(...dbOption)
   .option('--port <port>', 'port (default $PORT or 3000)')
   .option('--host <host>', 'interface (default $HOST or 127.0.0.1)')
-  .option('--demo', 'on an empty database, load the demo organisation and data first')
-  .action(async (o: { db?: string; port?: string; host?: string; demo?: boolean }) => {
+  .option('--demo', 'on an empty database, load the demo organisation and data in the background (again if an earlier load was cut short)')
+  .option('--demo-cases <n>', 'number of demo cases (default 3000)')
+  .action(async (o: { db?: string; port?: string; host?: string; demo?: boolean; demoCases?: string }) => {
     await startServer({
       url: o.db ?? defaultDatabaseUrl(),
       port: Number(o.port ?? process.env.PORT ?? 3000),
       host: o.host ?? process.env.HOST ?? '127.0.0.1',
       demo: Boolean(o.demo),
+      demoCases: positiveInt(o.demoCases, '--demo-cases'),
     });
   });
 
@@ -44,17 +53,29 @@ program
 
 program
   .command('demo')
-  .description('load the demo organisation and data into an empty database')
+  .description('load the demo organisation and data into an empty database (again if an earlier load was cut short)')
   .option(...dbOption)
   .option('--cases <n>', 'number of demo cases (default 3000)')
   .action(async (o: { db?: string; cases?: string }) => {
-    const cases = o.cases === undefined ? undefined : Number(o.cases);
-    if (cases !== undefined && !(Number.isInteger(cases) && cases > 0)) throw new Error('--cases must be a positive whole number');
-    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
-    if (await isSeeded(ctx)) console.log('the database already has users; demo data not loaded');
+    const cases = positiveInt(o.cases, '--cases');
+    const url = o.db ?? defaultDatabaseUrl();
+    const found = await resetUnfinishedDemo(url);
+    if (found) console.log('an earlier demo load was cut short: the database was emptied to load it again');
+    const { ctx, dbh } = await openCtx({ url });
+    const plan = await demoPlan(ctx);
+    if (plan === 'skip') console.log('the database already has data; demo data not loaded');
+    else if (plan === 'busy') console.log('another process is loading the demo into this database');
     else {
-      await loadDemo(ctx, { log: console.log, cases });
-      console.log(`demo loaded; every demo login has the password ${DEMO_PASSWORD}`);
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      try {
+        await loadDemo(ctx, { log: console.log, cases, signal: stop.signal });
+        console.log(`demo loaded; every demo login has the password ${DEMO_PASSWORD}`);
+      } catch (err) {
+        if (!(err instanceof DemoInterrupted)) throw err;
+        console.log('stopped before the demo finished loading; run the command again to load it from the start');
+        process.exitCode = 130;
+      }
     }
     await dbh.close();
   });

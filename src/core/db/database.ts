@@ -20,6 +20,7 @@ import type {
   RemedyRulesTable,
   TeamHandlingLimitsTable,
 } from '../modules/commitments/commitments.table.ts';
+import type { SeedStateTable } from '../seed/seed-state.table.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from '../modules/analytics/analytics.table.ts';
 
 /** The union of every module's tables. */
@@ -50,4 +51,5 @@ export interface Database {
   case_backlog_moves: CaseBacklogMovesTable;
   analytics_daily: AnalyticsDailyTable;
   sla_daily: SlaDailyTable;
+  seed_state: SeedStateTable;
 }

@@ -72,6 +72,7 @@ export const DECLARED_COLUMNS: Columns = {
   case_backlog_moves: { case_id: true, seq: true, at: true, delta: true },
   analytics_daily: { day: true, dim: true, key: true, n: true, repeats: true, resolved: true, fcr: true },
   sla_daily: { kind: true, day: true, met: true, breached: true },
+  seed_state: { name: true, state: true, started_at: true, heartbeat_at: true, finished_at: true },
 };
 
 /** Tables that exist only on one dialect. */

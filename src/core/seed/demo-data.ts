@@ -75,6 +75,7 @@ import {
 } from './demo-content.ts';
 import { DemoTime, DAY, HOUR, MIN } from './demo-time.ts';
 import { Rng } from './prng.ts';
+import { DemoInterrupted } from './demo-state.ts';
 
 /**
  * The demo's history: customers, and cases received over the last 90 days that each live a
@@ -110,6 +111,8 @@ export interface HistoryOptions {
   /** Run the commitments timer sweep along the way (warnings, breaches, escalations in history). */
   sweeps: boolean;
   log?: ((s: string) => void) | undefined;
+  /** Stops the load between operations (the operations in flight finish); it then throws DemoInterrupted. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface PortalAccount {
@@ -952,7 +955,7 @@ class Planner {
 
 const RETRYABLE = new Set(['40P01', '40001', '55P03']);
 
-async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: number) => void): Promise<void> {
+async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: number) => void, signal?: AbortSignal): Promise<void> {
   ops.sort((a, b) => a.at - b.at || a.seq - b.seq);
   const tails = new Map<string, Promise<void>>();
   const inflight = new Set<Promise<void>>();
@@ -974,7 +977,7 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
     onDone(++done);
   };
   for (const op of ops) {
-    if (failure) break;
+    if (failure || signal?.aborted) break;
     if (op.barrier) {
       await Promise.all(inflight);
       if (failure) break;
@@ -984,7 +987,7 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
       continue;
     }
     while (inflight.size >= concurrency) await Promise.race(inflight);
-    if (failure) break;
+    if (failure || signal?.aborted) break;
     const deps = [tails.get(op.key), ...op.deps.map((d) => tails.get(d)), op.serial ? tails.get(op.serial) : undefined].filter(
       (p): p is Promise<void> => p !== undefined,
     );
@@ -1005,6 +1008,7 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
   // Settle every chain so no rejection is left unhandled.
   await Promise.allSettled(tails.values());
   if (failure) throw failure;
+  if (signal?.aborted) throw new DemoInterrupted();
 }
 
 /** Plans and loads the demo history. `now` is the end of the history (the load's current time). */
@@ -1031,7 +1035,7 @@ export async function loadDemoHistory(
       opts.log?.(`  ${Math.round((n / total) * 100)}% (${n}/${total} operations, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
       while (n / total >= next) next += 0.1;
     }
-  });
+  }, opts.signal);
 
   // The acknowledgements, replies and staff notifications of the past went out long ago: mark the
   // history's outbox as sent, so the outbox worker does not deliver thousands of old messages on

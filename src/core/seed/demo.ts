@@ -7,6 +7,7 @@ import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
 import { DAY } from './demo-time.ts';
+import { claimDemo, DEMO_HEARTBEAT_MS, DemoInterrupted, markDemo } from './demo-state.ts';
 
 export const DEMO_PASSWORD = 'serviceloop-demo';
 
@@ -24,6 +25,8 @@ export interface DemoOptions {
   concurrency?: number | undefined;
   /** Run the commitments timer sweep through the history (default true). */
   sweeps?: boolean | undefined;
+  /** Stops the load between steps; loadDemo then throws DemoInterrupted and the next --demo start loads it again. */
+  signal?: AbortSignal | undefined;
 }
 
 export const DEMO_DEFAULTS = { cases: 3000, customers: 300, days: 90, seed: 20261123 } as const;
@@ -31,10 +34,30 @@ export const DEMO_DEFAULTS = { cases: 3000, customers: 300, days: 90, seed: 2026
 /**
  * Base organisation plus demo history: a few more agents, ~300 customers (three with portal
  * accounts) and a few thousand cases over the last 90 days, each taken through its life by the
- * real services with the clock moved to the moment of every step.
+ * real services with the clock moved to the moment of every step. Its progress is recorded in
+ * seed_state (see demo-state.ts), so a load cut short is found and redone by the next start.
  */
 export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSeed & { history: HistorySummary }> {
+  if (!(await claimDemo(ctx))) throw new Error('demo data: another process is loading it into this database');
+  const beat = setInterval(() => void markDemo(ctx, 'loading').catch(() => undefined), DEMO_HEARTBEAT_MS);
+  beat.unref();
+  try {
+    const loaded = await loadDemoData(ctx, opts);
+    await markDemo(ctx, 'ready');
+    return loaded;
+  } catch (err) {
+    await markDemo(ctx, 'interrupted').catch(() => undefined);
+    throw err;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function loadDemoData(ctx: Ctx, opts: DemoOptions): Promise<BaseSeed & { history: HistorySummary }> {
   const started = Date.now();
+  const stopped = () => {
+    if (opts.signal?.aborted) throw new DemoInterrupted();
+  };
   const now = ctx.clock.now();
   const days = opts.days ?? DEMO_DEFAULTS.days;
   // The organisation existed a month before the history starts.
@@ -42,6 +65,7 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
   const at = (t: number): Ctx => ({ ...ctx, clock: new ManualClock(t) });
 
   const base = await seedBase(at(orgAt), DEMO_PASSWORD);
+  stopped();
   const sys = systemActor('seed');
   const mk = (email: string, name: string, teamId: string) =>
     createUser(at(orgAt + 3_600_000), { email, name, role: 'agent', password: DEMO_PASSWORD, teamId, languages: ['zh', 'en'] }, sys);
@@ -52,6 +76,7 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
     mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!),
   ]);
   opts.log?.('demo organisation created');
+  stopped();
 
   const u = base.users;
   const staff = {
@@ -77,6 +102,7 @@ export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSe
     concurrency: ctx.ops.name === 'postgres' ? (opts.concurrency ?? 6) : 1,
     sweeps: opts.sweeps ?? true,
     log: opts.log,
+    signal: opts.signal,
   }));
   const statuses = Object.entries(history.byStatus)
     .sort((a, b) => b[1] - a[1])

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openCtx } from '../../src/core/bootstrap.ts';
+import { DIALECTS, freshDatabaseUrl } from '../helpers/db.ts';
+
+/**
+ * The server as `npm start` runs it (src/cli/main.ts serve --demo), in its own process: the demo
+ * loads in the background, a stop during the load ends cleanly and the next start loads it again
+ * from scratch, the workers start once the demo is in, and a stop afterwards ends cleanly too.
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CASES = 200;
+
+const freePort = () =>
+  new Promise<number>((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+
+interface Server {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (text: string | RegExp, ms: number) => Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function serve(url: string, port: number): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--demo-cases', String(CASES), '--db', url, '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', SL_TIMER_POLL_MS: '200' },
+  });
+  let out = '';
+  const waiters: Array<() => void> = [];
+  const onData = (b: Buffer) => {
+    out += b.toString();
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const has = (t: string | RegExp) => (typeof t === 'string' ? out.includes(t) : t.test(out));
+  const waitFor = (text: string | RegExp, ms: number) =>
+    new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no "${String(text)}" within ${ms} ms; output:\n${out.slice(-4000)}`)), ms);
+      const check = () => {
+        if (has(text)) {
+          clearTimeout(timer);
+          res();
+        } else if (child.exitCode !== null) {
+          clearTimeout(timer);
+          rej(new Error(`the server exited (${child.exitCode}) before "${String(text)}"; output:\n${out.slice(-4000)}`));
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { child, output: () => out, waitFor, exited };
+}
+
+async function stopped(s: Server, signal: NodeJS.Signals): Promise<number | null> {
+  s.child.kill(signal);
+  const timeout = new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), 20_000));
+  const r = await Promise.race([s.exited, timeout]);
+  if (r === 'timeout') {
+    s.child.kill('SIGKILL');
+    throw new Error(`the server did not stop within 20 s of ${signal}; output:\n${s.output().slice(-4000)}`);
+  }
+  return r;
+}
+
+describe.each(DIALECTS)('serve --demo on %s', (dialect) => {
+  const running: Server[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    await drop?.();
+  });
+
+  it('stops cleanly while the demo loads, loads it again on the next start, then serves and mails', { timeout: 150_000 }, async () => {
+    const db = await freshDatabaseUrl(dialect);
+    drop = db.drop;
+    const port = await freePort();
+
+    const first = serve(db.url, port);
+    running.push(first);
+    await first.waitFor('demo: demo organisation created', 60_000);
+    expect(await stopped(first, 'SIGINT')).toBe(0);
+    expect(first.output()).toContain('demo: stopped before it finished');
+    expect(first.output()).not.toMatch(/destroyed|"level":50|demo: ready/);
+
+    const second = serve(db.url, port);
+    running.push(second);
+    await second.waitFor('demo: ready', 120_000);
+    expect(second.output()).toContain('the database was emptied to load it again');
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'agent@serviceloop.local', password: 'serviceloop-demo' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const contact = `serve-test-${dialect}@example.com`;
+    const created = await fetch(`${base}/api/v1/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ channel: 'email', contact: { name: '测试 Serve', email: contact }, subject: '洗衣机异响', description: '启动后有很大的异响' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    // the outbox worker runs (it starts after the demo): the acknowledgement is mailed (to the log)
+    await second.waitFor(new RegExp(`${contact.replace(/[.]/g, '\\.')}[^\\n]*outbox: mail not sent`), 20_000);
+    expect(second.output()).not.toMatch(/destroyed|"level":50/);
+    // nothing was mailed while the demo loaded: its old notifications are marked sent, not delivered
+    const out = second.output();
+    expect(out.slice(0, out.indexOf('demo: ready'))).not.toContain('outbox: mail not sent');
+    expect(await stopped(second, 'SIGTERM')).toBe(0);
+
+    const { ctx, dbh } = await openCtx({ url: db.url, migrate: false });
+    try {
+      const n = await ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(Number(n.n)).toBe(CASES + 1); // the demo once, not a part of it twice
+      const demo = await ctx.db.selectFrom('seed_state').select('state').where('name', '=', 'demo').executeTakeFirst();
+      expect(demo?.state).toBe('ready');
+    } finally {
+      await dbh.close();
+    }
+  });
+});
