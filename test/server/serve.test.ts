@@ -99,7 +99,9 @@ describe.each(DIALECTS)('serve --demo on %s', (dialect) => {
     await second.waitFor('demo: ready', 120_000);
     expect(second.output()).toContain('the database was emptied to load it again');
     const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    const health = await fetch(`${base}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d$/); // the server's own time, for dev tools and the bench
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
