@@ -124,6 +124,32 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     expect(web).toMatchObject({ channel: 'web', customerId: portalCustomerId, receivedBy: null, request: '帮我确认订单是否成功' });
   });
 
+  it('stores a broken UTF-16 character (a lone surrogate) as U+FFFD instead of failing the intake', async () => {
+    // JSON.parse lets "\ud800" through; PostgreSQL refuses it inside JSON, SQLite stores U+FFFD
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: { cookie: await t.cookie('agent'), 'content-type': 'application/json' },
+      payload: `{"channel":"email","contact":{"name":"\\ud800王","email":"surrogate@example.com"},"subject":"坏字符\\udfff","description":"\\ud83d\\ude00 ok \\ud83d"}`,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const c = r.json() as CaseView;
+    const row = await t.ctx.db.selectFrom('cases').select(['subject', 'description', 'contact_name']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ subject: '坏字符\uFFFD', description: '\u{1F600} ok \uFFFD', contact_name: '\uFFFD王' });
+  });
+
+  it('refuses a body that is not JSON, is empty or poisons the prototype, with a code and nothing stored', async () => {
+    const before = (await t.ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
+    const post = async (payload: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/cases', headers: { cookie: await t.cookie('agent'), 'content-type': 'application/json' }, payload });
+    for (const payload of ['{"channel":"email",', '', '{"__proto__":{"x":1},"channel":"email"}']) {
+      const r = await post(payload);
+      expect(r.statusCode, payload).toBe(400);
+      expect((r.json() as { error: { code: string; message: string } }).error.code, payload).toBe('invalid_json');
+    }
+    expect((await t.ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n).toEqual(before);
+  });
+
   it('lists with filters and pages by keyset: no duplicates, nothing missing, a stable order', async () => {
     const made: CaseView[] = [];
     for (let i = 0; i < 30; i++) {
