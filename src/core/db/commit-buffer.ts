@@ -109,17 +109,28 @@ const PG_MAX_PARAMS = 65_000;
  * data-modifying WITH each): one round trip instead of one per table and rollup, which were
  * most of a batch's round trips. Foreign keys are checked at the end of the statement, when
  * all rows are in. False (nothing written) when it would take more parameters than a statement.
+ *
+ * Each table's rows go in as one JSON parameter read back as rows of the table's own type
+ * (json_populate_recordset), not as a VALUES list with a parameter per cell: the statement's
+ * text then no longer grows with the batch, and PostgreSQL planned a batch of 64 intakes'
+ * ~8,000 parameters in 5.7 ms, more than a third of the time it took to write them.
  */
 async function writeAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows: Row[] }>, statements: CompiledQuery[]): Promise<boolean> {
+  // (binary values, attachments' content, have no JSON form: those rows go in as a VALUES list)
+  const binary = groups.map(({ rows }) => rows.some((r) => Object.values(r).some((v) => v instanceof Uint8Array)));
   let total = 0;
-  for (const g of groups) total += g.rows.length * Object.keys(g.rows[0]!).length;
+  groups.forEach((g, i) => (total += binary[i] ? g.rows.length * Object.keys(g.rows[0]!).length : 1));
   for (const q of statements) total += q.parameters.length;
   if (total > PG_MAX_PARAMS) return false;
   const params: unknown[] = [];
   const parts = groups.map(({ table, rows }, i) => {
-    const cols = Object.keys(rows[0]!);
-    const tuples = rows.map((r) => `(${cols.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`);
-    return `w${i} AS (insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')})`;
+    const keys = Object.keys(rows[0]!);
+    const cols = keys.map((c) => `"${c}"`).join(', ');
+    if (binary[i]) {
+      const tuples = rows.map((r) => `(${keys.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`);
+      return `w${i} AS (insert into "${table}" (${cols}) values ${tuples.join(', ')})`;
+    }
+    return `w${i} AS (insert into "${table}" (${cols}) select ${cols} from json_populate_recordset(null::"${table}", $${params.push(rowsJson(rows))}::json))`;
   });
   statements.forEach((q, i) => {
     const offset = params.length;
@@ -129,6 +140,18 @@ async function writeAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows
   });
   await trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, params));
   return true;
+}
+
+/**
+ * Rows as JSON text for json_populate_recordset. Strings go in as they are (JSON columns hold
+ * JSON text, stored as text). A lone UTF-16 surrogate, which JSON.stringify writes as a \uD8xx
+ * escape that PostgreSQL refuses, becomes U+FFFD, as the driver does for a parameter.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function rowsJson(rows: Row[]): string {
+  const text = JSON.stringify(rows);
+  return /\\u[dD][89a-fA-F]/.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v)) : text;
 }
 
 const buffers = new WeakMap<object, CommitBuffer>();
