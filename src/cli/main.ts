@@ -59,8 +59,9 @@ program
   .action(async (o: { db?: string; cases?: string }) => {
     const cases = positiveInt(o.cases, '--cases');
     const url = o.db ?? defaultDatabaseUrl();
-    const found = await resetUnfinishedDemo(url);
-    if (found) console.log('an earlier demo load was cut short: the database was emptied to load it again');
+    const r = await resetUnfinishedDemo(url);
+    if (r?.reset) console.log('an earlier demo load was cut short: the database was emptied to load it again');
+    else if (r) console.log(`an earlier demo load ${r.found === 'failed' ? 'failed' : 'was cut short'}, and ${r.why}: the database is left as it is (to start over, empty it: migrate --down)`);
     const { ctx, dbh } = await openCtx({ url });
     const plan = await demoPlan(ctx);
     if (plan === 'skip') console.log('the database already has data; demo data not loaded');

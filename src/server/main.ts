@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { openCtx } from '../core/bootstrap.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
-import { DemoInterrupted, demoPlan, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
+import { DemoInterrupted, demoPlan, demoProgress, resetUnfinishedDemo, type ResetOutcome } from '../core/seed/demo-state.ts';
+import type { Ctx } from '../core/context.ts';
 import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
@@ -15,11 +17,39 @@ export interface ServerOptions {
   demoCases?: number | undefined;
 }
 
+const describeReset = (r: NonNullable<ResetOutcome>): string => {
+  const what = r.found === 'killed' ? 'was cut short (its loader stopped answering)' : r.found === 'failed' ? 'did not load' : 'was cut short at the last stop';
+  return r.reset
+    ? `the demo data ${what}: the database was emptied to load it again`
+    : `the demo data ${what}, and ${r.why}: the database is left as it is (to start over, empty it: npm run serviceloop -- migrate --down)`;
+};
+
+/**
+ * Another process is loading the demo: resolves when it is in, or when that process has stopped
+ * answering (then the demo stays unfinished until a --demo start finds it so), or on stop.
+ */
+async function waitForDemo(ctx: Ctx, stop: AbortSignal): Promise<boolean> {
+  for (;;) {
+    if (stop.aborted) return false;
+    const p = await demoProgress(ctx);
+    if (p === 'ready') {
+      console.log('  demo: ready (loaded by another process)');
+      return true;
+    }
+    if (p !== 'loading') {
+      // its old notifications may not be marked sent: no outbox worker until the demo is redone
+      console.log('  demo: the process that was loading it stopped; the workers stay off: restart with --demo to load it again');
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 /** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: ServerOptions): Promise<void> {
   if (o.demo) {
-    const found = await resetUnfinishedDemo(o.url);
-    if (found) console.log(`the demo data was ${found === 'killed' ? 'cut short (its loader stopped answering)' : 'cut short at the last stop'}: the database was emptied to load it again`);
+    const r = await resetUnfinishedDemo(o.url);
+    if (r) console.log(describeReset(r));
   }
   const { ctx, dbh } = await openCtx({ url: o.url });
   // On an empty database the demo loads in the background once the server answers, so the first
@@ -45,24 +75,33 @@ export async function startServer(o: ServerOptions): Promise<void> {
     outbox.start();
     merge.start();
   };
-  const base = `http://${o.host}:${o.port}`;
+  const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
+  const base = `http://${o.host}:${port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
   // The workers wait for the demo: its history runs on its own clock through the past (with its
   // own timer sweeps), and its old notifications are marked sent when it finishes, not mailed.
   const demoStop = new AbortController();
-  let demoLoad: Promise<void> = Promise.resolve();
+  // resolves true when the workers may start
+  let demoLoad: Promise<boolean> = Promise.resolve(true);
   if (plan === 'load') {
     console.log('empty database: loading demo data in the background...');
     demoLoad = loadDemo(ctx, { log: (s) => console.log(`  demo: ${s}`), signal: demoStop.signal, cases: o.demoCases }).then(
-      () => console.log('  demo: ready'),
+      () => {
+        console.log('  demo: ready');
+        return true;
+      },
       (err: unknown) => {
         if (err instanceof DemoInterrupted) console.log('  demo: stopped before it finished; the next start with --demo loads it again');
-        else app.log.error({ err }, 'demo data failed to load (the next start with --demo loads it again)');
+        else app.log.error({ err }, 'demo data failed to load; the database keeps what was loaded (to start over, empty it: npm run serviceloop -- migrate --down)');
+        return true; // (the part's old notifications are marked sent)
       },
     );
-  } else if (plan === 'busy') console.log('demo data: another process is loading it into this database');
-  void demoLoad.then(startWorkers);
+  } else if (plan === 'busy') {
+    console.log('demo data: another process is loading it into this database; the workers start when it is in');
+    demoLoad = waitForDemo(ctx, demoStop.signal);
+  }
+  void demoLoad.then((ok) => ok && startWorkers());
   if (o.demo)
     console.log(
       `Demo logins (password ${DEMO_PASSWORD}): admin@, director@, manager@, supervisor@, agent@, agent2@, inspector@serviceloop.local; customer portal: customer@serviceloop.local`,

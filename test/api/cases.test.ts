@@ -125,7 +125,7 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
   });
 
   it('stores a broken UTF-16 character (a lone surrogate) as U+FFFD instead of failing the intake', async () => {
-    // JSON.parse lets "\ud800" through; PostgreSQL refuses it inside JSON, SQLite stores U+FFFD
+    // JSON.parse lets "\ud800" through: SQLite stored it as bytes that are not UTF-8, PostgreSQL refuses it inside JSON
     const r = await t.app.inject({
       method: 'POST',
       url: '/api/v1/cases',

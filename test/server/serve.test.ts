@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,27 +13,19 @@ import { DIALECTS, freshDatabaseUrl } from '../helpers/db.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CASES = 200;
 
-const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-
 interface Server {
   child: ChildProcess;
   output: () => string;
   waitFor: (text: string | RegExp, ms: number) => Promise<void>;
   exited: Promise<number | null>;
+  /** The server's address, once it listens (it is started on port 0). */
+  base: () => Promise<string>;
 }
 
-function serve(url: string, port: number): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--demo-cases', String(CASES), '--db', url, '--port', String(port)], {
+function serve(url: string): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--demo-cases', String(CASES), '--db', url, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', SL_TIMER_POLL_MS: '200' },
+    env: { ...process.env, NO_COLOR: '1', SMTP_URL: '', SL_TIMER_POLL_MS: '200', LOG_LEVEL: 'info', SL_WORKERS: '1' },
   });
   let out = '';
   const waiters: Array<() => void> = [];
@@ -44,7 +35,12 @@ function serve(url: string, port: number): Server {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const exited = new Promise<number | null>((res) =>
+    child.on('exit', (code) => {
+      res(code);
+      for (const w of waiters.splice(0)) w(); // a waitFor fails at once instead of at its timeout
+    }),
+  );
   const has = (t: string | RegExp) => (typeof t === 'string' ? out.includes(t) : t.test(out));
   const waitFor = (text: string | RegExp, ms: number) =>
     new Promise<void>((res, rej) => {
@@ -60,7 +56,12 @@ function serve(url: string, port: number): Server {
       };
       check();
     });
-  return { child, output: () => out, waitFor, exited };
+  const base = async () => {
+    const running = /ServiceLoop is running at (http:\/\/[\d.]+:\d+)/;
+    await waitFor(running, 60_000);
+    return running.exec(out)![1]!;
+  };
+  return { child, output: () => out, waitFor, exited, base };
 }
 
 async function stopped(s: Server, signal: NodeJS.Signals): Promise<number | null> {
@@ -85,20 +86,18 @@ describe.each(DIALECTS)('serve --demo on %s', (dialect) => {
   it('stops cleanly while the demo loads, loads it again on the next start, then serves and mails', { timeout: 150_000 }, async () => {
     const db = await freshDatabaseUrl(dialect);
     drop = db.drop;
-    const port = await freePort();
-
-    const first = serve(db.url, port);
+    const first = serve(db.url);
     running.push(first);
     await first.waitFor('demo: demo organisation created', 60_000);
     expect(await stopped(first, 'SIGINT')).toBe(0);
     expect(first.output()).toContain('demo: stopped before it finished');
     expect(first.output()).not.toMatch(/destroyed|"level":50|demo: ready/);
 
-    const second = serve(db.url, port);
+    const second = serve(db.url);
     running.push(second);
     await second.waitFor('demo: ready', 120_000);
     expect(second.output()).toContain('the database was emptied to load it again');
-    const base = `http://127.0.0.1:${port}`;
+    const base = await second.base();
     const health = await fetch(`${base}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d$/); // the server's own time, for dev tools and the bench

@@ -980,7 +980,7 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
     if (failure || signal?.aborted) break;
     if (op.barrier) {
       await Promise.all(inflight);
-      if (failure) break;
+      if (failure || signal?.aborted) break;
       await exec(op).catch((err: unknown) => {
         failure ??= err;
       });
@@ -1030,17 +1030,19 @@ export async function loadDemoHistory(
   opts.log?.(`planned ${plan.customers.length} customers and ${plan.caseCount} cases over ${opts.days} days: ${total} operations (${Date.now() - planStarted} ms)`);
   let next = 0.1;
   const started = Date.now();
-  await runOps(ctx, plan.ops, Math.max(1, opts.concurrency), (n) => {
-    if (n / total >= next) {
-      opts.log?.(`  ${Math.round((n / total) * 100)}% (${n}/${total} operations, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      while (n / total >= next) next += 0.1;
-    }
-  }, opts.signal);
-
-  // The acknowledgements, replies and staff notifications of the past went out long ago: mark the
-  // history's outbox as sent, so the outbox worker does not deliver thousands of old messages on
-  // the first start.
-  await ctx.db.updateTable('outbox').set((eb) => ({ sent_at: eb.ref('created_at') })).where('sent_at', 'is', null).where('created_at', '<=', now).execute();
+  try {
+    await runOps(ctx, plan.ops, Math.max(1, opts.concurrency), (n) => {
+      if (n / total >= next) {
+        opts.log?.(`  ${Math.round((n / total) * 100)}% (${n}/${total} operations, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        while (n / total >= next) next += 0.1;
+      }
+    }, opts.signal);
+  } finally {
+    // The acknowledgements, replies and staff notifications of the past went out long ago: mark
+    // the history's outbox as sent (also when the load stopped halfway), so the outbox worker
+    // does not deliver thousands of old messages.
+    await ctx.db.updateTable('outbox').set((eb) => ({ sent_at: eb.ref('created_at') })).where('sent_at', 'is', null).where('created_at', '<=', now).execute();
+  }
 
   const rows = await ctx.db.selectFrom('cases').select(['status']).execute();
   const byStatus: Record<string, number> = {};

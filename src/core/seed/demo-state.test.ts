@@ -4,7 +4,10 @@ import { openCtx } from '../bootstrap.ts';
 import type { Ctx } from '../context.ts';
 import { seedBase, isSeeded } from './base-seed.ts';
 import { loadDemo } from './demo.ts';
-import { claimDemo, DEMO_STALE_MS, DemoInterrupted, demoPlan, resetUnfinishedDemo } from './demo-state.ts';
+import { claimDemo, DEMO_STALE_MS, DemoInterrupted, demoPlan, demoProgress, finishDemo, resetUnfinishedDemo } from './demo-state.ts';
+import { createCase } from '../modules/cases/index.ts';
+import { ManualClock } from '../shared/clock.ts';
+import { systemActor } from '../shared/actor.ts';
 
 const SMALL = { cases: 60, customers: 15 } as const;
 
@@ -40,10 +43,13 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     await expect(loadDemo(first.ctx, { ...SMALL, log, signal: stop.signal })).rejects.toBeInstanceOf(DemoInterrupted);
     expect(await state(first.ctx)).toBe('interrupted');
     expect(await count(first.ctx, 'users')).toBeGreaterThan(0); // part of it is there
+    // the part's old notifications are marked sent, so that no worker mails them
+    const unsent = await first.ctx.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+    expect(unsent).toEqual([]);
     expect(await demoPlan(first.ctx)).toBe('skip'); // not loaded over the top of the part
     await first.close();
 
-    expect(await resetUnfinishedDemo(url)).toBe('interrupted');
+    expect(await resetUnfinishedDemo(url)).toEqual({ reset: true, found: 'interrupted' });
     const second = await open(url);
     expect(await isSeeded(second.ctx)).toBe(false);
     expect(await demoPlan(second.ctx)).toBe('load');
@@ -51,6 +57,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     expect(await state(second.ctx)).toBe('ready');
     expect(await count(second.ctx, 'cases')).toBe(SMALL.cases);
     expect(await demoPlan(second.ctx)).toBe('skip');
+    expect(await demoProgress(second.ctx)).toBe('ready');
     expect(await resetUnfinishedDemo(url)).toBeNull();
     expect(await count(second.ctx, 'cases')).toBe(SMALL.cases);
   });
@@ -61,15 +68,41 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     const t = Date.now();
     expect(await claimDemo(ctx, t)).toBe(true);
     expect(await claimDemo(ctx, t)).toBe(false); // one loader at a time
-    await seedBase(ctx, 'demo-password-1');
+    await seedBase({ ...ctx, clock: new ManualClock(t - 60_000) }, 'demo-password-1'); // the loader dates its rows in the past
     expect(await demoPlan(ctx)).toBe('busy');
+    // what a second server waits on before it starts its workers
+    expect(await demoProgress(ctx, t + DEMO_STALE_MS - 1000)).toBe('loading');
+    expect(await demoProgress(ctx, t + DEMO_STALE_MS + 1000)).toBe('stale');
     expect(await resetUnfinishedDemo(url, t + DEMO_STALE_MS - 1000)).toBeNull();
     expect(await count(ctx, 'users')).toBeGreaterThan(0);
     await close();
-    expect(await resetUnfinishedDemo(url, t + DEMO_STALE_MS + 1000)).toBe('killed');
+    expect(await resetUnfinishedDemo(url, t + DEMO_STALE_MS + 1000)).toEqual({ reset: true, found: 'killed' });
     const again = await open(url);
     expect(await count(again.ctx, 'users')).toBe(0);
     expect(await demoPlan(again.ctx)).toBe('load');
+  });
+
+  it('a demo cut short is left as it is once the database was used, and a failed one always', async () => {
+    const url = await freshUrl();
+    const { ctx } = await open(url);
+    const t = Date.now() - 1000;
+    expect(await claimDemo(ctx, t)).toBe(true);
+    await seedBase({ ...ctx, clock: new ManualClock(t - 60_000) }, 'demo-password-1');
+    await finishDemo(ctx, 'interrupted');
+    // someone used the part that was there: a case taken now
+    await createCase(ctx, { channel: 'phone', contact: { name: '用户', phone: '13800000000' }, subject: '咨询', description: '演示数据加载时建的' }, systemActor('test'));
+    const r = await resetUnfinishedDemo(url);
+    expect(r).toMatchObject({ reset: false, found: 'interrupted' });
+    expect(r && !r.reset && r.why).toMatch(/used since \(cases were created\)/);
+    expect(await count(ctx, 'cases')).toBe(1);
+
+    const failedUrl = await freshUrl();
+    const failed = await open(failedUrl);
+    expect(await claimDemo(failed.ctx, t)).toBe(true);
+    await seedBase({ ...failed.ctx, clock: new ManualClock(t - 60_000) }, 'demo-password-1');
+    await finishDemo(failed.ctx, 'failed'); // it would fail again
+    expect(await resetUnfinishedDemo(failedUrl)).toMatchObject({ reset: false, found: 'failed' });
+    expect(await count(failed.ctx, 'users')).toBeGreaterThan(0);
   });
 
   it('a database with data of its own is never emptied', async () => {

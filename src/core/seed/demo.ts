@@ -7,7 +7,7 @@ import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
 import { DAY } from './demo-time.ts';
-import { claimDemo, DEMO_HEARTBEAT_MS, DemoInterrupted, markDemo } from './demo-state.ts';
+import { claimDemo, DEMO_HEARTBEAT_MS, demoHeartbeat, DemoInterrupted, finishDemo } from './demo-state.ts';
 
 export const DEMO_PASSWORD = 'serviceloop-demo';
 
@@ -38,27 +38,27 @@ export const DEMO_DEFAULTS = { cases: 3000, customers: 300, days: 90, seed: 2026
  * seed_state (see demo-state.ts), so a load cut short is found and redone by the next start.
  */
 export async function loadDemo(ctx: Ctx, opts: DemoOptions = {}): Promise<BaseSeed & { history: HistorySummary }> {
-  if (!(await claimDemo(ctx))) throw new Error('demo data: another process is loading it into this database');
-  const beat = setInterval(() => void markDemo(ctx, 'loading').catch(() => undefined), DEMO_HEARTBEAT_MS);
+  const now = ctx.clock.now();
+  if (!(await claimDemo(ctx, now))) throw new Error('demo data: another process is loading it into this database');
+  const beat = setInterval(() => void demoHeartbeat(ctx).catch(() => undefined), DEMO_HEARTBEAT_MS);
   beat.unref();
   try {
-    const loaded = await loadDemoData(ctx, opts);
-    await markDemo(ctx, 'ready');
+    const loaded = await loadDemoData(ctx, now, opts);
+    await finishDemo(ctx, 'ready');
     return loaded;
   } catch (err) {
-    await markDemo(ctx, 'interrupted').catch(() => undefined);
+    await finishDemo(ctx, err instanceof DemoInterrupted ? 'interrupted' : 'failed').catch(() => undefined);
     throw err;
   } finally {
     clearInterval(beat);
   }
 }
 
-async function loadDemoData(ctx: Ctx, opts: DemoOptions): Promise<BaseSeed & { history: HistorySummary }> {
+async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<BaseSeed & { history: HistorySummary }> {
   const started = Date.now();
   const stopped = () => {
     if (opts.signal?.aborted) throw new DemoInterrupted();
   };
-  const now = ctx.clock.now();
   const days = opts.days ?? DEMO_DEFAULTS.days;
   // The organisation existed a month before the history starts.
   const orgAt = now - (days + 30) * DAY;

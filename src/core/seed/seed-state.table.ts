@@ -5,8 +5,9 @@
 export interface SeedStateTable {
   /** 'demo' */
   name: string;
-  /** loading -> ready, or loading -> interrupted (stopped on purpose); a stale 'loading' was killed. */
-  state: 'loading' | 'ready' | 'interrupted';
+  /** loading -> ready, or -> interrupted (stopped on purpose), or -> failed (an error); a stale 'loading' was killed. */
+  state: 'loading' | 'ready' | 'interrupted' | 'failed';
+  /** The end of the demo's history: everything the loader writes is dated at or before it. */
   started_at: number;
   /** Wall-clock ms of the loader's last sign of life (every few seconds while loading). */
   heartbeat_at: number;
