@@ -92,7 +92,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
         return true;
       },
       (err: unknown) => {
-        if (err instanceof DemoInterrupted) console.log('  demo: stopped before it finished; the next start with --demo loads it again');
+        if (err instanceof DemoInterrupted) console.log('  demo: stopped before it finished; the next start with --demo loads it again, unless the database is used meanwhile');
         else app.log.error({ err }, 'demo data failed to load; the database keeps what was loaded (to start over, empty it: npm run serviceloop -- migrate --down)');
         return true; // (the part's old notifications are marked sent)
       },
