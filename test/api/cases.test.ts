@@ -660,6 +660,31 @@ describe.each(DIALECTS)('login and sessions on %s', (dialect) => {
   const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
   const cookieOf = (r: LightMyRequestResponse) => `sl_session=${r.cookies.find((c) => c.name === 'sl_session')!.value}`;
 
+  it('takes as long to refuse an unknown email as a wrong password (timing does not tell which emails exist)', { timeout: 60_000 }, async () => {
+    // a real scrypt cost, so the password check dominates the time of a login
+    const slow = await makeTestApp(dialect, { caseHooks: [], config: { scryptCost: 2 ** 14 } });
+    try {
+      const timed = async (email: string) => {
+        const t0 = performance.now();
+        const r = await slow.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'not-the-password' } });
+        expect(r.statusCode).toBe(401);
+        return performance.now() - t0;
+      };
+      await timed('nobody-0@example.com'); // the decoy hash is made on first use
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const unknown: number[] = [];
+      const known: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        unknown.push(await timed(`nobody-${i + 1}@example.com`));
+        known.push(await timed(slow.seed.users.agent2!.email));
+      }
+      // without the decoy an unknown email took ~1/20 of the time
+      expect(median(unknown)).toBeGreaterThan(median(known) * 0.4);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('refuses a wrong password with 401 and locks the account on the sixth failure with 429', async () => {
     const email = t.seed.users.tech!.email;
     for (let i = 1; i <= 5; i++) {

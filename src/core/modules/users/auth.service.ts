@@ -3,7 +3,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { DomainError, notFound } from '../../shared/errors.ts';
 import { newId, randomToken, sha256 } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { verifyPassword } from './password.ts';
+import { decoyHash, verifyPassword } from './password.ts';
 import type { Role } from './roles.ts';
 import type { UsersTable } from './users.table.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -40,7 +40,9 @@ export async function login(ctx: Ctx, email: string, password: string, ip: strin
   if (Number(failures.n) >= MAX_FAILURES)
     throw new DomainError('too_many_attempts', 'Too many failed logins for this account; try again in 15 minutes.', 429);
   const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
-  const ok = Boolean(user && user.active === 1 && user.password_hash && (await verifyPassword(password, user.password_hash)));
+  const hash = user && user.active === 1 && user.password_hash ? user.password_hash : null;
+  const matches = await verifyPassword(password, hash ?? (await decoyHash(ctx.config.scryptCost))); // (see decoyHash)
+  const ok = hash !== null && matches;
   // Whoever failed is unknown: the account is the target of the attempt, never its actor.
   const guest: Actor = { id: 'anonymous', kind: 'staff', role: 'system', name: addr, teamId: null, customerId: null, ip };
   if (!ok || !user) {

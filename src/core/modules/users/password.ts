@@ -27,3 +27,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
+
+const decoys = new Map<number, Promise<string>>();
+
+/**
+ * The hash of a random password at this cost. Login checks the password against it when there is
+ * no usable account, so that an unknown email costs the same scrypt work as a wrong password and
+ * the answer's timing (now also in its Server-Timing header) does not tell which emails exist.
+ */
+export function decoyHash(cost: number): Promise<string> {
+  let h = decoys.get(cost);
+  if (!h) decoys.set(cost, (h = hashPassword(randomBytes(16).toString('hex'), cost)));
+  return h;
+}
