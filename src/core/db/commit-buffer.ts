@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { insertRows } from './fast-insert.ts';
+import { wellFormedText } from '../shared/unicode.ts';
 
 type Trx = Kysely<Database>;
 type Row = Record<string, unknown>;
@@ -146,11 +147,9 @@ async function writeAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows
  * JSON text, stored as text). A lone UTF-16 surrogate, which JSON.stringify writes as a \uD8xx
  * escape that PostgreSQL refuses, becomes U+FFFD, as the driver does for a parameter.
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 function rowsJson(rows: Row[]): string {
   const text = JSON.stringify(rows);
-  return /\\u[dD][89a-fA-F]/.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v)) : text;
+  return /\\u[dD][89a-fA-F]/.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? wellFormedText(v) : v)) : text;
 }
 
 /**

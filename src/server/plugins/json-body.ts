@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { wellFormedText } from '../../core/shared/unicode.ts';
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** A parsed JSON value with every lone UTF-16 surrogate in its strings (keys too) replaced by U+FFFD. */
 export function wellFormed(v: unknown): unknown {
-  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\uFFFD');
+  if (typeof v === 'string') return wellFormedText(v);
   if (Array.isArray(v)) return v.map(wellFormed);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [wellFormed(k) as string, wellFormed(x)]));
   return v;
