@@ -1,5 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { wellFormedText } from '../shared/unicode.ts';
 
 const sqlCache = new Map<string, string>();
 
@@ -33,3 +34,24 @@ export async function insertRows<T extends keyof Database & string>(
 
 export const insertRow = <T extends keyof Database & string>(db: Kysely<Database>, table: T, row: Insertable<Database[T]>): Promise<void> =>
   insertRows(db, table, [row]);
+
+/**
+ * PostgreSQL: INSERT of rows given as one JSON array (`param`, the placeholder of its text), read
+ * back as rows of the table's own type. One parameter whatever the number of rows, so the text is
+ * the same for every batch (planned once in a while, not per batch as a VALUES list would be).
+ */
+export const jsonRowsInsert = (table: string, columns: readonly string[], param: string): string => {
+  const cols = columns.map((c) => `"${c}"`).join(', ');
+  return `insert into "${table}" (${cols}) select ${cols} from json_populate_recordset(null::"${table}", ${param}::json)`;
+};
+
+/**
+ * Rows as JSON text for jsonRowsInsert. Strings go in as they are (JSON columns hold JSON text,
+ * stored as text; a nested value is stored as its JSON text). A lone UTF-16 surrogate, which
+ * JSON.stringify writes as a \uD8xx escape that PostgreSQL refuses, becomes U+FFFD, as the
+ * driver does for a parameter.
+ */
+export function rowsJson(rows: ReadonlyArray<object>): string {
+  const text = JSON.stringify(rows);
+  return /\\u[dD][89a-fA-F]/.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? wellFormedText(v) : v)) : text;
+}

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
-import { insertRows } from '../../db/fast-insert.ts';
+import { insertRows, jsonRowsInsert, rowsJson } from '../../db/fast-insert.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { repeat } from '../../shared/repeat.ts';
@@ -98,8 +98,7 @@ type Row<T extends Written> = Omit<Database[T], (typeof JSON_COLUMN)[T]> & { [K 
 async function insertMany<T extends Written>(ctx: Ctx, trx: Trx, table: T, rows: Array<Row<T>>): Promise<void> {
   if (rows.length === 0) return;
   if (ctx.ops.name === 'postgres') {
-    const cols = Object.keys(rows[0]!).map((c) => `"${c}"`).join(', ');
-    await trx.executeQuery(CompiledQuery.raw(`insert into "${table}" (${cols}) select ${cols} from json_populate_recordset(null::"${table}", $1::json)`, [JSON.stringify(rows)]));
+    await trx.executeQuery(CompiledQuery.raw(jsonRowsInsert(table, Object.keys(rows[0]!), '$1'), [rowsJson(rows)]));
     return;
   }
   for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never);
