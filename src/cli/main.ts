@@ -4,7 +4,7 @@ import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
 import { createApiToken, createUser, ROLES, type Role } from '../core/modules/users/index.ts';
-import { DemoInterrupted, demoPlan, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
+import { DemoInterrupted, demoPlan, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
 import { startServer } from '../server/main.ts';
@@ -59,10 +59,10 @@ program
   .action(async (o: { db?: string; cases?: string }) => {
     const cases = positiveInt(o.cases, '--cases');
     const url = o.db ?? defaultDatabaseUrl();
-    const r = await resetUnfinishedDemo(url);
-    if (r?.reset) console.log('an earlier demo load was cut short: the database was emptied to load it again');
-    else if (r) console.log(`an earlier demo load ${r.found === 'failed' ? 'failed' : 'was cut short'}, and ${r.why}: the database is left as it is (to start over, empty it: migrate --down)`);
-    const { ctx, dbh } = await openCtx({ url });
+    let { ctx, dbh } = await openCtx({ url });
+    const r = await resetUnfinishedDemo(dbh);
+    if (r) console.log(describeReset(r));
+    if (r?.reset) ({ ctx, dbh } = await openCtx({ url }));
     const plan = await demoPlan(ctx);
     if (plan === 'skip') console.log('the database already has data; demo data not loaded');
     else if (plan === 'busy') console.log('another process is loading the demo into this database');

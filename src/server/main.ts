@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openCtx } from '../core/bootstrap.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
-import { DemoInterrupted, demoPlan, demoProgress, resetUnfinishedDemo, type ResetOutcome } from '../core/seed/demo-state.ts';
+import { DemoInterrupted, demoPlan, demoProgress, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import type { Ctx } from '../core/context.ts';
 import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
@@ -16,13 +16,6 @@ export interface ServerOptions {
   /** Cases in the demo history (default 3,000). */
   demoCases?: number | undefined;
 }
-
-const describeReset = (r: NonNullable<ResetOutcome>): string => {
-  const what = r.found === 'killed' ? 'was cut short (its loader stopped answering)' : r.found === 'failed' ? 'did not load' : 'was cut short at the last stop';
-  return r.reset
-    ? `the demo data ${what}: the database was emptied to load it again`
-    : `the demo data ${what}, and ${r.why}: the database is left as it is (to start over, empty it: npm run serviceloop -- migrate --down)`;
-};
 
 /**
  * Another process is loading the demo: resolves when it is in, or when that process has stopped
@@ -47,11 +40,12 @@ async function waitForDemo(ctx: Ctx, stop: AbortSignal): Promise<boolean> {
 
 /** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: ServerOptions): Promise<void> {
+  let { ctx, dbh } = await openCtx({ url: o.url });
   if (o.demo) {
-    const r = await resetUnfinishedDemo(o.url);
+    const r = await resetUnfinishedDemo(dbh);
     if (r) console.log(describeReset(r));
+    if (r?.reset) ({ ctx, dbh } = await openCtx({ url: o.url }));
   }
-  const { ctx, dbh } = await openCtx({ url: o.url });
   // On an empty database the demo loads in the background once the server answers, so the first
   // start is usable at once (logins work as soon as "demo organisation created" is printed).
   const plan = o.demo ? await demoPlan(ctx) : 'skip';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabaseUrl } from '../../../test/helpers/db.ts';
 import { openCtx } from '../bootstrap.ts';
+import { createDb } from '../db/create-db.ts';
 import type { Ctx } from '../context.ts';
 import { seedBase, isSeeded } from './base-seed.ts';
 import { loadDemo } from './demo.ts';
@@ -10,6 +11,14 @@ import { ManualClock } from '../shared/clock.ts';
 import { systemActor } from '../shared/actor.ts';
 
 const SMALL = { cases: 60, customers: 15 } as const;
+
+/** What a --demo start does first, on a connection of its own (closed by the reset when it resets). */
+async function resetAt(url: string, now?: number) {
+  const dbh = createDb({ url });
+  const r = await resetUnfinishedDemo(dbh, now);
+  if (!r?.reset) await dbh.close();
+  return r;
+}
 
 describe.each(DIALECTS)('demo load state on %s', (dialect) => {
   let cleanup: Array<() => Promise<void>> = [];
@@ -49,7 +58,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     expect(await demoPlan(first.ctx)).toBe('skip'); // not loaded over the top of the part
     await first.close();
 
-    expect(await resetUnfinishedDemo(url)).toEqual({ reset: true, found: 'interrupted' });
+    expect(await resetAt(url)).toEqual({ reset: true, found: 'interrupted' });
     const second = await open(url);
     expect(await isSeeded(second.ctx)).toBe(false);
     expect(await demoPlan(second.ctx)).toBe('load');
@@ -58,7 +67,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     expect(await count(second.ctx, 'cases')).toBe(SMALL.cases);
     expect(await demoPlan(second.ctx)).toBe('skip');
     expect(await demoProgress(second.ctx)).toBe('ready');
-    expect(await resetUnfinishedDemo(url)).toBeNull();
+    expect(await resetAt(url)).toBeNull();
     expect(await count(second.ctx, 'cases')).toBe(SMALL.cases);
   });
 
@@ -73,10 +82,10 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     // what a second server waits on before it starts its workers
     expect(await demoProgress(ctx, t + DEMO_STALE_MS - 1000)).toBe('loading');
     expect(await demoProgress(ctx, t + DEMO_STALE_MS + 1000)).toBe('stale');
-    expect(await resetUnfinishedDemo(url, t + DEMO_STALE_MS - 1000)).toBeNull();
+    expect(await resetAt(url, t + DEMO_STALE_MS - 1000)).toBeNull();
     expect(await count(ctx, 'users')).toBeGreaterThan(0);
     await close();
-    expect(await resetUnfinishedDemo(url, t + DEMO_STALE_MS + 1000)).toEqual({ reset: true, found: 'killed' });
+    expect(await resetAt(url, t + DEMO_STALE_MS + 1000)).toEqual({ reset: true, found: 'killed' });
     const again = await open(url);
     expect(await count(again.ctx, 'users')).toBe(0);
     expect(await demoPlan(again.ctx)).toBe('load');
@@ -91,7 +100,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     await finishDemo(ctx, 'interrupted');
     // someone used the part that was there: a case taken now
     await createCase(ctx, { channel: 'phone', contact: { name: '用户', phone: '13800000000' }, subject: '咨询', description: '演示数据加载时建的' }, systemActor('test'));
-    const r = await resetUnfinishedDemo(url);
+    const r = await resetAt(url);
     expect(r).toMatchObject({ reset: false, found: 'interrupted' });
     expect(r && !r.reset && r.why).toMatch(/used since \(cases were created\)/);
     expect(await count(ctx, 'cases')).toBe(1);
@@ -101,7 +110,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     expect(await claimDemo(failed.ctx, t)).toBe(true);
     await seedBase({ ...failed.ctx, clock: new ManualClock(t - 60_000) }, 'demo-password-1');
     await finishDemo(failed.ctx, 'failed'); // it would fail again
-    expect(await resetUnfinishedDemo(failedUrl)).toMatchObject({ reset: false, found: 'failed' });
+    expect(await resetAt(failedUrl)).toMatchObject({ reset: false, found: 'failed' });
     expect(await count(failed.ctx, 'users')).toBeGreaterThan(0);
   });
 
@@ -109,7 +118,7 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     const url = await freshUrl();
     const { ctx } = await open(url);
     await seedBase(ctx, 'demo-password-1');
-    expect(await resetUnfinishedDemo(url, Date.now() + 10 * DEMO_STALE_MS)).toBeNull();
+    expect(await resetAt(url, Date.now() + 10 * DEMO_STALE_MS)).toBeNull();
     expect(await demoPlan(ctx)).toBe('skip');
     expect(await count(ctx, 'users')).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { rmSync } from 'node:fs';
-import { createDb, isPostgresUrl, type Db } from '../db/create-db.ts';
-import { migrateDownAll, migrateToLatest } from '../db/migrate.ts';
+import { isPostgresUrl, type Db } from '../db/create-db.ts';
+import { migrateDownAll } from '../db/migrate.ts';
 import { isSeeded } from './base-seed.ts';
 
 /** How often a demo load in progress says it is alive, and when a silent one counts as killed. */
@@ -62,41 +62,41 @@ export type ResetOutcome =
 
 /**
  * The demo loads in thousands of transactions, so a load that was stopped (or killed) leaves part
- * of it. Before a --demo start opens the database: if the demo's own record says its load was
- * stopped, or has been silent for a minute, and nothing but the loader has written since it
- * began, the database is emptied, so the load starts over. It is left as it is, with the reason
- * (for the log), when the load failed (it would fail again), when it was used meanwhile (a
- * login, a case), and always when the record is missing (data of its own, or a demo loaded
- * before the record existed).
+ * of it. On a --demo start, on the database just opened: if the demo's own record says its load
+ * was stopped, or has been silent for a minute, and nothing but the loader has written since it
+ * began, the database is emptied (and `dbh` closed: the caller opens it again), so the load
+ * starts over. It is left as it is, with the reason (for the log), when the load failed (it
+ * would fail again), when it was used meanwhile (a login, a case), and always when the record is
+ * missing (data of its own, or a demo loaded before the record existed).
  */
-export async function resetUnfinishedDemo(url: string, now = Date.now()): Promise<ResetOutcome> {
-  const dbh = createDb({ url });
-  let closed = false;
-  try {
-    await migrateToLatest(dbh);
-    const row = await demoRow(dbh);
-    if (!row) return null;
-    if (row.state === 'failed') return { reset: false, found: 'failed', why: 'it failed with an error (see the log of that start)' };
-    const found = row.state === 'interrupted' ? 'interrupted' : row.state === 'loading' && now - row.heartbeat_at > DEMO_STALE_MS ? 'killed' : null;
-    if (!found) return null;
-    const used = await usedSince(dbh, row.started_at);
-    if (used) return { reset: false, found, why: `the database has been used since (${used})` };
-    const file = sqliteFile(url);
-    if (file) {
-      // SQLite runs schema changes outside a transaction: a kill halfway through dropping the
-      // tables would leave a part without its record. Removing the files is all or nothing
-      // (the WAL first: a main file with the WAL of another would take its pages).
-      await dbh.close();
-      closed = true;
-      for (const f of [`${file}-wal`, `${file}-shm`, file]) rmSync(f, { force: true });
-    } else {
-      await migrateDownAll(dbh); // one transaction on PostgreSQL
-      await migrateToLatest(dbh);
-    }
-    return { reset: true, found };
-  } finally {
-    if (!closed) await dbh.close();
+export async function resetUnfinishedDemo(dbh: Db, now = Date.now()): Promise<ResetOutcome> {
+  const row = await demoRow(dbh);
+  if (!row) return null;
+  if (row.state === 'failed') return { reset: false, found: 'failed', why: 'it failed with an error (see the log of that start)' };
+  const found = row.state === 'interrupted' ? 'interrupted' : row.state === 'loading' && now - row.heartbeat_at > DEMO_STALE_MS ? 'killed' : null;
+  if (!found) return null;
+  const used = await usedSince(dbh, row.started_at);
+  if (used) return { reset: false, found, why: `the database has been used since (${used})` };
+  const file = sqliteFile(dbh.url);
+  if (file) {
+    // SQLite runs schema changes outside a transaction: a kill halfway through dropping the
+    // tables would leave a part without its record. Removing the files is all or nothing
+    // (the WAL first: a main file with the WAL of another would take its pages).
+    await dbh.close();
+    for (const f of [`${file}-wal`, `${file}-shm`, file]) rmSync(f, { force: true });
+  } else {
+    await migrateDownAll(dbh); // one transaction on PostgreSQL
+    await dbh.close();
   }
+  return { reset: true, found };
+}
+
+/** What a --demo start found, for its log. */
+export function describeReset(r: NonNullable<ResetOutcome>): string {
+  const what = r.found === 'killed' ? 'was cut short (its loader stopped answering)' : r.found === 'failed' ? 'did not load' : 'was cut short at the last stop';
+  return r.reset
+    ? `the demo data ${what}: the database was emptied to load it again`
+    : `the demo data ${what}, and ${r.why}: the database is left as it is (to start over, empty it: npm run serviceloop -- migrate --down)`;
 }
 
 const sqliteFile = (url: string): string | null => {
