@@ -10,6 +10,8 @@ import type { Ctx } from '../core/context.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
+import { storableValue } from '../core/shared/unicode.ts';
+import { parse as parseQuery } from 'fast-querystring';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
@@ -46,6 +48,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: process.env.TRUST_PROXY === '1',
     ajv: { customOptions: { removeAdditional: false } },
+    // the router's own parser; a %00 (NUL, which PostgreSQL's text cannot hold) becomes U+FFFD
+    routerOptions: { querystringParser: (q: string) => (q.length === 0 ? {} : q.includes('%00') ? (storableValue(parseQuery(q)) as Record<string, unknown>) : parseQuery(q)) },
   }).withTypeProvider<ZodTypeProvider>();
   const routes: RouteInfo[] = [];
   ROUTES.set(app, routes);
@@ -60,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const started = new WeakMap<object, number>();
   app.addHook('onRequest', (req, _reply, done) => {
     started.set(req, performance.now());
+    if (req.url.includes('%00')) req.params = storableValue(req.params); // a NUL in a path parameter, as in the query
     done();
   });
   app.addHook('onSend', (req, reply, payload, done) => {

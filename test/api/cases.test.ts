@@ -138,6 +138,27 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     expect(row).toEqual({ subject: '坏字符\uFFFD', description: '\u{1F600} ok \uFFFD', contact_name: '\uFFFD王' });
   });
 
+  it('stores a NUL character as U+FFFD and searches past one (PostgreSQL text cannot hold it)', async () => {
+    const cookie = await t.cookie('agent');
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: `{"channel":"email","contact":{"name":"零\\u0000字","email":"nul@example.com"},"subject":"空字符\\u0000","description":"a\\u0000b","request":"\\u0000"}`,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const c = r.json() as CaseView;
+    const row = await t.ctx.db.selectFrom('cases').select(['subject', 'description', 'contact_name', 'request']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ subject: '空字符\uFFFD', description: 'a\uFFFDb', contact_name: '零\uFFFD字', request: '\uFFFD' });
+    const found = await t.app.inject({ method: 'GET', url: `/api/v1/cases?q=${encodeURIComponent('空字符\u0000')}`, headers: { cookie } });
+    expect(found.statusCode, found.body).toBe(200);
+    expect((found.json() as { items: CaseView[] }).items.map((x) => x.id)).toContain(c.id);
+    const note = await t.app.inject({ method: 'POST', url: `/api/v1/cases/${c.id}/notes`, headers: { cookie, 'content-type': 'application/json' }, payload: '{"body":"内部\\u0000备注"}' });
+    expect(note.statusCode, note.body).toBeLessThan(300);
+    for (const url of ['/api/v1/cases/%00', `/api/v1/cases/${c.id}%00`, '/api/v1/customers/%00'])
+      expect((await t.app.inject({ method: 'GET', url, headers: { cookie } })).statusCode, url).toBeOneOf([400, 404]);
+  });
+
   it('refuses a body that is not JSON, is empty or poisons the prototype, with a code and nothing stored', async () => {
     const before = (await t.ctx.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
     const post = async (payload: string) =>

@@ -58,15 +58,15 @@ describe.each(DIALECTS)('commit buffer on %s', (dialect) => {
     expect(await t.ctx.db.selectFrom('customers').select('id').where('id', '=', 'cb-3').execute()).toEqual([]);
   });
 
-  it.runIf(dialect === 'postgres')('writes half a surrogate pair as U+FFFD (PostgreSQL refuses it inside JSON)', async () => {
+  it.runIf(dialect === 'postgres')('writes half a surrogate pair and NUL as U+FFFD (PostgreSQL refuses them inside JSON)', async () => {
     await bufferedTransaction(t.ctx.db, async (trx) => {
-      await appendRows(trx, 'customers', [customer('cb-5', { name: '半个\uD800字' }), customer('cb-6', { name: '\uDE00' })]);
+      await appendRows(trx, 'customers', [customer('cb-5', { name: '半个\uD800字' }), customer('cb-6', { name: '\uDE00' }), customer('cb-7', { name: 'a\u0000b' })]);
       await appendRows(trx, 'outbox', [
         { id: 'cb-o5', topic: 'email', payload: '{}', case_id: null, created_at: T0, available_at: T0, attempts: 0, sent_at: null, last_error: null, claimed_until: null, failed_at: null },
       ]);
     });
-    const rows = await t.ctx.db.selectFrom('customers').select('name').where('id', 'in', ['cb-5', 'cb-6']).orderBy('id').execute();
-    expect(rows.map((r) => r.name)).toEqual(['半个\uFFFD字', '\uFFFD']);
+    const rows = await t.ctx.db.selectFrom('customers').select('name').where('id', 'in', ['cb-5', 'cb-6', 'cb-7']).orderBy('id').execute();
+    expect(rows.map((r) => r.name)).toEqual(['半个\uFFFD字', '\uFFFD', 'a\uFFFDb']);
   });
 
   it.runIf(dialect === 'postgres')('refuses a number that is not finite instead of storing NULL', async () => {

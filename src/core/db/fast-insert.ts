@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { wellFormedText } from '../shared/unicode.ts';
+import { storableText, UNSTORABLE_ESCAPE } from '../shared/unicode.ts';
 
 const sqlCache = new Map<string, string>();
 
@@ -47,11 +47,11 @@ export const jsonRowsInsert = (table: string, columns: readonly string[], param:
 
 /**
  * Rows as JSON text for jsonRowsInsert. Strings go in as they are (JSON columns hold JSON text,
- * stored as text; a nested value is stored as its JSON text). A lone UTF-16 surrogate, which
- * JSON.stringify writes as a \uD8xx escape that PostgreSQL refuses, becomes U+FFFD, as the
- * driver does for a parameter.
+ * stored as text; a nested value is stored as its JSON text). NUL and a lone UTF-16 surrogate,
+ * which JSON.stringify writes as escapes that PostgreSQL refuses, become U+FFFD (the driver does
+ * the same for a surrogate in a parameter; a request's text was already made storable).
  */
 export function rowsJson(rows: ReadonlyArray<object>): string {
   const text = JSON.stringify(rows);
-  return /\\u[dD][89a-fA-F]/.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? wellFormedText(v) : v)) : text;
+  return UNSTORABLE_ESCAPE.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? storableText(v) : v)) : text;
 }
