@@ -3,8 +3,11 @@
  * database with `concurrency` callers (through the group-commit batcher where the database has
  * one) and prints time per SQL text, statements per case and the batch sizes.
  *   node --import tsx bench/tools/intake-statements.ts <database-url> [cases=3000] [concurrency=32]
+ * SL_EXP_SQL="stmt;stmt" runs those statements after the migrations, for an experiment on the
+ * schema (e.g. `drop index ...`, or a page size: `pragma journal_mode=delete;pragma page_size=16384;vacuum;pragma journal_mode=wal`).
  */
 import pg from 'pg';
+import { sql } from 'kysely';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
 import { actorOf } from '../../src/core/modules/users/index.ts';
@@ -33,6 +36,7 @@ clientProto.query = function (this: unknown, ...args: unknown[]) {
 };
 
 const { ctx, dbh } = await openCtx({ url, config: { scryptCost: 1024 } });
+for (const stmt of (process.env.SL_EXP_SQL ?? '').split(';').filter((x) => x.trim())) await sql.raw(stmt).execute(ctx.db);
 const seed = await seedBase(ctx, 'bench-password-123');
 const agent = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed.users.agent!.id).executeTakeFirstOrThrow();
 const actor = actorOf(agent, '127.0.0.1');

@@ -3,6 +3,7 @@
  * 2,000 warm-up cases, then 2,000 more with `concurrency` callers at once (so batches of about
  * that size) with checkpoints off, and reads the page numbers from the WAL's frame headers.
  *   node --import tsx bench/tools/wal-pages.ts [concurrency=8]
+ * TOP=N prints the N largest owners (default 30).
  * (2026-12-04: 59.3 pages per case alone, 16.3 in batches of 8, 7.6 in batches of 32; the
  * commit's fsync and the checkpoints scale with them.)
  */
@@ -54,7 +55,7 @@ console.log(`concurrency ${conc}: ${n} cases, WAL frames ${r.rows[0]!.log}, ${(r
     total += c;
   }
   console.log(`${total} frames by owner (per case):`);
-  for (const [name, c] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(c / n).toFixed(2).padStart(6)}  ${name}`);
+  for (const [name, c] of [...by].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30))) console.log(`  ${(c / n).toFixed(2).padStart(6)}  ${name}`);
   db.close();
 }
 await dbh.close();
