@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepDueTimers } from '../../src/core/modules/commitments/index.ts';
-import { renderTemplate } from '../../src/core/modules/notifications/index.ts';
+import { renderDigest, renderTemplate } from '../../src/core/modules/notifications/index.ts';
 import type { ManualClock } from '../../src/core/shared/clock.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -141,6 +141,28 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     cm = await commitments(c.id);
     expect(cm.escalationLevel).toBe(4);
     expect(cm.escalations.at(-1)!.notified).toEqual([t.seed.users.director!.id]);
+  });
+
+  it('sends each person one digest of the cases a sweep finds due for them, and each case its own timeline', async () => {
+    await startAt('2026-11-25T10:00:00'); // Wednesday
+    const cases = [];
+    for (const i of [1, 2, 3]) cases.push(await create({ subject: `积分未到账${i}`, description: '上周消费的积分一直没有到账', teamId: t.seed.teams.frontline }));
+    at('2026-11-25T10:12:00'); // reception at 80% for all three, nobody has taken them: the team's supervisor is told
+    const before = new Set((await t.ctx.db.selectFrom('outbox').select('id').execute()).map((r) => r.id));
+    expect(await sweepDueTimers(t.ctx)).toMatchObject({ warnings: 3, breaches: 0 });
+    const sent = (await t.ctx.db.selectFrom('outbox').select(['id', 'case_id', 'payload']).where('topic', '=', 'notify').execute()).filter((r) => !before.has(r.id));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.case_id).toBeNull();
+    const digest = JSON.parse(sent[0]!.payload) as { template: string; userIds: string[]; total: number; items: Array<Record<string, unknown>> };
+    expect(digest).toMatchObject({ template: 'sla_warning', userIds: [t.seed.users.supervisor!.id], total: 3 });
+    expect(digest.items.map((i) => i.number).sort()).toEqual(cases.map((c) => c.number).sort());
+    expect(digest.items.map((i) => i.caseId).sort()).toEqual(cases.map((c) => c.id).sort());
+    const mail = renderDigest(digest.template, 'zh', digest.items, digest.total);
+    expect(mail.subject).toBe('【超时预警】3 个工单时限即将到期');
+    for (const c of cases) {
+      expect(mail.text).toContain(`工单 ${c.number}（积分未到账`);
+      expect((await timeline(c.id)).filter((e) => e.type === 'sla_warning')).toHaveLength(1);
+    }
   });
 
   it('counts complaint results in working days (Civil Code) and starts urgent complaints at senior management', async () => {

@@ -6,7 +6,7 @@ import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { repeat } from '../../shared/repeat.ts';
 import { recordAudit } from '../audit/index.ts';
-import { outboxRow, type OutboxMessage } from '../notifications/index.ts';
+import { DIGEST_LIST_MAX, outboxRow, type OutboxMessage } from '../notifications/index.ts';
 import type { CaseTargetsTable } from './commitments.table.ts';
 import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
@@ -109,7 +109,8 @@ async function insertMany<T extends Written>(ctx: Ctx, trx: Trx, table: T, rows:
  * existing remedies and escalation recipients are looked up once per batch (and kept up to date
  * in memory as the batch escalates), and the rows it writes go in multi-row statements. What it
  * writes is what handling the targets one by one wrote (the same rows, ids generated in the same
- * order, the same clock readings), see escalation.ts for escalate().
+ * order, the same clock readings; see escalation.ts for escalate()), except the staff
+ * notifications: those of one template to the same people go out as one digest.
  */
 async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] = [], onClaimed?: (c: Claim) => void): Promise<SweepResult> {
   const now = ctx.clock.now();
@@ -216,6 +217,15 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     row.payload = m.payload;
     return outbox.push(row);
   };
+  // Staff notifications by template and recipients, sent when the batch is done: one alone as it
+  // is, several as one digest (a flood of breaches is a few mails per person, not hundreds).
+  const notices = new Map<string, { template: string; userIds: string[]; items: Array<{ caseId: string; vars: Record<string, unknown> }> }>();
+  const notify = (template: string, userIds: string[], caseId: string, vars: Record<string, unknown>) => {
+    const key = `${template}|${[...userIds].sort().join(',')}`;
+    let n = notices.get(key);
+    if (!n) notices.set(key, (n = { template, userIds, items: [] }));
+    n.items.push({ caseId, vars });
+  };
 
   /**
    * escalate() of escalation.ts (keep the two in step), with the level and recipients from the
@@ -234,8 +244,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     const notified = await recipientsOf(c, level);
     escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: json(notified), created_at: at });
     event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
-    if (notified.length)
-      enqueue({ topic: 'notify', caseId: c.id, payload: { userIds: notified, kind: 'escalation', template: 'escalation', caseId: c.id, vars: { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about } } });
+    if (notified.length) notify('escalation', notified, c.id, { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about });
     levels.set(c.id, level);
     return true;
   };
@@ -249,12 +258,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     for (const w of ev.warnings) {
       res.warnings++;
       event(t.case_id, 'sla_warning', { targetId: t.id, kind: t.kind, fraction: fractions[w], dueAt: t.due_at });
-      if (warnTo.length && c)
-        enqueue({
-          topic: 'notify',
-          caseId: t.case_id,
-          payload: { userIds: warnTo, kind: 'sla_warning', template: 'sla_warning', caseId: t.case_id, vars: { number: c.number, subject: c.subject, target: t.kind, dueAt: t.due_at, level: fractions[w] } },
-        });
+      if (warnTo.length && c) notify('sla_warning', warnTo, t.case_id, { number: c.number, subject: c.subject, target: t.kind, dueAt: t.due_at, level: fractions[w] });
     }
     if (ev.breached) {
       res.breaches++;
@@ -283,6 +287,16 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
         const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
         if (await escalate(c, level, `${t.kind}_warning`, t.id, { target: t.kind, dueAt: t.due_at })) res.escalations++;
       }
+    }
+  }
+
+  for (const { template, userIds, items } of notices.values()) {
+    if (items.length === 1) {
+      const { caseId, vars } = items[0]!;
+      enqueue({ topic: 'notify', caseId, payload: { userIds, kind: template, template, caseId, vars } });
+    } else {
+      const listed = items.slice(0, DIGEST_LIST_MAX).map(({ caseId, vars }) => ({ caseId, ...vars }));
+      enqueue({ topic: 'notify', payload: { userIds, kind: template, template, total: items.length, items: listed } });
     }
   }
 

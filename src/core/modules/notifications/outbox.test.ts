@@ -250,6 +250,34 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     expect(en.subject).toBe(`[Escalation] [${c.case.number}] escalated to manager`);
   });
 
+  it('mails a digest of many cases as one message per language, and fails one without items for good', async () => {
+    const t = await setup();
+    const seed = await seedBase(t.ctx, 'test-password-1');
+    await t.ctx.db.updateTable('users').set({ locale: 'en' }).where('id', '=', seed.users.manager!.id).execute();
+    const items = [1, 2, 3].map((i) => ({ caseId: `c${i}`, number: `SL-20261123-000${i}`, subject: `积分未到账${i}`, level: 2, role: 'supervisor', reason: 'first_response_breached', target: 'first_response', dueAt: T0 }));
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await enqueue(t.ctx, trx, { topic: 'notify', payload: { userIds: [seed.users.supervisor!.id, seed.users.manager!.id], kind: 'escalation', template: 'escalation', total: 120, items } });
+      await enqueue(t.ctx, trx, { topic: 'notify', payload: { userIds: [seed.users.supervisor!.id], kind: 'escalation', template: 'escalation', total: 0, items: [] } });
+    });
+    const w = worker(t);
+    expect(await w.runOnce()).toEqual({ sent: 1, failed: 1 });
+    expect(t.smtp.received).toHaveLength(2);
+    const zh = t.smtp.received.find((m) => toOf(m).includes('supervisor@serviceloop.local'))!;
+    expect(zh.subject).toBe('【工单升级】120 个工单已升级');
+    expect(header(zh, 'X-ServiceLoop-Digest')).toBe('120');
+    expect(header(zh, 'X-ServiceLoop-Case')).toBe('');
+    for (const i of items) expect(zh.text).toContain(`- 工单 ${i.number}（${i.subject}） 已升级至主管，原因：首次响应超过处理时限`);
+    expect(zh.text).toContain('另有 117 个工单未列出');
+    const en = t.smtp.received.find((m) => toOf(m).includes('manager@serviceloop.local'))!;
+    expect(en.subject).toBe('[Escalation] 120 cases escalated');
+    const rows = await outboxRows(t.ctx);
+    expect(rows.map((r) => [r.sent_at !== null, r.failed_at !== null])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    expect(rows[1]!.last_error).toMatch(/no items/);
+  });
+
   it('without SMTP_URL logs the rendered mail and marks it sent', async () => {
     const t = await setup();
     const lines: Array<{ obj: Record<string, unknown>; msg?: string | undefined }> = [];

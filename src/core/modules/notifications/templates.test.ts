@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, langOf, renderTemplate, TEMPLATE_NAMES } from './templates.ts';
+import { DIGEST_LIST_MAX, formatTime, langOf, renderDigest, renderTemplate, TEMPLATE_NAMES } from './templates.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 2, 0, 0); // 10:00 in Shanghai
 
@@ -66,6 +66,27 @@ describe('mail templates', () => {
     const e = renderTemplate('escalation', 'zh', { number: 'SL-9', subject: '投诉', level: 3, role: 'manager', reason: 'urgent_complaint' });
     expect(e.text).toContain('已升级至经理，原因：紧急投诉');
     expect(renderTemplate('escalation', 'en', { number: 'SL-9', level: 4 }).subject).toBe('[Escalation] [SL-9] escalated to service director');
+  });
+
+  it('list many cases in one digest, each as its own mail words it, and count what is not listed', () => {
+    const items = [1, 2, 3].map((i) => ({ number: `SL-${i}`, subject: `投诉${i}`, target: 'first_response', dueAt: T0, level: 0.75 }));
+    const zh = renderDigest('sla_warning', 'zh', items, 3);
+    expect(zh.subject).toBe('【超时预警】3 个工单时限即将到期');
+    expect(zh.text).toContain('以下 3 个工单的服务承诺时限即将到期，请尽快处理：');
+    for (const i of [1, 2, 3]) expect(zh.text).toContain(`- 工单 SL-${i}（投诉${i}） 的首次响应时限将于 2026年11月23日 10:00（北京时间） 到期（已用时 75%）`);
+    expect(zh.html).toContain('<li style="margin:0 0 0.5em">工单 SL-1（投诉1）');
+    expect(zh.text).not.toContain('未列出');
+    const en = renderDigest('escalation', 'en', items.map((v) => ({ ...v, level: 2, role: 'supervisor' })), 3);
+    expect(en.subject).toBe('[Escalation] 3 cases escalated');
+    expect(en.text).toContain('- Case SL-2 (投诉2) has been escalated to the supervisor');
+
+    const many = Array.from({ length: DIGEST_LIST_MAX + 5 }, (_, i) => ({ number: `SL-${i}`, subject: 's', target: 'resolution', dueAt: T0 }));
+    const big = renderDigest('sla_breach', 'zh', many, 250);
+    expect(big.subject).toBe('【已超时】250 个工单超过承诺时限');
+    expect(big.text.match(/^- /gm)).toHaveLength(DIGEST_LIST_MAX);
+    expect(big.text).toContain(`另有 ${250 - DIGEST_LIST_MAX} 个工单未列出，请在工单队列中查看。`);
+    expect(renderDigest('sla_breach', 'en', many, 250).text).toContain(`${250 - DIGEST_LIST_MAX} more are not listed here; see the case queue.`);
+    expect(() => renderDigest('case_reply', 'zh', items, 3)).toThrow(/no digest/);
   });
 
   it('render every template in both languages', () => {

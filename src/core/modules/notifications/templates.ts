@@ -22,8 +22,8 @@ export interface RenderOptions {
 type Lang = 'zh' | 'en';
 type Vars = Record<string, unknown>;
 
-/** A paragraph, a list of labelled fields, or a quoted multi-line text (a reply, a solution). */
-type Block = { p: string } | { fields: Array<[string, string]> } | { quote: string };
+/** A paragraph, a list of labelled fields, a quoted multi-line text (a reply, a solution), or a bulleted list. */
+type Block = { p: string } | { fields: Array<[string, string]> } | { quote: string } | { list: string[] };
 
 interface Draft {
   subject: string;
@@ -320,6 +320,53 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
   },
 };
 
+/**
+ * Digests: one staff mail for many cases of one kind (the timer sweep sends one per recipient and
+ * batch instead of hundreds of mails in a flood). Each listed case reads as the paragraph of its
+ * own mail; past DIGEST_LIST_MAX the rest are counted, not listed.
+ */
+const DIGESTS: Record<string, Record<Lang, { subject: (n: number) => string; intro: (n: number) => string }>> = {
+  sla_warning: {
+    zh: { subject: (n) => `【超时预警】${n} 个工单时限即将到期`, intro: (n) => `以下 ${n} 个工单的服务承诺时限即将到期，请尽快处理：` },
+    en: { subject: (n) => `[SLA warning] ${n} cases due soon`, intro: (n) => `${n} cases are close to their commitment deadlines. Please act on them soon:` },
+  },
+  sla_breach: {
+    zh: { subject: (n) => `【已超时】${n} 个工单超过承诺时限`, intro: (n) => `以下 ${n} 个工单已超过服务承诺时限，请立即处理，并评估是否需要对客户进行服务补救：` },
+    en: { subject: (n) => `[SLA breach] ${n} cases overdue`, intro: (n) => `${n} cases missed their commitments. Please act on them now and consider whether a service remedy is due:` },
+  },
+  escalation: {
+    zh: { subject: (n) => `【工单升级】${n} 个工单已升级`, intro: (n) => `以下 ${n} 个工单已升级，请及时跟进处理：` },
+    en: { subject: (n) => `[Escalation] ${n} cases escalated`, intro: (n) => `${n} cases have been escalated. Please follow them up:` },
+  },
+};
+
+export const DIGEST_LIST_MAX = 100;
+export const hasDigest = (name: string): boolean => Object.hasOwn(DIGESTS, name);
+
+/** A digest of `total` cases of template `name`, listing `items` (each a case's vars; at most DIGEST_LIST_MAX are shown). */
+export function renderDigest(name: string, locale: unknown, items: Vars[], total: number, opts: RenderOptions = {}): RenderedMail {
+  const digest = hasDigest(name) ? DIGESTS[name] : undefined;
+  if (!digest) throw new Error(`no digest for mail template "${name}"`);
+  const lang = langOf(locale);
+  const text = digest[lang];
+  const listed = items.slice(0, DIGEST_LIST_MAX);
+  const count = Math.max(total, listed.length);
+  const lines = listed.map((v) => {
+    const first = TEMPLATES[name]!(context(lang, v, opts)).blocks.find((b): b is { p: string } => 'p' in b);
+    return first?.p ?? '';
+  });
+  const rest = count - listed.length;
+  const more: Block[] = rest > 0 ? [{ p: lang === 'zh' ? `另有 ${rest} 个工单未列出，请在工单队列中查看。` : `${rest} more are not listed here; see the case queue.` }] : [];
+  return build({ subject: text.subject(count), blocks: [{ p: text.intro(count) }, { list: lines }, ...more] }, lang);
+}
+
+const context = (lang: Lang, vars: Vars, opts: RenderOptions): T => ({
+  lang,
+  v: vars,
+  time: (x) => formatTime(x, lang, opts.timeZone),
+  org: opts.orgName ?? (lang === 'zh' ? '客户服务中心' : 'Customer Service Centre'),
+});
+
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES);
 export const hasTemplate = (name: string): boolean => Object.hasOwn(TEMPLATES, name);
 
@@ -333,13 +380,7 @@ export function renderTemplate(name: string, locale: unknown, vars: Vars, opts: 
   const tpl = hasTemplate(name) ? TEMPLATES[name] : undefined;
   if (!tpl) throw new Error(`unknown mail template "${name}"`);
   const lang = langOf(locale);
-  const t: T = {
-    lang,
-    v: vars,
-    time: (x) => formatTime(x, lang, opts.timeZone),
-    org: opts.orgName ?? (lang === 'zh' ? '客户服务中心' : 'Customer Service Centre'),
-  };
-  return build(tpl(t), lang);
+  return build(tpl(context(lang, vars, opts)), lang);
 }
 
 function build(d: Draft, lang: Lang): RenderedMail {
@@ -353,6 +394,10 @@ function build(d: Draft, lang: Lang): RenderedMail {
     } else if ('quote' in b) {
       text.push(b.quote.split('\n').map((l) => `  ${l}`).join('\n'));
       html.push(`<blockquote style="margin:0 0 1em;padding:0.5em 1em;border-left:3px solid #1677ff;background:#f5f7fa">${lines(b.quote)}</blockquote>`);
+    } else if ('list' in b) {
+      if (!b.list.length) continue;
+      text.push(b.list.map((l) => `- ${l}`).join('\n'));
+      html.push(`<ul style="margin:0 0 1em;padding-left:1.5em">${b.list.map((l) => `<li style="margin:0 0 0.5em">${lines(l)}</li>`).join('')}</ul>`);
     } else if (b.fields.length) {
       const sep = lang === 'zh' ? '：' : ': ';
       text.push(b.fields.map(([k, v]) => `${k}${sep}${v}`).join('\n'));

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Ctx } from '../../context.ts';
 import type { OutboxTopic } from './outbox.ts';
-import { hasTemplate, langOf, renderPlain, renderTemplate, type RenderOptions, type RenderedMail } from './templates.ts';
+import { hasDigest, hasTemplate, langOf, renderDigest, renderPlain, renderTemplate, type RenderOptions, type RenderedMail } from './templates.ts';
 
 /** pino-compatible (Fastify's app.log fits), so the server log gets the worker's lines. */
 export interface Logger {
@@ -154,7 +154,9 @@ export function emailTransport(sender: MailSender, render: RenderOptions = {}): 
  * topic `notify`: a staff notification, payload {userIds, kind, template?, caseId, title, body, vars}. For
  * now it is emailed to the users (active ones with an address), each in their own language: by
  * the template named by `kind` (sla_warning, sla_breach, escalation...) when there is one, else
- * the given title and body. (`template`, when given, takes precedence over `kind`.)
+ * the given title and body. (`template`, when given, takes precedence over `kind`.) A digest has
+ * {userIds, kind, template, items, total} instead: one mail about `total` cases, listing `items`
+ * (each one case's vars, as `vars` of a single notification).
  */
 export function notifyTransport(ctx: Ctx, sender: MailSender, render: RenderOptions = {}): Transport {
   return {
@@ -166,6 +168,8 @@ export function notifyTransport(ctx: Ctx, sender: MailSender, render: RenderOpti
       const title = typeof p.title === 'string' ? p.title : '';
       const body = typeof p.body === 'string' ? p.body : '';
       const templated = hasTemplate(kind);
+      const items = Array.isArray(p.items) ? p.items.map(asVars) : null;
+      if (items && (items.length === 0 || !hasDigest(kind))) throw permanentError(`notify digest "${kind}" has no items or no digest template`);
       if (!templated && !title) throw permanentError(`notify "${kind}" has no template and no title`);
 
       const users = await ctx.db.selectFrom('users').select(['id', 'email', 'locale']).where('id', 'in', ids).where('active', '=', 1).execute();
@@ -174,7 +178,7 @@ export function notifyTransport(ctx: Ctx, sender: MailSender, render: RenderOpti
 
       const caseId = typeof p.caseId === 'string' ? p.caseId : m.caseId;
       let vars = asVars(p.vars);
-      if (caseId && vars.number === undefined) {
+      if (!items && caseId && vars.number === undefined) {
         const c = await ctx.db.selectFrom('cases').select(['number', 'subject']).where('id', '=', caseId).executeTakeFirst();
         if (c) vars = { number: c.number, subject: c.subject, ...vars };
       }
@@ -183,9 +187,15 @@ export function notifyTransport(ctx: Ctx, sender: MailSender, render: RenderOpti
       const byLang = new Map<string, string[]>();
       for (const u of withMail) byLang.set(langOf(u.locale), [...(byLang.get(langOf(u.locale)) ?? []), u.email]);
       for (const [lang, to] of byLang) {
-        const mail = templated ? renderTemplate(kind, lang, { ...vars, title, body }, render) : renderPlain(title, body, lang);
+        const total = items && typeof p.total === 'number' ? p.total : (items?.length ?? 1);
+        const mail = items
+          ? renderDigest(kind, lang, items, total, render)
+          : templated
+            ? renderTemplate(kind, lang, { ...vars, title, body }, render)
+            : renderPlain(title, body, lang);
         const headers: Record<string, string> = { 'X-ServiceLoop-Outbox-Id': m.id, 'X-ServiceLoop-Notify': kind || 'message', 'Auto-Submitted': 'auto-generated' };
-        if (typeof vars.number === 'string') headers['X-ServiceLoop-Case'] = vars.number;
+        if (items) headers['X-ServiceLoop-Digest'] = String(total);
+        else if (typeof vars.number === 'string') headers['X-ServiceLoop-Case'] = vars.number;
         await sender.deliver({ ...mail, to, messageId: messageIdFor(sender, m.id, lang), headers });
       }
     },
