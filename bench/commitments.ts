@@ -423,11 +423,11 @@ async function plan(ctx: Ctx, dialect: string, analyze: boolean): Promise<string
 }
 
 /** The PostgreSQL backends serving this database (the app's pool). */
-const backendPids = async (ctx: Ctx): Promise<number[]> =>
+export const backendPids = async (ctx: Ctx): Promise<number[]> =>
   (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((x) => Number(x.pid));
 
 /** CPU time (user + system) of a local process so far, ms; 0 if it is gone or not readable. */
-function procCpuMs(pid: number): number {
+export function procCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
