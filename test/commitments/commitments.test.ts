@@ -147,9 +147,11 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     await startAt('2026-11-25T10:00:00'); // Wednesday
     const cases = [];
     for (const i of [1, 2, 3]) cases.push(await create({ subject: `积分未到账${i}`, description: '上周消费的积分一直没有到账', teamId: t.seed.teams.frontline }));
-    at('2026-11-25T10:12:00'); // reception at 80% for all three, nobody has taken them: the team's supervisor is told
+    // reception at 93% for all three, nobody has taken them: the team's supervisor is told, once
+    // a case (the 90% warning; the 75% one of the same pass is on the timeline only)
+    at('2026-11-25T10:14:00');
     const before = new Set((await t.ctx.db.selectFrom('outbox').select('id').execute()).map((r) => r.id));
-    expect(await sweepDueTimers(t.ctx)).toMatchObject({ warnings: 3, breaches: 0 });
+    expect(await sweepDueTimers(t.ctx)).toMatchObject({ warnings: 6, breaches: 0 });
     const sent = (await t.ctx.db.selectFrom('outbox').select(['id', 'case_id', 'payload']).where('topic', '=', 'notify').execute()).filter((r) => !before.has(r.id));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.case_id).toBeNull();
@@ -157,11 +159,12 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     expect(digest).toMatchObject({ template: 'sla_warning', userIds: [t.seed.users.supervisor!.id], total: 3 });
     expect(digest.items.map((i) => i.number).sort()).toEqual(cases.map((c) => c.number).sort());
     expect(digest.items.map((i) => i.caseId).sort()).toEqual(cases.map((c) => c.id).sort());
+    expect(digest.items.map((i) => i.level)).toEqual([0.9, 0.9, 0.9]);
     const mail = renderDigest(digest.template, 'zh', digest.items, digest.total);
     expect(mail.subject).toBe('【超时预警】3 个工单时限即将到期');
     for (const c of cases) {
       expect(mail.text).toContain(`工单 ${c.number}（积分未到账`);
-      expect((await timeline(c.id)).filter((e) => e.type === 'sla_warning')).toHaveLength(1);
+      expect((await timeline(c.id)).filter((e) => e.type === 'sla_warning').map((e) => e.data?.fraction)).toEqual([0.75, 0.9]);
     }
   });
 

@@ -218,13 +218,16 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     return outbox.push(row);
   };
   // Staff notifications by template and recipients, sent when the batch is done: one alone as it
-  // is, several as one digest (a flood of breaches is a few mails per person, not hundreds).
-  const notices = new Map<string, { template: string; userIds: string[]; items: Array<{ caseId: string; vars: Record<string, unknown> }> }>();
-  const notify = (template: string, userIds: string[], caseId: string, vars: Record<string, unknown>) => {
+  // is, several as one digest (a flood of breaches is a few mails per person, not hundreds). A
+  // later notice about the same thing (`about`: the 90% warning of a target whose 75% one came in
+  // the same pass) replaces the earlier one.
+  const notices = new Map<string, { template: string; userIds: string[]; items: Map<string, { caseId: string; vars: Record<string, unknown> }> }>();
+  const notify = (template: string, userIds: string[], caseId: string, about: string, vars: Record<string, unknown>) => {
     const key = `${template}|${[...userIds].sort().join(',')}`;
     let n = notices.get(key);
-    if (!n) notices.set(key, (n = { template, userIds, items: [] }));
-    n.items.push({ caseId, vars });
+    if (!n) notices.set(key, (n = { template, userIds, items: new Map() }));
+    n.items.delete(about); // re-inserted last: the list keeps the order of the latest notices
+    n.items.set(about, { caseId, vars });
   };
 
   /**
@@ -244,7 +247,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     const notified = await recipientsOf(c, level);
     escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: json(notified), created_at: at });
     event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
-    if (notified.length) notify('escalation', notified, c.id, { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about });
+    if (notified.length) notify('escalation', notified, c.id, `${c.id}|${level}`, { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about });
     levels.set(c.id, level);
     return true;
   };
@@ -258,7 +261,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     for (const w of ev.warnings) {
       res.warnings++;
       event(t.case_id, 'sla_warning', { targetId: t.id, kind: t.kind, fraction: fractions[w], dueAt: t.due_at });
-      if (warnTo.length && c) notify('sla_warning', warnTo, t.case_id, { number: c.number, subject: c.subject, target: t.kind, dueAt: t.due_at, level: fractions[w] });
+      if (warnTo.length && c) notify('sla_warning', warnTo, t.case_id, t.id, { number: c.number, subject: c.subject, target: t.kind, dueAt: t.due_at, level: fractions[w] });
     }
     if (ev.breached) {
       res.breaches++;
@@ -290,7 +293,8 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     }
   }
 
-  for (const { template, userIds, items } of notices.values()) {
+  for (const { template, userIds, items: byAbout } of notices.values()) {
+    const items = [...byAbout.values()];
     if (items.length === 1) {
       const { caseId, vars } = items[0]!;
       enqueue({ topic: 'notify', caseId, payload: { userIds, kind: template, template, caseId, vars } });
