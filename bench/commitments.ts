@@ -43,7 +43,9 @@ import {
 import type { CaseTargetsTable } from '../src/core/modules/commitments/commitments.table.ts';
 import { seedBase } from '../src/core/seed/base-seed.ts';
 import { ManualClock } from '../src/core/shared/clock.ts';
-import { httpRequest, round, sleep, summarise, type Figure, type Section, type SectionEnv } from './common.ts';
+import { httpRequest, procCpuMs, round, sleep, summarise, type Figure, type Section, type SectionEnv } from './common.ts';
+
+export { procCpuMs };
 import { BENCH_PASSWORD, benchToken, seedBench } from './seed.ts';
 import { CASE_COLUMNS, Rng } from './synthetic.ts';
 
@@ -425,17 +427,6 @@ async function plan(ctx: Ctx, dialect: string, analyze: boolean): Promise<string
 /** The PostgreSQL backends serving this database (the app's pool). */
 export const backendPids = async (ctx: Ctx): Promise<number[]> =>
   (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((x) => Number(x.pid));
-
-/** CPU time (user + system) of a local process so far, ms; 0 if it is gone or not readable. */
-export function procCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
 
 const countDue = async (ctx: Ctx): Promise<number> =>
   Number((await ctx.db.selectFrom('case_targets').select((eb) => eb.fn.countAll<number>().as('n')).where('next_check_at', 'is not', null).where('next_check_at', '<=', NOW).executeTakeFirstOrThrow()).n);

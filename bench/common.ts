@@ -239,6 +239,66 @@ export function rssSampler(pid: number, everyMs = 200) {
   };
 }
 
+/** CPU time (user + system) of a local process so far, ms; 0 if it is gone or not readable. */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole machine's busy and total CPU time so far, ms (first line of /proc/stat). */
+function machineCpuMs(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = f[3]! + f[4]!; // idle + iowait
+  return { busy: ((total - idle) * 1000) / 100, total: (total * 1000) / 100 };
+}
+
+export interface CpuSplit {
+  wallMs: number;
+  /** CPU ms of the server process, of the database's backends (PostgreSQL), of this process (the load generator), and of the whole machine */
+  serverMs: number;
+  databaseMs: number;
+  benchMs: number;
+  machineBusyMs: number;
+  /** the machine's busy share over the interval, 0..1 (all cores) */
+  machineBusy: number;
+}
+
+/**
+ * Where the CPU went over an interval: the server, the database backends (their pids listed at
+ * the start and the end; a backend that came and went between is missed), this process.
+ */
+export async function cpuMeter(serverPid: number, databasePids: () => Promise<number[]>) {
+  const t0 = performance.now();
+  const server0 = procCpuMs(serverPid);
+  const db0 = new Map((await databasePids()).map((pid) => [pid, procCpuMs(pid)]));
+  const self0 = process.cpuUsage();
+  const m0 = machineCpuMs();
+  return {
+    async stop(): Promise<CpuSplit> {
+      const m1 = machineCpuMs();
+      const self = process.cpuUsage(self0);
+      const wallMs = performance.now() - t0;
+      let databaseMs = 0;
+      for (const pid of new Set([...db0.keys(), ...(await databasePids())])) databaseMs += procCpuMs(pid) - (db0.get(pid) ?? 0);
+      const busy = m1.busy - m0.busy;
+      return { wallMs, serverMs: procCpuMs(serverPid) - server0, databaseMs, benchMs: (self.user + self.system) / 1000, machineBusyMs: busy, machineBusy: busy / Math.max(1, m1.total - m0.total) };
+    },
+  };
+}
+
+/** A sentence: CPU per request of each party and the machine's busy share. */
+export function cpuNote(c: CpuSplit, requests: number, dbName: string): string {
+  const per = (ms: number) => (requests > 0 ? (ms / requests).toFixed(2) : '?');
+  const db = c.databaseMs > 0 ? `, ${dbName} ${per(c.databaseMs)}` : '';
+  return `CPU ms per request: server ${per(c.serverMs)}${db}, load generator ${per(c.benchMs)}, machine ${per(c.machineBusyMs)} (${Math.round(c.machineBusy * 100)}% busy)`;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = net.createServer();

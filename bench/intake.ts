@@ -13,12 +13,13 @@
  */
 import autocannon from 'autocannon';
 import http from 'node:http';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { openCtx } from '../src/core/bootstrap.ts';
 import { createCase, type NewCaseInput } from '../src/core/modules/cases/index.ts';
 import { actorOf } from '../src/core/modules/users/index.ts';
 import { BASELINE_FIGURE, RAW_LATENCY_MAX, RAW_LATENCY_P99, SERVER_POOL_SIZE } from './baseline.ts';
-import { httpRequest, rssSampler, round, withTimeout, summarise, type Figure, type Section, type SectionEnv, type ServerProc } from './common.ts';
+import { cpuMeter, cpuNote, httpRequest, rssSampler, round, withTimeout, summarise, type CpuSplit, type Figure, type Section, type SectionEnv, type ServerProc } from './common.ts';
 import { driverMeter } from './meter.ts';
 import { benchToken, seedBench } from './seed.ts';
 import { intakeBody, Rng } from './synthetic.ts';
@@ -44,6 +45,8 @@ interface LoadRun {
   targetRate?: number;
   /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it) and of the client's lateness in sending (its event loop), ms */
   split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number };
+  /** where the CPU went during the run */
+  cpu?: CpuSplit;
 }
 
 const splitNote = (r: LoadRun) =>
@@ -279,6 +282,17 @@ export const section: Section = {
     const rng = new Rng(2026);
     const acked = new Set<string>();
     const runs: LoadRun[] = [];
+    const dbLabel = env.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    const pgClient = env.dialect === 'postgres' ? new pg.Client({ connectionString: fresh.url }) : undefined;
+    await pgClient?.connect();
+    const databasePids = async (): Promise<number[]> =>
+      pgClient ? (await pgClient.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid)) : [];
+    const metered = async (go: () => Promise<LoadRun>): Promise<LoadRun> => {
+      const m = await cpuMeter(server.pid, databasePids);
+      const r = await go();
+      return { ...r, cpu: await m.stop() };
+    };
+    const cpuOf = (r: LoadRun) => (r.cpu ? `; ${cpuNote(r.cpu, r.completed, dbLabel)}` : '');
     let mem: ReturnType<ReturnType<typeof rssSampler>['stop']>;
     try {
       // One request on its own first (a cold server may take seconds: JIT, caches), so a short
@@ -298,17 +312,18 @@ export const section: Section = {
         throw new Error(`the server answered no POST /api/v1/cases in the ${warmS} s warm-up (${h}): it is hung or too slow to measure`);
       }
       for (const c of levels) {
-        const r = await closedLoop(server, token, rng, c, seconds, `c=${c}`, acked);
+        const r = await metered(() => closedLoop(server, token, rng, c, seconds, `c=${c}`, acked));
         runs.push(r);
-        env.log(`c=${c}: ${Math.round(r.rate)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors ${JSON.stringify(r.statuses)}`);
+        env.log(`c=${c}: ${Math.round(r.rate)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors ${JSON.stringify(r.statuses)}${cpuOf(r)}`);
       }
       const peak = runs.filter((r) => r.label !== 'warm-up').reduce((a, b) => (b.rate > a.rate ? b : a));
       const half = Math.max(1, Math.floor(peak.rate / 2));
-      const paced = await pacedRun(server, token, rng, half, seconds, acked);
+      const paced = await metered(() => pacedRun(server, token, rng, half, seconds, acked));
       runs.push(paced);
-      env.log(`paced at ${half}/s (half of peak ${Math.round(peak.rate)}): got ${Math.round(paced.rate)}/s, p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms, ${paced.errors} errors${splitNote(paced)}`);
+      env.log(`paced at ${half}/s (half of peak ${Math.round(peak.rate)}): got ${Math.round(paced.rate)}/s, p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms, ${paced.errors} errors${splitNote(paced)}${cpuOf(paced)}`);
     } finally {
       mem = rss.stop();
+      await pgClient?.end();
       await server.stop();
     }
 
@@ -342,11 +357,11 @@ export const section: Section = {
     env.details.inProcess = { ...ref, rate: round(ref.rate), statementsPerCase: round(ref.statementsPerCase, 1), dbShare: round(ref.dbShare), commitShare: round(ref.commitShare), msPerCase: round(ref.msPerCase) };
 
     return [
-      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms` }),
+      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms${peak.cpu ? `; ${cpuNote(peak.cpu, peak.completed, env.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite')}` : ''}` }),
       ...closed.map((r) =>
         env.figure({ name: `intake req/s at c=${r.connections}`, value: r.rate, unit: 'req/s', baseline: base, note: `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` }),
       ),
-      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}` }),
+      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${paced.cpu ? `; ${cpuNote(paced.cpu, paced.completed, env.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite')}` : ''}` }),
       env.figure({ name: 'intake errors (non-201, transport, timeouts; all runs)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }),
       env.figure({ name: 'intake: acknowledged cases missing from the database', value: missing, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${acked.size} × 201, ${rows.cases} rows` }),
       env.figure({ name: 'intake: rows without a 201 beyond requests cut off in flight', value: unexplained, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${rows.cases - (acked.size - missing)} rows without a 201; ${unanswered} requests were in flight when time-bounded runs stopped` }),

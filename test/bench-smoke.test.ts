@@ -36,6 +36,7 @@ interface Figure {
   baseline?: { value: number };
   ratio?: number;
   pass?: boolean;
+  note?: string;
 }
 
 describe('bench --quick (smoke)', () => {
@@ -57,6 +58,8 @@ describe('bench --quick (smoke)', () => {
     expect(peak!.value).toBeGreaterThan(0);
     expect(peak!.baseline?.value).toBe(base!.value);
     expect(peak!.ratio).toBeGreaterThan(0);
+    // where the CPU went at the peak: the server, the load generator and the whole machine
+    expect(peak!.note).toMatch(/CPU ms per request: server \d+\.\d+, load generator \d+\.\d+, machine \d+\.\d+ \(\d+% busy\)/);
     expect(of('intake').find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
     expect(of('intake').find((f) => f.name.includes('rows without a 201'))?.value).toBe(0);
 

@@ -13,6 +13,7 @@ import { createCase, type NewCaseInput } from '../../src/core/modules/cases/inde
 import { actorOf } from '../../src/core/modules/users/index.ts';
 import { seedBase } from '../../src/core/seed/base-seed.ts';
 import { intakeBody, Rng } from '../synthetic.ts';
+import { procCpuMs } from '../common.ts';
 import { record, report, timeSqliteStatements, type StatementTimes } from './statement-times.ts';
 
 const [url = 'sqlite:/tmp/prof/intake.db', casesArg = '3000', concArg = '32'] = process.argv.slice(2);
@@ -42,6 +43,9 @@ const agent = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed
 const actor = actorOf(agent, '127.0.0.1');
 const rng = new Rng(7);
 for (let i = 0; i < 300; i++) await createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor); // warm
+const pgPids = async (): Promise<number[]> =>
+  ctx.ops.name === 'postgres' ? (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((r) => Number(r.pid)) : [];
+const pg0 = new Map((await pgPids()).map((pid) => [pid, procCpuMs(pid)]));
 on = true;
 let done = 0;
 const t0 = performance.now();
@@ -57,9 +61,11 @@ await Promise.all(
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 on = false;
+let pgCpu = 0;
+for (const pid of new Set([...pg0.keys(), ...(await pgPids())])) pgCpu += procCpuMs(pid) - (pg0.get(pid) ?? 0);
 const rows = [...bySql.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const dbMs = rows.reduce((s, [, e]) => s + e.ms, 0);
-console.log(`${total} cases, concurrency ${concurrency}: ${(total / (ms / 1000)).toFixed(0)}/s, ${(ms / total).toFixed(3)} ms/case; db ${(dbMs / total).toFixed(3)} ms/case; cpu user ${(cpu.user / 1000 / total).toFixed(3)} sys ${(cpu.system / 1000 / total).toFixed(3)} ms/case`);
+console.log(`${total} cases, concurrency ${concurrency}: ${(total / (ms / 1000)).toFixed(0)}/s, ${(ms / total).toFixed(3)} ms/case; db ${(dbMs / total).toFixed(3)} ms/case; cpu user ${(cpu.user / 1000 / total).toFixed(3)} sys ${(cpu.system / 1000 / total).toFixed(3)} ms/case${ctx.ops.name === 'postgres' ? `; PostgreSQL backends' CPU ${(pgCpu / total).toFixed(3)} ms/case` : ''}`);
 console.log(`statements/case ${(rows.reduce((s, [, e]) => s + e.n, 0) / total).toFixed(1)}`);
 for (const line of report(bySql, total)) console.log(line);
 await dbh.close();
