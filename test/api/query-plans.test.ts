@@ -13,10 +13,12 @@ describe.each(DIALECTS)('hot-path query plans on %s', (dialect) => {
   let t: TestApp;
   const seen: Array<{ sql: string; params: readonly unknown[] }> = [];
   let capture = false;
+  const seenHooks: Array<(q: string, params: readonly unknown[]) => void> = [];
   beforeAll(async () => {
     t = await makeTestApp(dialect, {
       useTokens: true,
       onQuery: (q, params) => {
+        for (const h of seenHooks) h(q, params);
         if (capture && /"?cases"?\b/.test(q) && /^\s*select/i.test(q)) seen.push({ sql: q, params });
       },
     });
@@ -68,5 +70,26 @@ describe.each(DIALECTS)('hot-path query plans on %s', (dialect) => {
       }
     });
     expect(scans).toEqual([]);
+  });
+
+  it("reads the dashboard's response and resolution times from the covering index alone", async () => {
+    const times: Array<{ sql: string; params: readonly unknown[] }> = [];
+    const watch = (q: string, params: readonly unknown[]) => {
+      if (/from "case_metrics"/.test(q) && /first_response_minutes/.test(q) && !/group by|"team_id"|"assignee_id"/i.test(q)) times.push({ sql: q, params });
+    };
+    seenHooks.push(watch);
+    const r = await t.as('supervisor', 'GET', '/api/v1/analytics/summary?days=90');
+    seenHooks.length = 0;
+    expect(r.statusCode, r.body).toBe(200);
+    expect(times.length).toBeGreaterThan(0);
+    for (const q of times) {
+      const explain = dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${q.sql}` : `EXPLAIN ${q.sql}`;
+      const plan = await t.ctx.db.transaction().execute(async (trx) => {
+        if (dialect === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+        const rows = (await trx.executeQuery({ sql: explain, parameters: q.params, query: { kind: 'RawNode' } as never, queryId: { queryId: 'x' } as never })).rows as Array<Record<string, string>>;
+        return rows.map((row) => row.detail ?? row['QUERY PLAN'] ?? '').join('\n');
+      });
+      expect(plan).toMatch(dialect === 'sqlite' ? /USING COVERING INDEX case_metrics_received_times/ : /using case_metrics_received_times/);
+    }
   });
 });

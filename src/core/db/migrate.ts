@@ -11,6 +11,7 @@ import * as m1400 from './migrations/2026_11_23_1400_customers_contact_order.ts'
 import * as m20261203 from './migrations/2026_12_03_0910_audit_chain_head.ts';
 import * as m20261204 from './migrations/2026_12_04_0900_escalation_trigger_per_statement.ts';
 import * as m20261204b from './migrations/2026_12_04_1200_seed_state.ts';
+import * as m20261204c from './migrations/2026_12_04_1600_metrics_times_index.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0910_audit_chain_head': m20261203,
   '2026_12_04_0900_escalation_trigger_per_statement': m20261204,
   '2026_12_04_1200_seed_state': m20261204b,
+  '2026_12_04_1600_metrics_times_index': m20261204c,
 };
 
 const migrator = (d: Db) =>
