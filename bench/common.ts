@@ -270,22 +270,41 @@ export interface CpuSplit {
 }
 
 /**
- * Where the CPU went over an interval: the server, the database backends (their pids listed at
- * the start and the end; a backend that came and went between is missed), this process.
+ * Where the CPU went over an interval: the server, the database backends, this process. The
+ * backends are listed again every half second and each one's last reading kept, so that one
+ * the pool closes before the end (pg's idle timeout) still counts up to its last look.
  */
 export async function cpuMeter(serverPid: number, databasePids: () => Promise<number[]>) {
   const t0 = performance.now();
   const server0 = procCpuMs(serverPid);
-  const db0 = new Map((await databasePids()).map((pid) => [pid, procCpuMs(pid)]));
+  const db = new Map<number, { first: number; last: number }>();
+  const look = async () => {
+    for (const pid of await databasePids()) {
+      const ms = procCpuMs(pid);
+      const e = db.get(pid);
+      if (!e) db.set(pid, { first: ms, last: ms });
+      else if (ms > 0) e.last = ms;
+    }
+  };
+  await look();
+  // a backend first seen after the start began at 0 ms of CPU
+  const started = new Set(db.keys());
+  let looking = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(look).catch(() => undefined);
+  }, 500);
   const self0 = process.cpuUsage();
   const m0 = machineCpuMs();
   return {
     async stop(): Promise<CpuSplit> {
+      clearInterval(timer);
       const m1 = machineCpuMs();
       const self = process.cpuUsage(self0);
       const wallMs = performance.now() - t0;
+      await looking;
+      await look();
       let databaseMs = 0;
-      for (const pid of new Set([...db0.keys(), ...(await databasePids())])) databaseMs += procCpuMs(pid) - (db0.get(pid) ?? 0);
+      for (const [pid, e] of db) databaseMs += e.last - (started.has(pid) ? e.first : 0);
       const busy = m1.busy - m0.busy;
       return { wallMs, serverMs: procCpuMs(serverPid) - server0, databaseMs, benchMs: (self.user + self.system) / 1000, machineBusyMs: busy, machineBusy: busy / Math.max(1, m1.total - m0.total) };
     },
