@@ -357,11 +357,11 @@ export const section: Section = {
     env.details.inProcess = { ...ref, rate: round(ref.rate), statementsPerCase: round(ref.statementsPerCase, 1), dbShare: round(ref.dbShare), commitShare: round(ref.commitShare), msPerCase: round(ref.msPerCase) };
 
     return [
-      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms${peak.cpu ? `; ${cpuNote(peak.cpu, peak.completed, env.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite')}` : ''}` }),
+      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms${peak.cpu ? `; ${cpuNote(peak.cpu, peak.completed, dbLabel)}` : ''}` }),
       ...closed.map((r) =>
         env.figure({ name: `intake req/s at c=${r.connections}`, value: r.rate, unit: 'req/s', baseline: base, note: `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` }),
       ),
-      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${paced.cpu ? `; ${cpuNote(paced.cpu, paced.completed, env.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite')}` : ''}` }),
+      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${paced.cpu ? `; ${cpuNote(paced.cpu, paced.completed, dbLabel)}` : ''}` }),
       env.figure({ name: 'intake errors (non-201, transport, timeouts; all runs)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }),
       env.figure({ name: 'intake: acknowledged cases missing from the database', value: missing, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${acked.size} × 201, ${rows.cases} rows` }),
       env.figure({ name: 'intake: rows without a 201 beyond requests cut off in flight', value: unexplained, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${rows.cases - (acked.size - missing)} rows without a 201; ${unanswered} requests were in flight when time-bounded runs stopped` }),
