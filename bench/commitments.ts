@@ -20,7 +20,6 @@
  *     polled every 50 ms until the sla_breach of the first response appears.
  */
 import SqliteDatabase from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -44,8 +43,6 @@ import type { CaseTargetsTable } from '../src/core/modules/commitments/commitmen
 import { seedBase } from '../src/core/seed/base-seed.ts';
 import { ManualClock } from '../src/core/shared/clock.ts';
 import { httpRequest, procCpuMs, round, sleep, summarise, type Figure, type Section, type SectionEnv } from './common.ts';
-
-export { procCpuMs };
 import { BENCH_PASSWORD, benchToken, seedBench } from './seed.ts';
 import { CASE_COLUMNS, Rng } from './synthetic.ts';
 

@@ -14,6 +14,7 @@ import { actorOf } from '../../src/core/modules/users/index.ts';
 import { seedBase } from '../../src/core/seed/base-seed.ts';
 import { intakeBody, Rng } from '../synthetic.ts';
 import { procCpuMs } from '../common.ts';
+import { backendPids } from '../commitments.ts';
 import { record, report, timeSqliteStatements, type StatementTimes } from './statement-times.ts';
 
 const [url = 'sqlite:/tmp/prof/intake.db', casesArg = '3000', concArg = '32'] = process.argv.slice(2);
@@ -43,8 +44,7 @@ const agent = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed
 const actor = actorOf(agent, '127.0.0.1');
 const rng = new Rng(7);
 for (let i = 0; i < 300; i++) await createCase(ctx, intakeBody(rng) as unknown as NewCaseInput, actor); // warm
-const pgPids = async (): Promise<number[]> =>
-  ctx.ops.name === 'postgres' ? (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(ctx.db)).rows.map((r) => Number(r.pid)) : [];
+const pgPids = async (): Promise<number[]> => (ctx.ops.name === 'postgres' ? backendPids(ctx) : []);
 const pg0 = new Map((await pgPids()).map((pid) => [pid, procCpuMs(pid)]));
 on = true;
 let done = 0;

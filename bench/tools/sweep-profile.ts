@@ -17,8 +17,8 @@ import { openCtx } from '../../src/core/bootstrap.ts';
 import { commitmentConfig } from '../../src/core/modules/commitments/config.service.ts';
 import { sweepDueTimers } from '../../src/core/modules/commitments/sweep.ts';
 import { ManualClock } from '../../src/core/shared/clock.ts';
-import { backendPids, buildSweepDatabase, procCpuMs, SWEEP_NOW } from '../commitments.ts';
-import { pgAdmin, pgCreateDatabase, pgDatabaseExists, pgDropDatabase, pgUrlFor, removeSqliteFiles, sqliteUrl } from '../common.ts';
+import { backendPids, buildSweepDatabase, SWEEP_NOW } from '../commitments.ts';
+import { pgAdmin, procCpuMs, pgCreateDatabase, pgDatabaseExists, pgDropDatabase, pgUrlFor, removeSqliteFiles, sqliteUrl } from '../common.ts';
 import { summarise } from './cpuprofile-top.ts';
 import { report, timePgStatements, timeSqliteStatements, type StatementTimes } from './statement-times.ts';
 

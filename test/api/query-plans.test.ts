@@ -25,6 +25,15 @@ describe.each(DIALECTS)('hot-path query plans on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  /** The plan of a captured query; PostgreSQL with sequential scans discouraged, so a missing index shows even on a small table. */
+  const planOf = (q: { sql: string; params: readonly unknown[] }): Promise<string> =>
+    t.ctx.db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const explain = dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${q.sql}` : `EXPLAIN ${q.sql}`;
+      const rows = (await trx.executeQuery({ sql: explain, parameters: q.params, query: { kind: 'RawNode' } as never, queryId: { queryId: 'x' } as never })).rows as Array<Record<string, string>>;
+      return rows.map((r) => r.detail ?? r['QUERY PLAN'] ?? '').join('\n');
+    });
+
   it('uses an index for every read of cases', async () => {
     for (let i = 0; i < 30; i++) {
       const r = await t.as('agent', 'POST', '/api/v1/cases', {
@@ -59,16 +68,11 @@ describe.each(DIALECTS)('hot-path query plans on %s', (dialect) => {
     expect(seen.length).toBeGreaterThan(urls.length);
 
     const scans: string[] = [];
-    await t.ctx.db.transaction().execute(async (trx) => {
-      if (dialect === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-      for (const q of seen) {
-        const explain = dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${q.sql}` : `EXPLAIN ${q.sql}`;
-        const rows = (await trx.executeQuery({ sql: explain, parameters: q.params, query: { kind: 'RawNode' } as never, queryId: { queryId: 'x' } as never })).rows as Array<Record<string, string>>;
-        const plan = rows.map((r) => r.detail ?? r['QUERY PLAN'] ?? '').join('\n');
-        const fullScan = dialect === 'sqlite' ? /SCAN cases(?! USING)/.test(plan) : /Seq Scan on cases\b/.test(plan);
-        if (fullScan) scans.push(`${q.sql}\n${plan}`);
-      }
-    });
+    for (const q of seen) {
+      const plan = await planOf(q);
+      const fullScan = dialect === 'sqlite' ? /SCAN cases(?! USING)/.test(plan) : /Seq Scan on cases\b/.test(plan);
+      if (fullScan) scans.push(`${q.sql}\n${plan}`);
+    }
     expect(scans).toEqual([]);
   });
 
@@ -83,12 +87,7 @@ describe.each(DIALECTS)('hot-path query plans on %s', (dialect) => {
     expect(r.statusCode, r.body).toBe(200);
     expect(times.length).toBeGreaterThan(0);
     for (const q of times) {
-      const explain = dialect === 'sqlite' ? `EXPLAIN QUERY PLAN ${q.sql}` : `EXPLAIN ${q.sql}`;
-      const plan = await t.ctx.db.transaction().execute(async (trx) => {
-        if (dialect === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-        const rows = (await trx.executeQuery({ sql: explain, parameters: q.params, query: { kind: 'RawNode' } as never, queryId: { queryId: 'x' } as never })).rows as Array<Record<string, string>>;
-        return rows.map((row) => row.detail ?? row['QUERY PLAN'] ?? '').join('\n');
-      });
+      const plan = await planOf(q);
       expect(plan).toMatch(dialect === 'sqlite' ? /USING COVERING INDEX case_metrics_received_times/ : /using case_metrics_received_times/);
     }
   });
