@@ -5,6 +5,7 @@
  * profiler, SWEEP_MODE=profile, the default), the time per SQL statement (SWEEP_MODE=sql, or the
  * older SWEEP_SQL=1), or nothing more (SWEEP_MODE=time, for A/B runs).
  *   [SWEEP_MODE=profile|sql|time] [SWEEP_KEEP=1] node --import tsx bench/tools/sweep-profile.ts [postgres|sqlite] [cases=300000]
+ * SWEEP_BATCH=n sweeps in batches of n timers instead of the worker's default.
  * SWEEP_KEEP=1 keeps the built database as a template (PostgreSQL `sl_bench_sweep_template_<n>`,
  * SQLite `bench/.data/sweep-template-<n>.db`) and later runs sweep a fresh copy of it instead of
  * loading again (seconds instead of a minute or more); drop or delete it when done.
@@ -26,6 +27,7 @@ const dialect = process.argv[2] === 'sqlite' ? 'sqlite' : 'postgres';
 const n = Number(process.argv[3] ?? 300_000);
 const mode = process.env.SWEEP_SQL === '1' ? 'sql' : (process.env.SWEEP_MODE ?? 'profile');
 const keep = process.env.SWEEP_KEEP === '1';
+const batchSize = process.env.SWEEP_BATCH ? Number(process.env.SWEEP_BATCH) : undefined;
 const adminUrl = process.env.SL_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // the bench's prefix, so that a run that dies is cleaned up by the next `npm run bench`
 const pgName = `sl_bench_p${process.pid}_sweep_profile`;
@@ -89,7 +91,7 @@ try {
     sweeping = true;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await sweepDueTimers(ctx);
+    const r = await sweepDueTimers(ctx, batchSize ? { batchSize } : {});
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     sweeping = false;

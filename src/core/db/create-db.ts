@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import type { DialectOps } from './dialect/dialect.ts';
 import { sqliteOps } from './dialect/sqlite.ts';
 import { postgresOps } from './dialect/postgres.ts';
+import { REUSE_MARK } from './fast-insert.ts';
 
 export interface Db {
   db: Kysely<Database>;
@@ -69,14 +70,26 @@ export function createDb(opts: DbOptions): Db {
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing costs
  * more than running a small insert. Cache them by SQL text (bounded; the app has a few hundred).
  * Long texts are the multi-row inserts of a batch, one per row count: rarely the same twice,
- * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them).
+ * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them; 16
+ * of them kept by last use, 272 -> 407-459 MB). Those marked REUSE_MARK come again with the same
+ * text (the timer sweep's chunks of 200 rows) and a few are kept.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000, maxSqlLength = 4096) {
+export function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000, maxSqlLength = 4096, maxReused = 16) {
   const cache = new Map<string, SqliteDatabase.Statement>();
+  const reused = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
-      if (sql.length > maxSqlLength) return sqlite.prepare(sql);
+      if (sql.length > maxSqlLength) {
+        if (!sql.startsWith(REUSE_MARK)) return sqlite.prepare(sql);
+        let st = reused.get(sql);
+        if (!st) {
+          st = sqlite.prepare(sql);
+          if (reused.size >= maxReused) reused.delete(reused.keys().next().value!);
+          reused.set(sql, st);
+        }
+        return st;
+      }
       let st = cache.get(sql);
       if (!st) {
         st = sqlite.prepare(sql);

@@ -5,25 +5,33 @@ import { storableText, UNSTORABLE_ESCAPE } from '../shared/unicode.ts';
 const sqlCache = new Map<string, string>();
 
 /**
+ * Marks a long statement the caller will run again with the same text (a fixed chunk of rows), so
+ * that SQLite's statement cache keeps its compiled program although it is long (create-db.ts).
+ */
+export const REUSE_MARK = '/* reuse */ ';
+
+/**
  * INSERT of plain rows for the hot intake path. Kysely's builder parses and freezes every value
  * on every call (a 45-column case row costs more to build than to store); this writes the same
  * statement from the row's keys, cached per table and column list, with the driver's own
  * placeholders. Rows must already follow the data conventions (ms integers, 0/1, JSON text).
+ * `reuse`: the same number of rows will come again (see REUSE_MARK).
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Kysely<Database>,
   table: T,
   rows: ReadonlyArray<Insertable<Database[T]>>,
+  opts: { reuse?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]!);
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-  const key = `${pg ? 'pg' : 'lite'}|${table}|${rows.length}|${cols.join(',')}`;
+  const key = `${pg ? 'pg' : 'lite'}|${table}|${rows.length}|${cols.join(',')}|${opts.reuse ? 1 : 0}`;
   let text = sqlCache.get(key);
   if (!text) {
     let n = 0;
     const tuple = () => `(${cols.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
-    text = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(tuple).join(', ')}`;
+    text = `${opts.reuse ? REUSE_MARK : ''}insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(tuple).join(', ')}`;
     if (sqlCache.size > 2000) sqlCache.clear();
     sqlCache.set(key, text);
   }

@@ -101,7 +101,7 @@ async function insertMany<T extends Written>(ctx: Ctx, trx: Trx, table: T, rows:
     await trx.executeQuery(CompiledQuery.raw(jsonRowsInsert(table, Object.keys(rows[0]!), '$1'), [rowsJson(rows)]));
     return;
   }
-  for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never);
+  for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never, { reuse: true });
 }
 
 /**
