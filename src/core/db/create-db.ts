@@ -70,9 +70,9 @@ export function createDb(opts: DbOptions): Db {
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing costs
  * more than running a small insert. Cache them by SQL text (bounded; the app has a few hundred).
  * Long texts are the multi-row inserts of a batch, one per row count: rarely the same twice,
- * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them; 16
- * of them kept by last use, 272 -> 407-459 MB). Those marked REUSE_MARK come again with the same
- * text (the timer sweep's chunks of 200 rows) and a few are kept.
+ * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them; even
+ * the last 16 used took it from 272 to 407-459 MB). Those marked REUSE_MARK come again with the
+ * same text (the timer sweep's chunks of 200 rows), and the last 16 of them are kept.
  */
 export function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000, maxSqlLength = 4096, maxReused = 16) {
   const cache = new Map<string, SqliteDatabase.Statement>();
