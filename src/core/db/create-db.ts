@@ -72,31 +72,26 @@ export function createDb(opts: DbOptions): Db {
  * Long texts are the multi-row inserts of a batch, one per row count: rarely the same twice,
  * and each a compiled program of hundreds of KB (intake's RSS grew to 390 MB caching them; even
  * the last 16 used took it from 272 to 407-459 MB). Those marked REUSE_MARK come again with the
- * same text (the timer sweep's chunks of 200 rows), and the last 16 of them are kept.
+ * same text (the timer sweep's chunks of 200 rows): the 16 prepared last are kept.
  */
 export function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000, maxSqlLength = 4096, maxReused = 16) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
+  const short = new Map<string, SqliteDatabase.Statement>();
   const reused = new Map<string, SqliteDatabase.Statement>();
+  /** The statement from `cache`, prepared and added if new (the first added goes at `limit`). */
+  const cached = (cache: Map<string, SqliteDatabase.Statement>, limit: number, sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = sqlite.prepare(sql);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(sql, st);
+    }
+    return st;
+  };
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
-      if (sql.length > maxSqlLength) {
-        if (!sql.startsWith(REUSE_MARK)) return sqlite.prepare(sql);
-        let st = reused.get(sql);
-        if (!st) {
-          st = sqlite.prepare(sql);
-          if (reused.size >= maxReused) reused.delete(reused.keys().next().value!);
-          reused.set(sql, st);
-        }
-        return st;
-      }
-      let st = cache.get(sql);
-      if (!st) {
-        st = sqlite.prepare(sql);
-        if (cache.size >= max) cache.delete(cache.keys().next().value!);
-        cache.set(sql, st);
-      }
-      return st;
+      if (sql.length <= maxSqlLength) return cached(short, max, sql);
+      return sql.startsWith(REUSE_MARK) ? cached(reused, maxReused, sql) : sqlite.prepare(sql);
     },
   };
 }
