@@ -294,6 +294,21 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     expect(row!.sent_at).toBe(T0);
   });
 
+  it('writes inside the intake group commits on SQLite, beside them in transactions of its own on PostgreSQL', async () => {
+    const t = await setup();
+    await createCase(t.ctx, { channel: 'web', contact: { name: 'Li', email: 'li@example.com' }, subject: '咨询发票', description: '如何开发票？' }, systemActor());
+    const groupCommit = t.ctx.batched!;
+    let joined = 0;
+    const ctx: Ctx = { ...t.ctx, batched: (fn, hint) => (joined++, groupCommit(fn, hint)) };
+    const w = smtpWorker(ctx, t.smtp);
+    cleanup.push(() => w.stop());
+    expect(await w.runOnce()).toEqual({ sent: 1, failed: 0 });
+    // the claim and the mark as sent
+    expect(joined).toBe(dialect === 'sqlite' ? 2 : 0);
+    expect((await outboxRows(t.ctx)).map((r) => [r.sent_at, r.claimed_until])).toEqual([[T0, null]]);
+    expect(t.smtp.received).toHaveLength(1);
+  });
+
   it('start() delivers in the background and stop() waits for the batch in flight', async () => {
     const t = await setup();
     const w = worker(t, { pollMs: 10 });
