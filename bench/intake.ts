@@ -265,6 +265,14 @@ async function inProcess(env: SectionEnv, url: string, agentId: string, seconds:
   }
 }
 
+/** The closed-loop concurrencies: SL_BENCH_LEVELS (comma-separated, each 1..1024) or 1, 8, 32, 64. */
+function levelsOf(spec: string | undefined): number[] {
+  if (!spec) return [1, 8, 32, 64];
+  const levels = spec.split(',').map((v) => Number(v.trim()));
+  if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) throw new Error(`SL_BENCH_LEVELS: "${spec}" is not a list of concurrencies 1..1024`);
+  return levels;
+}
+
 export const section: Section = {
   name: 'intake',
   title: 'Intake: POST /api/v1/cases through the real HTTP server',
@@ -272,7 +280,7 @@ export const section: Section = {
   async run(env) {
     const { opts } = env;
     const seconds = opts.durationS;
-    const levels = [1, 8, 32, 64];
+    const levels = levelsOf(process.env.SL_BENCH_LEVELS);
     const fresh = await env.fresh('intake');
     const seed = await seedBench(fresh.url);
     const agentId = seed.users.agent!;
