@@ -269,7 +269,7 @@ async function inProcess(env: SectionEnv, url: string, agentId: string, seconds:
 function levelsOf(spec: string | undefined): number[] {
   if (!spec) return [1, 8, 32, 64];
   const levels = spec.split(',').map((v) => Number(v.trim()));
-  if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) throw new Error(`SL_BENCH_LEVELS: "${spec}" is not a list of concurrencies 1..1024`);
+  if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) throw new Error(`SL_BENCH_LEVELS: "${spec}" is not a list of concurrencies 1..1024`);
   return levels;
 }
 

@@ -75,14 +75,14 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       .limit(batchSize);
 
   /**
-   * SQLite: the worker's writes ride in the intake's group commits when there are any
-   * (db/batcher.ts): under a flood the acknowledgements are most of the outbox, and a commit of
-   * their own on the one writer stalled the intakes behind it. PostgreSQL: transactions of its
-   * own on another connection, beside the intake's batch instead of inside it, where its claim
-   * and its marks lengthened every batch they joined (half-peak intake median 11.0-11.3 ms
+   * One writer (SQLite, no FOR UPDATE): the worker's writes ride in the intake's group commits
+   * when there are any (db/batcher.ts): under a flood the acknowledgements are most of the
+   * outbox, and a commit of their own stalled the intakes behind it. PostgreSQL: transactions of
+   * their own on another connection, beside the intake's batch instead of inside it, where the
+   * claim and the marks lengthened every batch they joined (half-peak intake median 11.0-11.3 ms
    * against 12.8-14.3, docs/performance.md).
    */
-  const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched && ctx.ops.name === 'sqlite' ? ctx.batched(fn) : ctx.db.transaction().execute(fn));
+  const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched && !ctx.ops.supportsForUpdate ? ctx.batched(fn) : ctx.db.transaction().execute(fn));
 
   async function claim(): Promise<OutboxTable[]> {
     const now = ctx.clock.now();
