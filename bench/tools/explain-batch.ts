@@ -7,6 +7,7 @@
  *   node --import tsx bench/tools/explain-batch.ts <postgres-url> [concurrency=64] [explain=2]
  */
 import pg from 'pg';
+import { REUSE_MARK } from '../../src/core/db/fast-insert.ts';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
 import { actorOf } from '../../src/core/modules/users/index.ts';
@@ -23,7 +24,7 @@ const orig = proto.query;
 proto.query = function (this: pg.Client, ...args: unknown[]) {
   const a0 = args[0] as { text?: string; values?: unknown[] } | string;
   const text = typeof a0 === 'string' ? a0 : a0?.text;
-  if (left > 0 && typeof text === 'string' && text.startsWith('with w0 AS')) {
+  if (left > 0 && typeof text === 'string' && text.replace(REUSE_MARK, '').startsWith('with w0 AS')) {
     left--;
     const values = typeof a0 === 'string' ? (args[1] as unknown[]) : a0.values;
     return (orig.call(this, `EXPLAIN (ANALYZE, BUFFERS, VERBOSE false) ${text}`, values) as Promise<pg.QueryResult<Record<string, string>>>).then((r) => {

@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { insertRows, jsonRowsInsert, rowsJson } from './fast-insert.ts';
+import { insertRows, jsonRowsInsert, REUSE_MARK, rowsJson } from './fast-insert.ts';
 
 type Trx = Kysely<Database>;
 type Row = Record<string, unknown>;
@@ -136,7 +136,9 @@ async function writeAtOnce(trx: Trx, groups: ReadonlyArray<{ table: string; rows
     // the statements come from Kysely and sql``: placeholders only, no literal `$n` in their text
     parts.push(`s${i} AS (${q.sql.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)})`);
   });
-  await trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, params));
+  // Without binary rows (a VALUES list per row) the text depends only on which tables and pending
+  // writes a batch has: prepared once per connection (REUSE_MARK).
+  await trx.executeQuery(CompiledQuery.raw(`${binary.some(Boolean) ? '' : REUSE_MARK}with ${parts.join(', ')} select 1`, params));
   return true;
 }
 

@@ -5,8 +5,9 @@ import { storableText, UNSTORABLE_ESCAPE } from '../shared/unicode.ts';
 const sqlCache = new Map<string, string>();
 
 /**
- * Marks a long statement the caller will run again with the same text (a fixed chunk of rows), so
- * that SQLite's statement cache keeps its compiled program although it is long (create-db.ts).
+ * Marks a long statement the caller will run again with the same text (a fixed chunk of rows, a
+ * batch's write), so that SQLite's statement cache keeps its compiled program although it is
+ * long, and PostgreSQL prepares it once per connection (create-db.ts).
  */
 export const REUSE_MARK = '/* reuse */ ';
 
@@ -38,6 +39,17 @@ export async function insertRows<T extends keyof Database & string>(
   const params: unknown[] = [];
   for (const r of rows) for (const c of cols) params.push((r as Record<string, unknown>)[c] ?? null);
   await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
+/**
+ * insertRows for rows that come in any number per transaction (a batch's audit entries): on
+ * PostgreSQL as one JSON parameter, so that the text is always the same and prepared once per
+ * connection (REUSE_MARK). Rows must hold no binary values.
+ */
+export async function insertRowsAnyCount<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void> {
+  if (rows.length === 0) return;
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return insertRows(db, table, rows);
+  await db.executeQuery(CompiledQuery.raw(REUSE_MARK + jsonRowsInsert(table, Object.keys(rows[0]!), '$1'), [rowsJson(rows)]));
 }
 
 export const insertRow = <T extends keyof Database & string>(db: Kysely<Database>, table: T, row: Insertable<Database[T]>): Promise<void> =>

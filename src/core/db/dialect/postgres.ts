@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import type { DialectOps } from './dialect.ts';
 import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
+import { REUSE_MARK } from '../fast-insert.ts';
 
 // Tokens are letters and digits only, so quoting them in tsvector/tsquery literals is safe.
 // Literals (not to_tsvector) keep the result independent of the database's locale and parser.
@@ -40,7 +41,10 @@ export const postgresOps: DialectOps = {
     for (let i = 0; i < entries.length; i += 10000) await upsertSearch(entries.slice(i, i + 10000)).execute(db);
   },
   indexCasesStatement(db: Kysely<Database>, entries: ReadonlyArray<{ caseId: string; text: string }>) {
-    return entries.length > 0 && entries.length <= 10000 ? upsertSearch(entries).compile(db) : undefined;
+    if (entries.length === 0 || entries.length > 10000) return undefined;
+    // arrays, not a VALUES list: the same text for any number of entries (a batch's write is prepared)
+    return sql`INSERT INTO case_search(case_id, tsv) SELECT c, t::tsvector FROM unnest(${entries.map((e) => e.caseId)}::text[], ${entries.map((e) => tsvectorLiteral(e.text))}::text[]) AS u(c, t)
+    ON CONFLICT (case_id) DO UPDATE SET tsv = excluded.tsv`.compile(db);
   },
   searchCondition(query: string) {
     const q = tsqueryLiteral(query);
@@ -64,13 +68,13 @@ export const postgresOps: DialectOps = {
   },
   async auditChainHead(db: Kysely<Database>) {
     // lock and read in one round trip (migration 2026_12_03_0910)
-    const r = await sql<{ hash: string | null }>`SELECT sl_audit_chain_head() AS hash`.execute(db);
+    const r = await sql<{ hash: string | null }>`${sql.raw(REUSE_MARK)}SELECT sl_audit_chain_head() AS hash`.execute(db);
     return r.rows[0]?.hash ?? undefined;
   },
   async lockKeys(db: Kysely<Database>, keys: string[]) {
     if (keys.length === 0) return;
     const sorted = [...new Set(keys)].sort();
-    await sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(${sorted}::text[]) AS k ORDER BY k) AS s`.execute(db);
+    await sql`${sql.raw(REUSE_MARK)}SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(${sorted}::text[]) AS k ORDER BY k) AS s`.execute(db);
   },
   isUniqueViolation(err: unknown) {
     return (err as { code?: string })?.code === '23505';

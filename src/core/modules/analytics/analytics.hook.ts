@@ -1,4 +1,5 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { rowsJson } from '../../db/fast-insert.ts';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { CaseHook, CasesTable } from '../cases/index.ts';
@@ -35,7 +36,7 @@ class PendingDaily implements PendingWrite {
   statement(trx: Trx): CompiledQuery | null | undefined {
     const rows = this.rollup.rows();
     if (rows.length === 0) return null;
-    return rows.length <= CHUNK ? upsertDaily(trx, rows).compile() : undefined;
+    return jsonUpsert('analytics_daily', ['day', 'dim', 'key'], ['n', 'repeats', 'resolved', 'fcr'], rows);
   }
 }
 
@@ -47,7 +48,7 @@ class PendingSla implements PendingWrite {
   statement(trx: Trx): CompiledQuery | null | undefined {
     const rows = this.rollup.rows();
     if (rows.length === 0) return null;
-    return rows.length <= CHUNK ? upsertSla(trx, rows).compile() : undefined;
+    return jsonUpsert('sla_daily', ['kind', 'day'], ['met', 'breached'], rows);
   }
 }
 
@@ -75,6 +76,20 @@ async function writeDaily(trx: Trx, rows: AnalyticsDailyTable[]): Promise<void> 
 async function writeSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await upsertSla(trx, rows.slice(i, i + CHUNK)).execute();
 }
+
+/**
+ * PostgreSQL, for a batch's one write: the deltas as one JSON parameter, so that the text is the
+ * same whatever the number of rows (the write is prepared once per connection). In the given
+ * order, the order every writer locks the rows in.
+ */
+const jsonUpsert = (table: 'analytics_daily' | 'sla_daily', keys: string[], counts: string[], rows: object[]): CompiledQuery => {
+  const cols = [...keys, ...counts].map((c) => `"${c}"`).join(', ');
+  const set = counts.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ');
+  return CompiledQuery.raw(
+    `insert into "${table}" (${cols}) select ${cols} from json_populate_recordset(null::"${table}", $1::json) on conflict (${keys.map((k) => `"${k}"`).join(', ')}) do update set ${set}`,
+    [rowsJson(rows)],
+  );
+};
 
 const upsertDaily = (trx: Trx, rows: AnalyticsDailyTable[]) =>
   trx

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { newId, sha256 } from '../../shared/ids.ts';
-import { insertRows } from '../../db/fast-insert.ts';
+import { insertRowsAnyCount } from '../../db/fast-insert.ts';
 import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
 
 export interface AuditEntry {
@@ -47,7 +47,7 @@ async function chainAndInsert(ctx: Ctx, trx: Kysely<Database>, entries: Omit<Has
     prev = hashOf(r);
     return { ...r, hash: prev };
   });
-  for (let i = 0; i < rows.length; i += 1000) await insertRows(trx, 'audit_log', rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 1000) await insertRowsAnyCount(trx, 'audit_log', rows.slice(i, i + 1000));
 }
 
 /** Audit entries of a buffered transaction, chained and written once just before its commit. */
