@@ -10,7 +10,6 @@ import { systemActor } from '../shared/actor.ts';
 import { preparesMarked, type Db } from './create-db.ts';
 import { REUSE_MARK } from './fast-insert.ts';
 
-
 const intake = (i: number) => ({
   channel: 'email' as const,
   contact: { name: `客户${i}`, email: `c${i}@example.com` },
