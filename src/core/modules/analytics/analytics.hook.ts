@@ -82,7 +82,12 @@ async function writeSla(trx: Trx, rows: SlaDailyTable[]): Promise<void> {
  * same whatever the number of rows (the write is prepared once per connection). In the given
  * order, the order every writer locks the rows in.
  */
-const jsonUpsert = (table: 'analytics_daily' | 'sla_daily', keys: string[], counts: string[], rows: object[]): CompiledQuery => {
+const jsonUpsert = <T extends 'analytics_daily' | 'sla_daily'>(
+  table: T,
+  keys: ReadonlyArray<keyof Database[T] & string>,
+  counts: ReadonlyArray<keyof Database[T] & string>,
+  rows: ReadonlyArray<Database[T]>,
+): CompiledQuery => {
   const cols = [...keys, ...counts].map((c) => `"${c}"`).join(', ');
   const set = counts.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(', ');
   return CompiledQuery.raw(
