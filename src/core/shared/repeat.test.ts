@@ -53,4 +53,20 @@ describe('repeat (the background workers loop)', () => {
     await r.stop();
     expect(done).toBe(true);
   });
+
+  it('runs the next after the ms a run returned', async () => {
+    const at: number[] = [];
+    const r = repeat(
+      async () => {
+        at.push(performance.now());
+        return 80;
+      },
+      { everyMs: 10_000 },
+    );
+    r.start();
+    await sleep(200);
+    await r.stop();
+    expect(at).toHaveLength(3); // 0, 80, 160
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(75);
+  });
 });

@@ -5,15 +5,20 @@ export interface Repeater {
 }
 
 /**
- * The background workers' loop: runs `run` over and over, one run at a time, until stop(). The
- * first run comes `firstMs` after start(), each next one `everyMs` after the last ended, or at
- * once when `run` returned true (more work is waiting). A run that throws goes to onError and
- * the loop goes on.
+ * What a run says about the next: true, at once (more work is waiting); a number, after that many
+ * ms; false or nothing, after everyMs.
  */
-export function repeat(run: () => Promise<boolean | void>, opts: { everyMs: number; firstMs?: number; onError?: (err: unknown) => void }): Repeater {
+export type NextRun = boolean | number | void;
+
+/**
+ * The background workers' loop: runs `run` over and over, one run at a time, until stop(). The
+ * first run comes `firstMs` after start(), each next one when the last run said (NextRun), or
+ * `everyMs` after it. A run that throws goes to onError and the loop goes on after everyMs.
+ */
+export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; firstMs?: number; onError?: (err: unknown) => void }): Repeater {
   let stopped = true;
   let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<boolean | void> | null = null;
+  let inFlight: Promise<NextRun> | null = null;
   const tick = async () => {
     timer = null;
     if (stopped) return;
@@ -23,7 +28,7 @@ export function repeat(run: () => Promise<boolean | void>, opts: { everyMs: numb
     });
     const more = await inFlight;
     inFlight = null;
-    if (!stopped) timer = setTimeout(() => void tick(), more ? 0 : opts.everyMs);
+    if (!stopped) timer = setTimeout(() => void tick(), more === true ? 0 : typeof more === 'number' ? Math.max(0, more) : opts.everyMs);
   };
   return {
     start() {

@@ -13,6 +13,7 @@ import { actorOf } from '../users/index.ts';
 import { DIALECTS, openTestDb, T0, type TestDb } from '../../../../test/helpers/db.ts';
 import {
   createOutboxWorker,
+  outboxPacer,
   emailTransport,
   enqueue,
   notifyTransport,
@@ -323,6 +324,21 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     expect((await outboxRows(t.ctx)).map((r) => r.sent_at === null)).toEqual([false, true]);
   });
 
+  it('start() drains a backlog in batches, then keeps looking soon while messages keep coming, not only every pollMs', async () => {
+    const t = await setup();
+    const contact = { name: 'Wu', email: 'wu@example.com' };
+    for (let i = 0; i < 12; i++) await createCase(t.ctx, { channel: 'web', contact, subject: `Backlog ${i}`, description: 'x' }, systemActor());
+    const w = worker(t, { batchSize: 5, pollMs: 60_000, busyPollMs: 20 });
+    w.start();
+    for (let i = 0; i < 300 && t.smtp.received.length < 12; i++) await sleep(10);
+    expect(t.smtp.received).toHaveLength(12); // 5 + 5 + 2, without waiting pollMs between them
+    // The loop now looks again after 20, 40, 80... ms, not after a minute.
+    await sleep(50);
+    await createCase(t.ctx, { channel: 'web', contact, subject: 'One more', description: 'x' }, systemActor());
+    for (let i = 0; i < 300 && t.smtp.received.length < 13; i++) await sleep(10);
+    expect(t.smtp.received).toHaveLength(13);
+  });
+
   it('two workers on two connections send each of 50 messages exactly once', async () => {
     const t = await setup();
     const slow = await startSmtp({ delayMs: 3 });
@@ -357,5 +373,17 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     const rows = await outboxRows(t.ctx);
     expect(rows.every((r) => r.sent_at !== null && r.attempts === 0)).toBe(true);
     expect(new Set(ids)).toEqual(new Set(rows.map((r) => r.id)));
+  });
+});
+
+describe('outboxPacer (when the start() loop runs its next batch)', () => {
+  it('pauses as long as a full batch took, polls soon while messages come, and backs off to pollMs when idle', () => {
+    const pace = outboxPacer({ batchSize: 50, pollMs: 1000, busyPollMs: 100 });
+    expect(pace(50, 12.4)).toBe(12); // a backlog: the worker at most half the time
+    expect(pace(50, 0.2)).toBe(1);
+    expect(pace(7, 3)).toBe(100);
+    expect([0, 0, 0, 0, 0, 0].map(() => pace(0, 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(pace(1, 1)).toBe(100); // a message again: back to polling soon
+    expect(pace(0, 1)).toBe(100);
   });
 });

@@ -19,6 +19,8 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** Idle wait between batches of the start() loop (default 1000 ms). */
   pollMs?: number;
+  /** The shortest wait of the start() loop (default 100 ms, at most pollMs); see outboxPacer. */
+  busyPollMs?: number;
   /** Retry after a failure: backoffBaseMs * 2^(attempts-1), at most backoffMaxMs (default 1 min, 1 h). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -36,7 +38,7 @@ export interface OutboxRunResult {
 export interface OutboxWorker {
   /** Claims one batch of due messages, delivers them and records the outcome. */
   runOnce(): Promise<OutboxRunResult>;
-  /** Runs batches until stop(): back to back while there is a backlog, else every pollMs. */
+  /** Runs batches until stop(), paced by outboxPacer. */
   start(): void;
   /** Ends the loop, waits for the batch in flight, then closes the transports. */
   stop(): Promise<void>;
@@ -52,11 +54,33 @@ const errorText = (err: unknown): string => {
   return msg.slice(0, 2000);
 };
 
+/**
+ * When the start() loop runs its next batch, given what the last one claimed and how long it took:
+ * - a full batch (a backlog): after a pause as long as that batch took, so the worker takes at
+ *   most half the time while it drains;
+ * - some messages: after busyPollMs, so that while messages keep coming they go out in small
+ *   portions;
+ * - none: after busyPollMs, doubling with each empty batch up to pollMs.
+ */
+export function outboxPacer(o: { batchSize: number; pollMs: number; busyPollMs: number }): (claimed: number, tookMs: number) => number {
+  let idle = o.busyPollMs;
+  return (claimed, tookMs) => {
+    if (claimed > 0) {
+      idle = o.busyPollMs;
+      return claimed >= o.batchSize ? Math.max(1, Math.round(tookMs)) : o.busyPollMs;
+    }
+    const wait = idle;
+    idle = Math.min(o.pollMs, idle * 2);
+    return wait;
+  };
+}
+
 export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxWorker {
   const batchSize = opts.batchSize ?? 50;
   const claimMs = opts.claimMs ?? 10 * 60_000;
   const maxAttempts = opts.maxAttempts ?? 12;
   const pollMs = opts.pollMs ?? 1000;
+  const busyPollMs = Math.min(opts.busyPollMs ?? 100, pollMs);
   const baseMs = opts.backoffBaseMs ?? 60_000;
   const maxMs = opts.backoffMaxMs ?? 3600_000;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
@@ -199,7 +223,20 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   }
 
   let closed = false;
-  const loop = repeat(async () => (await runBatch()).claimed >= batchSize, { everyMs: pollMs, onError: (err) => log.error({ err }, 'outbox: batch failed') });
+  /**
+   * Under an intake flood the acknowledgements are as many as the cases. Drained back to back
+   * once a second they came as a burst of ~150 ms that slowed every intake batch beside it
+   * (docs/performance.md, seventh session); spread out, the same work leaves the intakes room.
+   */
+  const pace = outboxPacer({ batchSize, pollMs, busyPollMs });
+  const loop = repeat(
+    async () => {
+      const t0 = performance.now();
+      const { claimed } = await runBatch();
+      return pace(claimed, performance.now() - t0);
+    },
+    { everyMs: pollMs, onError: (err) => log.error({ err }, 'outbox: batch failed') },
+  );
 
   return {
     async runOnce() {
