@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { summariseTrace } from '../bench/tools/batch-trace.ts';
 
 /**
  * The benchmark suite is not part of `npm test`, but it must keep running: this runs the quick
@@ -14,9 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sl-bench-smoke-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((res) => {
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
     let output = '';
     child.stdout.on('data', (b: Buffer) => (output += b.toString()));
     child.stderr.on('data', (b: Buffer) => (output += b.toString()));
@@ -40,8 +41,12 @@ interface Figure {
 }
 
 describe('bench --quick (smoke)', () => {
-  it('runs baseline, intake, load and reads on SQLite and writes JSON and Markdown', { timeout: 120_000 }, async () => {
-    const r = await run(['--quick', '--db', 'sqlite', '--cases', '2000', '--duration', '1', '--requests', '5', '--out', dir, '--data', join(dir, 'data')]);
+  it('runs baseline, intake, load and reads on SQLite and writes JSON and Markdown, and the servers\' logs with the batch trace', { timeout: 120_000 }, async () => {
+    // the diagnosis path of docs/performance.md runs too: servers' logs kept, intake batches traced
+    const r = await run(['--quick', '--db', 'sqlite', '--cases', '2000', '--duration', '1', '--requests', '5', '--out', dir, '--data', join(dir, 'data')], {
+      SL_TRACE_MS: '0',
+      SL_BENCH_SERVER_LOG: 'error',
+    });
     expect(r.code, r.output.slice(-3000)).toBe(0);
     const files = readdirSync(dir);
     const json = files.find((f) => f.endsWith('.json'));
@@ -69,5 +74,12 @@ describe('bench --quick (smoke)', () => {
       expect(reads.some((f) => f.name.includes(key)), key).toBe(true);
     expect(reads.find((f) => f.name === 'read errors (non-200)')?.value).toBe(0);
     expect(reads.every((f) => Number.isFinite(f.value))).toBe(true);
+
+    const intakeLog = files.find((f) => f.startsWith('server-sqlite-intake-') && f.endsWith('.log'));
+    expect(intakeLog, files.join(', ')).toBeDefined();
+    const trace = summariseTrace(readFileSync(join(dir, intakeLog!), 'utf8'), 60);
+    expect(trace.batches.count).toBeGreaterThan(0);
+    expect(trace.batches.size.max).toBeGreaterThanOrEqual(1);
+    expect(trace.batches.phases['commit']!.max).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { attachBuffer } from './commit-buffer.ts';
+import { trace, tracing } from '../shared/trace.ts';
 
 type Trx = Kysely<Database>;
 type Work<T> = (trx: Trx) => Promise<T>;
@@ -77,13 +78,19 @@ export class TransactionBatcher {
    */
   private async runTogether(batch: Job[]): Promise<boolean> {
     const values: unknown[] = [];
+    // phase ends for SL_TRACE_MS: begin, prepare, requests, writes, commit
+    const at = tracing ? [performance.now()] : null;
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
+      at?.push(performance.now());
       const buffer = attachBuffer(trx);
       await this.opts.prepare?.(trx, batch.map((j) => j.hint));
+      at?.push(performance.now());
       for (const job of batch) values.push(await job.fn(trx));
+      at?.push(performance.now());
       await buffer.flush(trx);
+      at?.push(performance.now());
     } catch (err) {
       await trx?.rollback().execute().catch(() => undefined);
       if (batch.length === 1) {
@@ -98,6 +105,11 @@ export class TransactionBatcher {
       await trx.rollback().execute().catch(() => undefined);
       for (const job of batch) job.reject(err);
       return true;
+    }
+    if (at) {
+      const end = performance.now();
+      const [t0, begun, prepared, ran, written] = at as [number, number, number, number, number];
+      trace('batch', t0, end, { n: batch.length, begin: begun - t0, prepare: prepared - begun, requests: ran - prepared, writes: written - ran, commit: end - written });
     }
     batch.forEach((job, i) => job.resolve(values[i]));
     return true;

@@ -12,5 +12,5 @@ export function createSearchMergeWorker(db: Kysely<Database>, ops: DialectOps, o
   const everyMs = opts.everyMs ?? 1000;
   const merge = ops.mergeSearchPending;
   if (!merge || everyMs <= 0) return { start: () => undefined, stop: async () => undefined };
-  return repeat(async () => void (await merge(db)), { everyMs, firstMs: everyMs, ...(opts.onError ? { onError: opts.onError } : {}) });
+  return repeat(async () => void (await merge(db)), { everyMs, firstMs: everyMs, name: 'search-merge', ...(opts.onError ? { onError: opts.onError } : {}) });
 }

@@ -348,6 +348,6 @@ export interface TimerWorker {
 
 export function createTimerWorker(ctx: Ctx, opts: { pollMs?: number; batchSize?: number; onError?: (err: unknown) => void } = {}): TimerWorker {
   const runOnce = () => sweepDueTimers(ctx, { batchSize: opts.batchSize ?? 500 });
-  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.pollMs ?? 1000, ...(opts.onError ? { onError: opts.onError } : {}) });
+  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.pollMs ?? 1000, name: 'timer-sweep', ...(opts.onError ? { onError: opts.onError } : {}) });
   return { runOnce, start: () => loop.start(), stop: () => loop.stop() };
 }

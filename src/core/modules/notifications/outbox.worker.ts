@@ -235,7 +235,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       const { claimed } = await runBatch();
       return pace(claimed, performance.now() - t0);
     },
-    { everyMs: pollMs, onError: (err) => log.error({ err }, 'outbox: batch failed') },
+    { everyMs: pollMs, name: 'outbox', onError: (err) => log.error({ err }, 'outbox: batch failed') },
   );
 
   return {
