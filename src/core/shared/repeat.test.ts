@@ -66,7 +66,9 @@ describe('repeat (the background workers loop)', () => {
     r.start();
     await sleep(200);
     await r.stop();
-    expect(at).toHaveLength(3); // 0, 80, 160
+    // 0, 80, 160 (a busy machine may fire late, but never after everyMs)
+    expect(at.length).toBeGreaterThanOrEqual(2);
+    expect(at.length).toBeLessThanOrEqual(3);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(75);
   });
 });
