@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
-import { lockContacts, prefetchContacts, type ContactHint } from './modules/customers/index.ts';
+import { lockAndPrefetchContacts, type ContactHint } from './modules/customers/index.ts';
 
 export interface OpenOptions {
   url: string;
@@ -37,10 +37,7 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
   // hold until commit (numbers are gap-free), so parallel transactions would only queue on it
   // (bench intake: 154 req/s in parallel transactions, 371 batched, before the search and tier changes).
   const batcher = new TransactionBatcher(dbh.db, {
-    prepare: async (trx, hints) => {
-      await lockContacts(dbh.ops, trx, hints as ContactHint[]);
-      await prefetchContacts(trx, hints as ContactHint[]);
-    },
+    prepare: (trx, hints) => lockAndPrefetchContacts(dbh.ops, trx, hints as ContactHint[]),
   });
   ctx.batched = (fn, hint) => batcher.run(fn, hint);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);

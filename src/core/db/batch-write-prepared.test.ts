@@ -32,7 +32,7 @@ describe.each(DIALECTS)('intake batches of any size write with the same statemen
     await drop?.();
   });
 
-  it('writes a batch of two and a batch of three, rollups, search and the audit chain included', async () => {
+  it('writes batches of two and three, rollups, search and the audit chain included, and finds a known contact\'s customer', async () => {
     await Promise.all([1, 2].map((i) => createCase(ctx, intake(i), systemActor('test'))));
     await Promise.all([3, 4, 5].map((i) => createCase(ctx, intake(i), systemActor('test'))));
     const cases = await ctx.db.selectFrom('cases').select(['number']).orderBy('number').execute();
@@ -43,13 +43,22 @@ describe.each(DIALECTS)('intake batches of any size write with the same statemen
     expect(found).toHaveLength(5);
     const audit = await ctx.db.selectFrom('audit_log').select(['action']).where('action', '=', 'case.create').execute();
     expect(audit).toHaveLength(5);
+    // a batch whose contact has a customer already: found by the batch's one lookup of its contacts
+    await Promise.all([1, 6].map((i) => createCase(ctx, intake(i), systemActor('test'))));
+    const c1 = await ctx.db.selectFrom('cases').select('customer_id').where('contact_email', '=', 'c1@example.com').execute();
+    expect(c1).toHaveLength(2);
+    expect(new Set(c1.map((c) => c.customer_id)).size).toBe(1);
+    expect(await ctx.db.selectFrom('customers').select('id').where('email', '=', 'c1@example.com').execute()).toHaveLength(1);
     if (dialect !== 'postgres') return;
+    // the contacts' locks and customers: one prepared call in each of the three batches
+    const calls = await sql<{ runs: number }>`select (generic_plans + custom_plans)::int as runs from pg_prepared_statements where statement like '%sl_lock_contacts_find_customers%'`.execute(ctx.db);
+    expect(calls.rows.map((c) => c.runs)).toEqual([3]);
     // the batch's write (rollups and search inside it) and the audit insert: one prepared text
     // each, run by both batches (two executions), not one text per batch size
     const r = await sql<{ statement: string; runs: number }>`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`.execute(ctx.db);
     const runs = (needle: string) => r.rows.filter((s) => s.statement.startsWith(REUSE_MARK) && s.statement.includes(needle)).map((s) => s.runs);
-    expect(runs('with w0 AS')).toEqual([2]);
-    expect(runs('insert into "audit_log"')).toEqual([2]);
+    expect(runs('with w0 AS')).toEqual([3]);
+    expect(runs('insert into "audit_log"')).toEqual([3]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../database.ts';
+import type { CustomersTable } from '../../modules/customers/customers.table.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -33,6 +34,11 @@ export interface DialectOps {
   auditChainHead(db: Kysely<Database>): Promise<string | undefined>;
   /** Transaction-scoped locks on arbitrary keys, taken in sorted order (no deadlock between takers). */
   lockKeys(db: Kysely<Database>, keys: string[]): Promise<void>;
+  /**
+   * PostgreSQL: lockKeys(keys), then the customers whose email is one of `emails` or whose phone
+   * is one of `phones`, read once the locks are held; one round trip (an intake batch's).
+   */
+  lockKeysFindCustomers?(db: Kysely<Database>, keys: string[], emails: string[], phones: string[]): Promise<CustomersTable[]>;
   isUniqueViolation(err: unknown): boolean;
   /**
    * PostgreSQL: merges the text index's pending list into the index, so that an intake never has

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import type { CustomersTable } from '../../modules/customers/customers.table.ts';
 import type { DialectOps } from './dialect.ts';
 import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
 import { REUSE_MARK } from '../fast-insert.ts';
@@ -75,6 +76,11 @@ export const postgresOps: DialectOps = {
     if (keys.length === 0) return;
     const sorted = [...new Set(keys)].sort();
     await sql`${sql.raw(REUSE_MARK)}SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(${sorted}::text[]) AS k ORDER BY k) AS s`.execute(db);
+  },
+  async lockKeysFindCustomers(db: Kysely<Database>, keys: string[], emails: string[], phones: string[]) {
+    // migration 2026_12_05_1000; the text does not change with the batch: prepared once per connection
+    const r = await sql<CustomersTable>`${sql.raw(REUSE_MARK)}SELECT * FROM sl_lock_contacts_find_customers(${keys}::text[], ${emails}::text[], ${phones}::text[])`.execute(db);
+    return r.rows;
   },
   isUniqueViolation(err: unknown) {
     return (err as { code?: string })?.code === '23505';

@@ -111,43 +111,48 @@ export interface ContactHint {
 }
 
 /**
- * Locks the contacts of a batch of intakes (PostgreSQL, advisory locks until commit, sorted)
- * before their customers are looked up for the whole batch: the day's counter row serialises
- * intakes only from their first case number on, after that lookup, so two nodes' batches could
- * both find no customer for one new contact and both create one (test/api/intake-two-nodes.test.ts).
+ * The contacts of a batch of intakes, normalised as the customers store them; `keys` are their
+ * lock keys.
  */
-export async function lockContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
-  const keys: string[] = [];
+function batchContacts(hints: ContactHint[]): { keys: string[]; emails: string[]; phones: string[] } {
+  const emails = new Set<string>();
+  const phones = new Set<string>();
   for (const h of hints) {
-    const email = h?.email?.trim().toLowerCase();
-    const phone = h?.phone?.trim();
-    if (email) keys.push(`contact:e:${email}`);
-    if (phone) keys.push(`contact:p:${phone}`);
+    if (!h) continue; // other writes ride in the batches too, without a contact
+    const email = h.email?.trim().toLowerCase();
+    const phone = h.phone?.trim();
+    if (email) emails.add(email);
+    if (phone) phones.add(phone);
   }
-  await ops.lockKeys(trx, keys);
+  return { keys: [...[...emails].map((e) => `contact:e:${e}`), ...[...phones].map((p) => `contact:p:${p}`)], emails: [...emails], phones: [...phones] };
 }
 
-const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
-
 /**
- * Looks up the customers of a batch of intakes' contacts at once (one query instead of one or
- * two per intake); findCustomerByContact then answers from it for the rest of the batch.
+ * Locks the contacts of a batch of intakes (PostgreSQL, advisory locks until commit, sorted), then
+ * looks up their customers for the whole batch at once (one query instead of one or two per
+ * intake; findCustomerByContact then answers from it). The lock comes first: the day's counter
+ * row serialises intakes only from their first case number on, after that lookup, so two nodes'
+ * batches could both find no customer for one new contact and both create one
+ * (test/api/intake-two-nodes.test.ts). On PostgreSQL both are one round trip.
  */
-export async function prefetchContacts(trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
+export async function lockAndPrefetchContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
+  const { keys, emails, phones } = batchContacts(hints);
+  if (keys.length === 0) return;
   const buffer = bufferOf(trx);
-  if (!buffer) return;
-  hints = hints.filter(Boolean); // other writes ride in the batches too, without a contact
-  const emails = [...new Set(hints.map((h) => h.email?.trim().toLowerCase()).filter((e): e is string => Boolean(e)))];
-  const phones = [...new Set(hints.map((h) => h.phone?.trim()).filter((p): p is string => Boolean(p)))];
-  if (emails.length === 0 && phones.length === 0) return;
+  if (!buffer) return ops.lockKeys(trx, keys);
   const memo = buffer.memo<ContactMemo>('contacts', () => ({ byEmail: new Map(), byPhone: new Map() }))!;
   for (const e of emails) memo.byEmail.set(e, null);
   for (const p of phones) memo.byPhone.set(p, null);
-  const rows = await trx
-    .selectFrom('customers')
-    .selectAll()
-    .where((eb) => eb.or([...(emails.length ? [eb('email', 'in', emails)] : []), ...(phones.length ? [eb('phone', 'in', phones)] : [])]))
-    .execute();
+  let rows: CustomersTable[];
+  if (ops.lockKeysFindCustomers) rows = await ops.lockKeysFindCustomers(trx, keys, emails, phones);
+  else {
+    await ops.lockKeys(trx, keys);
+    rows = await trx
+      .selectFrom('customers')
+      .selectAll()
+      .where((eb) => eb.or([...(emails.length ? [eb('email', 'in', emails)] : []), ...(phones.length ? [eb('phone', 'in', phones)] : [])]))
+      .execute();
+  }
   for (const r of rows) {
     if (r.email && memo.byEmail.has(r.email)) {
       const cur = memo.byEmail.get(r.email);
@@ -159,6 +164,8 @@ export async function prefetchContacts(trx: Kysely<Database>, hints: ContactHint
     }
   }
 }
+
+const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
 
 export async function findCustomerByContact(
   trx: Kysely<Database>,
