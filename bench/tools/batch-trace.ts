@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { percentile } from '../common.ts';
 
 interface Span {
   kind: string;
@@ -37,8 +38,8 @@ const PHASES = ['begin', 'prepare', 'requests', 'writes', 'commit'] as const;
 
 function spread(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);
-  const at = (q: number) => (v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]! : 0);
-  return { count: v.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: v.length ? v[v.length - 1]! : 0 };
+  const at = (p: number) => (v.length ? percentile(v, p) : 0);
+  return { count: v.length, p50: at(50), p90: at(90), p99: at(99), max: at(100) };
 }
 
 export function parseTrace(text: string): Span[] {

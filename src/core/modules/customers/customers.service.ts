@@ -127,6 +127,8 @@ function batchContacts(hints: ContactHint[]): { keys: string[]; emails: string[]
   return { keys: [...[...emails].map((e) => `contact:e:${e}`), ...[...phones].map((p) => `contact:p:${p}`)], emails: [...emails], phones: [...phones] };
 }
 
+const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
+
 /**
  * Locks the contacts of a batch of intakes (PostgreSQL, advisory locks until commit, sorted), then
  * looks up their customers for the whole batch at once (one query instead of one or two per
@@ -164,8 +166,6 @@ export async function lockAndPrefetchContacts(ops: DialectOps, trx: Kysely<Datab
     }
   }
 }
-
-const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
 
 export async function findCustomerByContact(
   trx: Kysely<Database>,
