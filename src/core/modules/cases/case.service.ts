@@ -29,6 +29,7 @@ import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
+import { prepared } from '../../db/prepared.ts';
 import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, pendingRows, type PendingWrite } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
@@ -152,20 +153,36 @@ async function insertAttachment(ctx: Ctx, trx: Trx, caseId: string, eventId: str
   return { id: row.id, filename: row.filename, contentType: row.content_type, size: row.size, sha256: row.sha256 };
 }
 
+/**
+ * The first complaint of a customer (or, without one, a contact email) in a category (or none)
+ * received in [since, until], other than `id`: one prepared text for each of the four shapes.
+ */
+const firstComplaint = (by: 'customer_id' | 'contact_email', withCategory: boolean) =>
+  prepared((db, id: string, who: string, category: string, since: number, until: number) => {
+    const q = db
+      .selectFrom('cases')
+      .select(['id', 'number', 'repeat_of_id', 'received_at'])
+      .where('type', '=', 'complaint')
+      .where('id', '!=', id)
+      .where('received_at', '>=', since)
+      .where('received_at', '<=', until)
+      .where(by, '=', who);
+    return (withCategory ? q.where('category_id', '=', category) : q.where('category_id', 'is', null)).orderBy('received_at').limit(1);
+  });
+const FIRST_COMPLAINT = {
+  customer_id: { true: firstComplaint('customer_id', true), false: firstComplaint('customer_id', false) },
+  contact_email: { true: firstComplaint('contact_email', true), false: firstComplaint('contact_email', false) },
+};
+
 /** Earlier complaints by the same customer (or contact) about the same issue inside the window (SPEC 2). */
 async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'customer_id' | 'contact_email' | 'category_id' | 'received_at'>) {
-  if (!c.customer_id && !c.contact_email) return undefined;
+  const who = c.customer_id ?? c.contact_email;
+  if (!who) return undefined;
   const since = c.received_at - ctx.config.repeatWindowDays * 86_400_000;
-  let q = trx
-    .selectFrom('cases')
-    .select(['id', 'number', 'repeat_of_id', 'received_at'])
-    .where('type', '=', 'complaint')
-    .where('id', '!=', c.id)
-    .where('received_at', '>=', since)
-    .where('received_at', '<=', c.received_at);
-  q = c.customer_id ? q.where('customer_id', '=', c.customer_id) : q.where('contact_email', '=', c.contact_email);
-  q = c.category_id ? q.where('category_id', '=', c.category_id) : q.where('category_id', 'is', null);
-  let earlier = await q.orderBy('received_at').limit(1).executeTakeFirst();
+  const lookup = FIRST_COMPLAINT[c.customer_id ? 'customer_id' : 'contact_email'][c.category_id ? 'true' : 'false'];
+  let earlier: { id: string; number: string; repeat_of_id: string | null; received_at: number } | undefined = (
+    await lookup(trx, c.id, who, c.category_id ?? '', since, c.received_at)
+  )[0];
   // complaints taken earlier in the same intake batch are not written yet
   for (const p of pendingRows(trx, 'cases') ?? [])
     if (
