@@ -198,6 +198,7 @@ export const section: Section = {
         [
           ['search_zh1', 'search q=退款', '退款'],
           ['search_zh2', 'search q=漏水 维修', '漏水 维修'],
+          ['search_zh_char', 'search q=漏 (one character: a prefix search)', '漏'],
           ['search_en1', 'search q=refund', 'refund'],
           ['search_en2', 'search q=delivery late', 'delivery late'],
         ] as const

@@ -259,6 +259,7 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     const phone = await create('agent', { channel: 'email', contact: who, subject: 'iPhone退货', description: '我的iPhone屏幕坏了，想退货' });
     const english = await create('agent', { channel: 'email', contact: who, subject: 'Refund request', description: 'Please refund my order, the parcel arrived damaged' });
     const invoice = await create('agent', { channel: 'email', contact: who, subject: '发票问题', description: '需要重新开具发票' });
+    const flat = await create('agent', { channel: 'email', contact: who, subject: 'Water leak', description: 'A栋 3号楼 B座 leaking' });
     const customerId = refund.customerId!;
     const search = async (q: string) =>
       (await list('agent', `customerId=${customerId}&limit=50&q=${encodeURIComponent(q)}`)).items.map((c) => c.number).sort();
@@ -267,6 +268,19 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     expect(await search('退款')).toEqual(nums(refund));
     expect(await search('退')).toEqual(nums(refund, phone));
     expect(await search('款')).toEqual(nums(refund));
+    // one character anywhere in a run: first, inside, last (indexed on its own), a run of one
+    expect(await search('订')).toEqual(nums(refund));
+    expect(await search('直')).toEqual(nums(refund));
+    expect(await search('账')).toEqual(nums(refund));
+    expect(await search('货')).toEqual(nums(phone));
+    expect(await search('栋')).toEqual(nums(flat));
+    expect(await search('座')).toEqual(nums(flat));
+    expect(await search('号楼')).toEqual(nums(flat));
+    expect(await search('楼')).toEqual(nums(flat));
+    expect(await search('号')).toEqual(nums(flat));
+    expect(await search('票 退')).toEqual([]);
+    expect(await search('退 货')).toEqual(nums(phone));
+    expect(await search('鱼')).toEqual([]);
     expect(await search('到账')).toEqual(nums(refund));
     expect(await search('开具发票')).toEqual(nums(invoice));
     expect(await search('发票开具')).toEqual([]); // a phrase, not a bag of characters
@@ -278,12 +292,24 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     expect(await search('REFUND parcel')).toEqual(nums(english));
     expect(await search('parcel damaged')).toEqual(nums(english));
     expect(await search('refund 退款')).toEqual([]);
-    expect(await search('search@example.com')).toEqual(nums(refund, phone, english, invoice));
+    expect(await search('search@example.com')).toEqual(nums(refund, phone, english, invoice, flat));
     expect(await search(invoice.number)).toEqual(nums(invoice));
     expect(await search('!!!')).toEqual([]);
     // and without any other filter
     const everywhere = await list('supervisor', `q=${encodeURIComponent('重新开具')}&limit=50`);
     expect(everywhere.items.map((c) => c.id)).toEqual([invoice.id]);
+  });
+
+  it('still finds by one character the cases indexed when every character was indexed on its own', async () => {
+    const c = await create('agent', base({ subject: '旧索引', description: 'old index' }));
+    // the entry as written before 2026-12-05: every character of a run also on its own
+    if (dialect === 'postgres')
+      await sql`UPDATE case_search SET tsv = ${"'漏水':1 '水维':2 '维修':3 '漏' '水' '维' '修'"}::tsvector WHERE case_id = ${c.id}`.execute(t.ctx.db);
+    else
+      await sql`INSERT OR REPLACE INTO case_fts(rowid, seq, uni) SELECT rowid, ${'漏水 水维 维修'}, ${'漏 水 维 修'} FROM cases WHERE id = ${c.id}`.execute(t.ctx.db);
+    const found = async (q: string) => (await list('agent', `customerId=${c.customerId}&q=${encodeURIComponent(q)}`)).items.map((x) => x.id);
+    for (const q of ['漏', '水', '维', '修', '维修', '漏水 修']) expect(await found(q), q).toEqual([c.id]);
+    expect(await found('旧')).toEqual([]);
   });
 
   it('pages through search results in list order, however many the walk in order finds', async () => {

@@ -3,8 +3,11 @@
  * Most Chinese words are two characters and neither database segments Chinese, so text is
  * indexed the way Elasticsearch's CJK analyzer does it: each run of CJK characters becomes its
  * overlapping bigrams (a lone character stays itself), other text becomes lower-cased words.
- * Every CJK character is also indexed on its own so that one-character queries match.
  * A query is tokenised the same way and each run must appear as a phrase (adjacent bigrams).
+ * A one-character query matches the tokens that begin with that character (a prefix search):
+ * every character of a run begins a bigram but the run's last, so only that one is indexed again
+ * on its own (`uni`). Indexing every character on its own, as this did until 2026-12-05, made a
+ * third of a case's search entries; rows written then still match, since their `uni` holds all.
  */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 // A word run stops at a CJK character (Han is also \p{L}), so "iPhone退款" is "iphone" + "退款".
@@ -14,7 +17,7 @@ const MAX_TERMS = 12;
 export interface IndexTokens {
   /** Positional stream: bigrams of CJK runs and words, in text order. */
   seq: string[];
-  /** Distinct single CJK characters. */
+  /** Distinct last characters of the CJK runs of two or more characters. */
   uni: string[];
 }
 
@@ -33,12 +36,15 @@ export function indexTokens(text: string): IndexTokens {
   for (const m of text.normalize('NFKC').matchAll(TOKEN_RUN)) {
     const run = m[0];
     seq.push(...runTokens(run));
-    if (CJK.test(run[0] ?? '')) for (const ch of run) uni.add(ch);
+    if (CJK.test(run[0] ?? '')) {
+      const chars = Array.from(run);
+      if (chars.length > 1) uni.add(chars.at(-1)!);
+    }
   }
   return { seq, uni: [...uni] };
 }
 
-/** A query term: a phrase of consecutive tokens in `seq`, or one character in `uni`. */
+/** A query term: a phrase of consecutive tokens in `seq`, or one character: a token of `seq` that begins with it, or one in `uni`. */
 export type QueryTerm = { kind: 'phrase'; tokens: string[] } | { kind: 'char'; char: string };
 
 export function queryTerms(q: string): QueryTerm[] {

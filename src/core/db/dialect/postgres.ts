@@ -26,7 +26,7 @@ export function tsqueryLiteral(query: string): string | null {
   const terms = queryTerms(query);
   if (terms.length === 0) return null;
   return terms
-    .map((t) => (t.kind === 'char' ? `'${t.char}'` : `(${t.tokens.map((x) => `'${x}'`).join(' <-> ')})`))
+    .map((t) => (t.kind === 'char' ? `'${t.char}':*` : `(${t.tokens.map((x) => `'${x}'`).join(' <-> ')})`))
     .join(' & ');
 }
 

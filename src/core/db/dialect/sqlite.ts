@@ -6,7 +6,7 @@ import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
 function ftsMatch(query: string): string | null {
   const terms = queryTerms(query);
   if (terms.length === 0) return null;
-  return terms.map((t) => (t.kind === 'char' ? `uni : "${t.char}"` : `seq : "${t.tokens.join(' ')}"`)).join(' AND ');
+  return terms.map((t) => (t.kind === 'char' ? `(seq : "${t.char}" * OR uni : "${t.char}")` : `seq : "${t.tokens.join(' ')}"`)).join(' AND ');
 }
 
 /** SQLite: an FTS5 table keyed by the cases table's rowid, fed pre-tokenised text. */
