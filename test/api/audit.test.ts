@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { DIALECTS } from '../helpers/db.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { recordAudit } from '../../src/core/modules/audit/index.ts';
+import { systemActor } from '../../src/core/shared/actor.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -77,6 +79,20 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect(trail.statusCode).toBe(200);
     expect((trail.json() as Array<{ action: string }>).map((r) => r.action).sort()).toEqual(['case.create', 'case.read']);
     expect((await t.as('agent', 'GET', '/api/v1/audit')).statusCode).toBe(403);
+  });
+
+  it('links entries of any text, several in one transaction, exactly as the verifier hashes them', async () => {
+    const head = (await rows()).at(-1)!;
+    const odd = ['引号"与\\反斜杠', '换行\n制表\t', '表情😀 and 𠀋', '\u2028\u2029', '<b>&amp;</b>', "'; drop table audit_log; --"];
+    await t.ctx.db.transaction().execute(async (trx) => {
+      for (const [i, text] of odd.entries())
+        await recordAudit(t.ctx, trx, { actor: { ...systemActor('test'), ip: i % 2 ? '::1' : null }, action: 'test.text', targetType: 'text', targetId: text, before: i % 3 ? undefined : { text }, after: { text, i, n: 2 ** 53 - 1 } });
+    });
+    const added = (await rows()).slice(-odd.length);
+    expect(added.map((r) => r.target_id)).toEqual(odd);
+    expect(added[0]!.prev_hash).toBe(head.hash);
+    for (let i = 1; i < added.length; i++) expect(added[i]!.prev_hash).toBe(added[i - 1]!.hash);
+    expect(await verify()).toMatchObject({ ok: true });
   });
 
   it('verifies the chain, and pinpoints an edited row (hash_mismatch) and a deleted one (chain_broken)', async () => {
