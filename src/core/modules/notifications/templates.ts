@@ -42,8 +42,25 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Wall-clock fields and UTC offset of an instant in a zone: one cached Intl call (luxon costs several per call). */
-function wallClock(ms: number, timeZone: string) {
+type WallClock = { y: string; m: number; d: string; hm: string; offset: string };
+const wallClocks = new Map<string, WallClock>();
+
+/**
+ * Wall-clock fields and UTC offset of an instant in a zone: one cached Intl call (luxon costs
+ * several per call), remembered by the minute, since no field is finer and zones change their
+ * offset on a minute; a flood's acknowledgements mostly fall in the same few minutes.
+ */
+function wallClock(ms: number, timeZone: string): WallClock {
+  const key = `${timeZone}|${Math.floor(ms / 60_000)}`;
+  const known = wallClocks.get(key);
+  if (known) return known;
+  if (wallClocks.size >= 1024) wallClocks.clear();
+  const w = wallClockOf(ms, timeZone);
+  wallClocks.set(key, w);
+  return w;
+}
+
+function wallClockOf(ms: number, timeZone: string): WallClock {
   let f = partsFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' });
