@@ -1,7 +1,9 @@
 /**
  * Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof`): self time by function and
  * by package / source folder, to find what a missed target spends its time on.
- *   node --import tsx bench/tools/cpuprofile-top.ts <file.cpuprofile> [top=25]
+ *   node --import tsx bench/tools/cpuprofile-top.ts <file.cpuprofile> [top=25] [lastSeconds]
+ * With lastSeconds, only the samples of the profile's last seconds count (intake's paced step at
+ * half the peak is the last 10 s of the intake server's profile).
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,11 +18,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export function summarise(file: string, top = 25): string {
+export function summarise(file: string, top = 25, lastSeconds?: number): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  // a sample's time is the delta of the next one; the window is counted back from the last sample
+  const at: number[] = [];
+  p.timeDeltas.reduce((t, d, i) => (at[i] = t + d), 0);
+  const from = lastSeconds === undefined ? -Infinity : (at[at.length - 1] ?? 0) - lastSeconds * 1e6;
+  p.samples.forEach((id, i) => {
+    if ((at[i] ?? 0) >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const fn = new Map<string, number>();
   const area = new Map<string, number>();
@@ -42,14 +50,15 @@ export function summarise(file: string, top = 25): string {
       .slice(0, k)
       .map(([name, us]) => `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`)
       .join('\n');
-  return `${file}: ${(total / 1e6).toFixed(1)} s sampled\n\nby package / folder:\n${fmt(area, 20)}\n\nby function (self time):\n${fmt(fn, top)}\n`;
+  const idle = [...selfUs].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+  return `${file}: ${(total / 1e6).toFixed(1)} s sampled${lastSeconds === undefined ? '' : ` (the last ${lastSeconds} s)`}, ${((100 * (total - idle)) / total).toFixed(0)}% of it busy\n\nby package / folder:\n${fmt(area, 20)}\n\nby function (self time):\n${fmt(fn, top)}\n`;
 }
 
 if (process.argv[1]?.endsWith('cpuprofile-top.ts')) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, last] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node --import tsx bench/tools/cpuprofile-top.ts <file.cpuprofile> [top]');
+    console.error('usage: node --import tsx bench/tools/cpuprofile-top.ts <file.cpuprofile> [top] [lastSeconds]');
     process.exit(2);
   }
-  console.log(summarise(file, Number(top ?? 25)));
+  console.log(summarise(file, Number(top ?? 25), last === undefined ? undefined : Number(last)));
 }
