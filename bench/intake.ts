@@ -217,6 +217,9 @@ interface InProcess {
  * how much of its time is the database's.
  */
 async function inProcess(env: SectionEnv, url: string, agentId: string, seconds: number): Promise<InProcess> {
+  // before the pool connects: each PostgreSQL client binds its query method when it connects
+  // (db/create-db.ts), so a meter installed later would count nothing
+  const meter = driverMeter();
   const { ctx, dbh } = await openCtx({ url, migrate: false });
   let hung = false;
   try {
@@ -235,7 +238,6 @@ async function inProcess(env: SectionEnv, url: string, agentId: string, seconds:
         }
       }),
     );
-    const meter = driverMeter();
     let m = 0;
     let tm = 0;
     let elapsed = 0;

@@ -82,4 +82,23 @@ describe('bench --quick (smoke)', () => {
     expect(trace.batches.size.max).toBeGreaterThanOrEqual(1);
     expect(trace.batches.phases['commit']!.max).toBeGreaterThan(0);
   });
+
+  it('runs baseline and intake on PostgreSQL alone, with the database\'s CPU and the in-process reference metered', { timeout: 120_000 }, async () => {
+    // alone: no SQLite section before it installs the statement meter early (it once counted nothing here)
+    const out = join(dir, 'pg');
+    const r = await run(['--quick', '--db', 'postgres', '--only', 'baseline,intake', '--duration', '1', '--out', out]);
+    expect(r.code, r.output.slice(-3000)).toBe(0);
+    const json = readdirSync(out).find((f) => f.endsWith('.json'));
+    const result = JSON.parse(readFileSync(join(out, json!), 'utf8')) as { figures: Figure[]; failures: unknown[] };
+    expect(result.failures).toEqual([]);
+    const intake = result.figures.filter((f) => f.section === 'intake' && f.dialect === 'postgres');
+    const peak = intake.find((f) => f.name.startsWith('intake peak'));
+    expect(peak!.value).toBeGreaterThan(0);
+    expect(peak!.note).toMatch(/CPU ms per request: server \d+\.\d+, PostgreSQL \d+\.\d+, load generator/);
+    expect(intake.find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
+    const ref = intake.find((f) => f.name.startsWith('createCase() in-process'));
+    const [, statements, waiting] = /, (\d+\.\d) statements .*?, (\d+)% of it waiting/.exec(ref?.note ?? '') ?? [];
+    expect(Number(statements), ref?.note).toBeGreaterThan(1);
+    expect(Number(waiting), ref?.note).toBeGreaterThan(0);
+  });
 });
