@@ -16,7 +16,7 @@
  *
  * SL_BENCH_SERVER_LOG=error (a pino level) runs the servers with that LOG_LEVEL and keeps their
  * output in <out>/server-*.log, to see why requests failed (off by default: logging costs).
- * SL_BENCH_LEVELS=32,64,128 sets the intake section's closed-loop concurrencies (default 1,8,32,64;
+ * SL_BENCH_LEVELS=32,64,128 sets the intake section's closed-loop concurrencies (default 1,8,32,64,128;
  * the peak is the best of them, and the paced step runs at half of it).
  *
  * Every figure is printed beside the baseline measured in the same run and their ratio, so the
