@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { formatCaseNumber } from './case.ts';
 import { prepared } from '../../db/prepared.ts';
 import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
+import { pad2, wallClock } from '../../shared/wall-clock.ts';
 
 /**
  * Next human case number for the day of `at` in the centre's zone. One counter row per day,
@@ -50,23 +51,8 @@ export async function allocateCaseNumber(trx: Kysely<Database>, at: number, time
   return formatCaseNumber(day, last);
 }
 
-const formatters = new Map<string, { f: Intl.DateTimeFormat; minute: number; day: string }>();
-
-/**
- * YYYYMMDD of an instant in a zone (Intl, cached: luxon costs ~10x more per call on this path;
- * and the last minute's answer is kept, since a burst of intakes falls in one minute).
- */
+/** YYYYMMDD of an instant in a zone. */
 export function localDay(at: number, timeZone: string): string {
-  let e = formatters.get(timeZone);
-  if (!e) {
-    e = { f: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), minute: NaN, day: '' };
-    formatters.set(timeZone, e);
-  }
-  // Zone offsets are whole minutes, so a day never starts inside a minute.
-  const minute = Math.floor(at / 60_000);
-  if (minute !== e.minute) {
-    e.day = e.f.format(at).replace(/-/g, '');
-    e.minute = minute;
-  }
-  return e.day;
+  const w = wallClock(at, timeZone);
+  return `${w.year}${pad2(w.month)}${pad2(w.day)}`;
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { pad2, wallClock } from '../../shared/wall-clock.ts';
 
 /**
  * The messages the outbox sends, in Chinese (zh-CN) and English. A template turns its vars into
@@ -40,49 +41,19 @@ export function escapeHtml(s: string): string {
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v));
 
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-type WallClock = { y: string; m: number; d: string; hm: string; offset: string };
-const wallClocks = new Map<string, WallClock>();
-
-/**
- * Wall-clock fields and UTC offset of an instant in a zone: one cached Intl call (luxon costs
- * several per call), remembered by the minute, since no field is finer and zones change their
- * offset on a minute; a flood's acknowledgements mostly fall in the same few minutes.
- */
-function wallClock(ms: number, timeZone: string): WallClock {
-  const key = `${timeZone}|${Math.floor(ms / 60_000)}`;
-  const known = wallClocks.get(key);
-  if (known) return known;
-  if (wallClocks.size >= 1024) wallClocks.clear();
-  const w = wallClockOf(ms, timeZone);
-  wallClocks.set(key, w);
-  return w;
-}
-
-function wallClockOf(ms: number, timeZone: string): WallClock {
-  let f = partsFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' });
-    partsFormatters.set(timeZone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const x of f.formatToParts(ms)) p[x.type] = x.value;
-  const gmt = (p.timeZoneName ?? 'GMT').replace(/^GMT/, '');
-  return { y: p.year!, m: Number(p.month), d: p.day!, hm: `${p.hour}:${p.minute}`, offset: `UTC${gmt || '+0'}` };
-}
-
 /** A time var (epoch ms, or an ISO string) in the centre's zone, with the zone named. */
 export function formatTime(v: unknown, lang: Lang, timeZone = 'Asia/Shanghai'): string {
   const ms = typeof v === 'number' ? v : typeof v === 'string' ? DateTime.fromISO(v, { zone: timeZone }).toMillis() : NaN;
   if (!Number.isFinite(ms)) return str(v);
   const w = wallClock(ms, timeZone);
+  const hm = `${pad2(w.hour)}:${pad2(w.minute)}`;
+  const offset = `UTC${w.offset}`;
   if (lang === 'zh') {
-    const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : w.offset;
-    return `${w.y}年${w.m}月${w.d}日 ${w.hm}（${zone}）`;
+    const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : offset;
+    return `${w.year}年${w.month}月${w.day}日 ${hm}（${zone}）`;
   }
-  const zone = timeZone === 'Asia/Shanghai' ? `Beijing time, ${w.offset}` : w.offset;
-  return `${w.d} ${EN_MONTHS[w.m - 1]} ${w.y}, ${w.hm} (${zone})`;
+  const zone = timeZone === 'Asia/Shanghai' ? `Beijing time, ${offset}` : offset;
+  return `${w.day} ${EN_MONTHS[w.month - 1]} ${w.year}, ${hm} (${zone})`;
 }
 
 const TARGETS: Record<string, [string, string]> = {
