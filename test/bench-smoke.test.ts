@@ -8,7 +8,8 @@ import { summariseTrace } from '../bench/tools/batch-trace.ts';
 
 /**
  * The benchmark suite is not part of `npm test`, but it must keep running: this runs the quick
- * suite on SQLite with tiny sizes through the npm script and checks what it reports.
+ * suite with tiny sizes through the npm script, on SQLite and (intake only) on PostgreSQL, and
+ * checks what it reports.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'sl-bench-smoke-'));

@@ -22,7 +22,7 @@ export function summarise(file: string, top = 25, lastSeconds?: number): string 
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  // a sample's time is the delta of the next one; the window is counted back from the last sample
+  // at[i]: when sample i was taken (timeDeltas are the gaps between samples); a window counts back from the last
   const at: number[] = [];
   p.timeDeltas.reduce((t, d, i) => (at[i] = t + d), 0);
   const from = lastSeconds === undefined ? -Infinity : (at[at.length - 1] ?? 0) - lastSeconds * 1e6;
