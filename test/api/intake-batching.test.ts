@@ -154,4 +154,34 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
     expect(commits).toBeLessThanOrEqual(10);
   });
+
+  it('numbers a batch per day: the first numbers of a new day, and a backdated intake beside them', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    const clock = t.clock as ManualClock;
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+    // the next Beijing day, which has no counter row yet
+    clock.set(Date.parse(`${new Date(clock.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)}T09:00:00+08:00`));
+    const today = day(clock.now());
+    const yesterday = day(clock.now() - 86_400_000);
+    const before = (await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', yesterday).executeTakeFirst())?.last ?? 0;
+    expect(await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', today).executeTakeFirst()).toBeUndefined();
+    const run = async () => {
+      commits = 0;
+      const made = await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => createCase(t.ctx, input(300 + i, false), actor)),
+        createCase(t.ctx, { ...input(310, false), receivedAt: clock.now() - 86_400_000 }, actor),
+      ]);
+      expect(commits).toBe(1); // one batch
+      return made.map((m) => m.case.number);
+    };
+    const first = await run();
+    const second = await run();
+    const ofDay = (numbers: string[], d: string) => numbers.filter((n) => n.startsWith(`SL-${d}-`)).sort();
+    expect(ofDay(first, today)).toEqual(['0001', '0002', '0003', '0004', '0005'].map((n) => `SL-${today}-${n}`));
+    expect(ofDay(second, today)).toEqual(['0006', '0007', '0008', '0009', '0010'].map((n) => `SL-${today}-${n}`));
+    expect(ofDay([...first, ...second], yesterday)).toEqual([before + 1, before + 2].map((n) => `SL-${yesterday}-${String(n).padStart(4, '0')}`));
+    expect((await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', today).executeTakeFirstOrThrow()).last).toBe(10);
+    expect((await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', yesterday).executeTakeFirstOrThrow()).last).toBe(before + 2);
+  });
 });
