@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createCase, type NewCaseInput } from '../../src/core/modules/cases/index.ts';
+import { localDay } from '../../src/core/modules/cases/case-number.ts';
 import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
 import { rebuildCaseMetrics, rebuildSlaDaily } from '../../src/core/modules/analytics/index.ts';
 import { actorOf, createApiToken } from '../../src/core/modules/users/index.ts';
@@ -159,9 +160,10 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
     const actor = actorOf(agent, '127.0.0.1');
     const clock = t.clock as ManualClock;
-    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
-    // the next Beijing day, which has no counter row yet
-    clock.set(Date.parse(`${new Date(clock.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)}T09:00:00+08:00`));
+    const day = (ms: number) => localDay(ms, t.ctx.config.timeZone);
+    // 09:00 Beijing time on the next day, which has no counter row yet
+    const next = day(clock.now() + 86_400_000);
+    clock.set(Date.parse(`${next.slice(0, 4)}-${next.slice(4, 6)}-${next.slice(6)}T09:00:00+08:00`));
     const today = day(clock.now());
     const yesterday = day(clock.now() - 86_400_000);
     const before = (await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', yesterday).executeTakeFirst())?.last ?? 0;
