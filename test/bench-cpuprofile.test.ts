@@ -17,7 +17,7 @@ describe('cpuprofile-top', () => {
         { id: 1, callFrame: frame('(root)'), children: [2, 3, 4] },
         { id: 2, callFrame: frame('(idle)') },
         { id: 3, callFrame: frame('executeQuery', 'file:///x/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js') },
-        { id: 4, callFrame: frame('wallClock', 'file:///x/src/core/modules/notifications/templates.ts') },
+        { id: 4, callFrame: frame('formatTime', 'file:///x/src/core/modules/notifications/templates.ts') },
       ],
       // at 1 s: 1 s of kysely; at 1.5 s: 0.5 s of templates; at 3.5 s: 2 s idle; at 4.5 s: 1 s of kysely
       samples: [3, 4, 2, 3],

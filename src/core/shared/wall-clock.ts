@@ -4,15 +4,16 @@
  * zone's answers are remembered by the minute: no field is finer, zones change their offset on
  * a minute, and a flood's intakes and acknowledgements fall in a few minutes.
  */
+/** Shared between the callers of a minute: read only. */
 export interface WallClock {
-  year: number;
+  readonly year: number;
   /** 1..12 */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
   /** the UTC offset: '+8', '-3:30', '+0' */
-  offset: string;
+  readonly offset: string;
 }
 
 const REMEMBERED = 1024;
