@@ -11,6 +11,12 @@ export interface CoreConfig {
   /** scrypt cost (N); lower only in tests. */
   scryptCost: number;
   sessionTtlMs: number;
+  /**
+   * How long this process may use what an API token resolved to without reading it again: a
+   * revocation or a change to the user made by another process (a second app node, the CLI)
+   * takes effect within this time; one made by this process at once. 0 reads it every request.
+   */
+  authCacheMs: number;
   /** How far back a complaint about the same issue makes a new one a repeat (SPEC 2). */
   repeatWindowDays: number;
   maxAttachmentBytes: number;
@@ -18,10 +24,19 @@ export interface CoreConfig {
   nodeId: string;
 }
 
+function msFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`${name} must be a number of milliseconds >= 0 (got ${raw})`);
+  return ms;
+}
+
 export const defaultConfig: CoreConfig = {
   timeZone: 'Asia/Shanghai',
   scryptCost: 2 ** 15,
   sessionTtlMs: 12 * 3600_000,
+  authCacheMs: msFromEnv('SL_AUTH_CACHE_MS', 1000),
   repeatWindowDays: 180,
   maxAttachmentBytes: 10 * 1024 * 1024,
   nodeId: process.env.SL_NODE_ID ?? `${hostname()}:${process.pid}`,

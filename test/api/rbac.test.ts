@@ -28,7 +28,7 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
   const portalA = 'portal-a@example.com';
 
   beforeAll(async () => {
-    t = await makeTestApp(dialect, { caseHooks: [] }); // the case record alone, without other modules' hooks
+    t = await makeTestApp(dialect, { caseHooks: [], config: { authCacheMs: 60_000 } }); // the case record alone, without other modules' hooks
     routes = listRoutes(t.app);
     const sys = systemActor('test');
     customerA = await createCustomer(t.ctx, { name: '客户甲 Alpha Ltd', email: 'alpha@example.com' }, sys);
@@ -217,6 +217,8 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
   it('shuts a deactivated user out of sessions and tokens at once', async () => {
     const tok = (await t.as('agent3', 'POST', '/api/v1/auth/tokens', { name: 'x' })).json() as { token: string };
     const session = await t.cookie('agent3');
+    // in use (and so remembered by this process for authCacheMs, a minute here) before the change
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${tok.token}` } })).statusCode).toBe(200);
     const off = await t.as('admin', 'PATCH', `/api/v1/users/${t.seed.users.agent3!.id}`, { active: false });
     expect(off.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: session } })).statusCode).toBe(401);

@@ -7,6 +7,7 @@ import { decoyHash, verifyPassword } from './password.ts';
 import type { Role } from './roles.ts';
 import type { UsersTable } from './users.table.ts';
 import { prepared } from '../../db/prepared.ts';
+import { CredentialCache } from './credential-cache.ts';
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 5;
@@ -98,13 +99,35 @@ const userOfToken = prepared((db, tokenHash: string) =>
     .where('api_tokens.token_hash', '=', tokenHash),
 );
 
+type TokenRow = Awaited<ReturnType<typeof userOfToken>>[number];
+// One per database handle, so that every context over it (the server's, its workers') sees a clear.
+const tokenCaches = new WeakMap<object, CredentialCache<TokenRow>>();
+function tokenCache(ctx: Ctx): CredentialCache<TokenRow> {
+  let c = tokenCaches.get(ctx.db);
+  if (!c) tokenCaches.set(ctx.db, (c = new CredentialCache<TokenRow>(ctx.config.authCacheMs)));
+  return c;
+}
+
+/** After a change to users or API tokens has committed: the next request reads them again. */
+export const forgetCredentials = (ctx: Ctx): void => tokenCaches.get(ctx.db)?.clear();
+
 export async function actorFromApiToken(ctx: Ctx, token: string, ip: string | null): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const now = ctx.clock.now();
-  const [row] = await userOfToken(ctx.db, sha256(token));
+  const hash = sha256(token);
+  const cache = tokenCache(ctx);
+  let row = cache.get(hash);
+  if (!row) {
+    const readAt = cache.generation;
+    [row] = await userOfToken(ctx.db, hash);
+    // Only a token that lets someone in is remembered: a refused one is read again next time.
+    if (row && row.revoked_at === null && row.active === 1) cache.set(hash, row, readAt);
+  }
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now) || row.active !== 1) return null;
-  if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS)
+  if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS) {
+    row.last_used_at = now;
     await ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+  }
   return actorOf(row, ip);
 }
 
@@ -161,5 +184,6 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string, actor: Actor): P
     await trx.updateTable('api_tokens').set({ revoked_at: ctx.clock.now() }).where('id', '=', tokenId).execute();
     await recordAudit(ctx, trx, { actor, action: 'token.revoke', targetType: 'api_token', targetId: tokenId });
   });
+  forgetCredentials(ctx);
 }
 

@@ -5,6 +5,7 @@ import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { TeamsTable, UsersTable } from './users.table.ts';
 import { hashPassword } from './password.ts';
+import { forgetCredentials } from './auth.service.ts';
 import type { Role } from './roles.ts';
 
 export interface UserView {
@@ -99,7 +100,7 @@ export interface UserPatch {
 
 export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: Actor): Promise<UserView> {
   const passwordHash = patch.password ? await hashPassword(patch.password, ctx.config.scryptCost) : undefined;
-  return ctx.db.transaction().execute(async (trx) => {
+  const view = await ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound('user', id);
     const changes: Partial<UsersTable> = { updated_at: ctx.clock.now() };
@@ -124,6 +125,8 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     });
     return toUserView(after);
   });
+  forgetCredentials(ctx);
+  return view;
 }
 
 export async function getUser(ctx: Ctx, id: string): Promise<UserView> {
