@@ -346,7 +346,7 @@ export async function spawnServer(url: string, opts: { cpuProfDir?: string | und
   if (profDir) mkdirSync(profDir, { recursive: true });
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', url, '--port', String(port), '--host', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: opts.logFile ? (process.env.SL_BENCH_SERVER_LOG ?? 'error') : 'silent', NODE_ENV: 'production' },
+    env: { ...process.env, SL_TIMING_AT: '1', LOG_LEVEL: opts.logFile ? (process.env.SL_BENCH_SERVER_LOG ?? 'error') : 'silent', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

@@ -44,13 +44,16 @@ interface LoadRun {
   firstError?: string;
   targetRate?: number;
   /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it) and of the client's lateness in sending (its event loop), ms */
-  split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number };
+  split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number };
   /** where the CPU went during the run */
   cpu?: CpuSplit;
 }
 
 const splitNote = (r: LoadRun) =>
-  r.split ? `; server's own time p99 ${r.split.serverP99.toFixed(1)} ms (max ${r.split.serverMax.toFixed(0)}), client's send lag p99 ${r.split.sendLagP99.toFixed(1)} ms (max ${r.split.sendLagMax.toFixed(0)})` : '';
+  r.split
+    ? `; server's own time p99 ${r.split.serverP99.toFixed(1)} ms (max ${r.split.serverMax.toFixed(0)}), client's send lag p99 ${r.split.sendLagP99.toFixed(1)} ms (max ${r.split.sendLagMax.toFixed(0)})` +
+      (r.split.beforeP99 !== undefined ? `, sent until the server read it p99 ${r.split.beforeP99.toFixed(1)} ms, answered until the client had it p99 ${r.split.afterP99!.toFixed(1)} ms` : '')
+    : '';
 
 const idOf = (body: string): string | undefined => /"id":"([^"]+)"/.exec(body)?.[1];
 
@@ -119,6 +122,9 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
   const latencies: number[] = [];
   const serverTimes: number[] = [];
   const sendLags: number[] = [];
+  // wall-clock ms (performance.timeOrigin + now, as the server's `read` in Server-Timing)
+  const beforeServer: number[] = [];
+  const afterServer: number[] = [];
   const statuses: Record<string, number> = {};
   let transport = 0;
   let inFlight = 0;
@@ -152,8 +158,14 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
             if (id) acked.add(id);
             statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
             latencies.push(performance.now() - due);
-            const dur = /dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1];
+            const timing = String(res.headers['server-timing'] ?? '');
+            const dur = /dur=([\d.]+)/.exec(timing)?.[1];
             if (dur) serverTimes.push(Number(dur));
+            const read = /read;desc="([\d.]+)"/.exec(timing)?.[1];
+            if (read && dur) {
+              beforeServer.push(Number(read) - sentAt);
+              afterServer.push(performance.timeOrigin + performance.now() - (Number(read) + Number(dur)));
+            }
             inFlight--;
             finishIfDone();
           });
@@ -166,6 +178,7 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
         finishIfDone();
       });
       req.end(body);
+      const sentAt = performance.timeOrigin + performance.now();
     };
     const tick = () => {
       const now = performance.now();
@@ -182,7 +195,13 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
   const own = summarise(serverTimes);
   const lag = summarise(sendLags);
   return {
-    split: { serverP99: own.p99, serverMax: own.max, sendLagP99: lag.p99, sendLagMax: lag.max },
+    split: {
+      serverP99: own.p99,
+      serverMax: own.max,
+      sendLagP99: lag.p99,
+      sendLagMax: lag.max,
+      ...(beforeServer.length ? { beforeP99: summarise(beforeServer).p99, afterP99: summarise(afterServer).p99 } : {}),
+    },
     label: 'paced',
     connections: 0,
     seconds: wall,

@@ -68,6 +68,9 @@ describe('bench --quick (smoke)', () => {
     expect(peak!.note).toMatch(/CPU ms per request: server \d+\.\d+, load generator \d+\.\d+, machine \d+\.\d+ \(\d+% busy\)/);
     expect(of('intake').find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
     expect(of('intake').find((f) => f.name.includes('rows without a 201'))?.value).toBe(0);
+    // the paced step splits a request's time: before the server read it, its own, after it answered
+    const paced = of('intake').find((f) => f.name.startsWith('intake p99 at half peak'));
+    expect(paced?.note).toMatch(/server's own time p99 \d+\.\d ms .*sent until the server read it p99 -?\d+\.\d ms, answered until the client had it p99 -?\d+\.\d ms/);
 
     expect(of('load')[0]?.value).toBeGreaterThan(0);
     const reads = of('reads');

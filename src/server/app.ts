@@ -67,9 +67,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (req.url.includes('%00')) req.params = storableValue(req.params); // a NUL in a path parameter, as in the query
     done();
   });
+  // SL_TIMING_AT=1 (diagnosis): also the wall-clock moment it read the request, so that a client on
+  // the same machine can tell the time before the server read it from the time after it answered.
+  const timingAt = process.env.SL_TIMING_AT === '1';
   app.addHook('onSend', (req, reply, payload, done) => {
     const t0 = started.get(req);
-    if (t0 !== undefined) reply.header('server-timing', `app;dur=${(performance.now() - t0).toFixed(1)}`);
+    if (t0 !== undefined)
+      reply.header('server-timing', `app;dur=${(performance.now() - t0).toFixed(1)}${timingAt ? `, read;desc="${(performance.timeOrigin + t0).toFixed(3)}"` : ''}`);
     done(null, payload);
   });
   app.setValidatorCompiler(validatorCompiler);
