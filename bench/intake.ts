@@ -43,7 +43,7 @@ interface LoadRun {
   /** the first error response, to say what went wrong */
   firstError?: string;
   targetRate?: number;
-  /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it) and of the client's lateness in sending (its event loop), ms */
+  /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it), of the client's lateness in sending (its event loop), and, when the server names the moment it read each request (SL_TIMING_AT=1), of the time before that and after its answer, ms */
   split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number };
   /** where the CPU went during the run */
   cpu?: CpuSplit;
