@@ -13,8 +13,8 @@ const [url = 'sqlite:/tmp/auth-cost.db', callsArg = '20000', concArg = '8'] = pr
 const calls = Number(callsArg);
 const { ctx, dbh } = await openCtx({ url, config: { scryptCost: 1024 } });
 const seed = await seedBase(ctx, 'bench-password-123');
-const admin = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed.users.agent!.id).executeTakeFirstOrThrow();
-const { token } = await createApiToken(ctx, admin.id, 'auth-cost', null, actorOf(admin, null));
+const agent = await ctx.db.selectFrom('users').selectAll().where('id', '=', seed.users.agent!.id).executeTakeFirstOrThrow();
+const { token } = await createApiToken(ctx, agent.id, 'auth-cost', null, actorOf(agent, null));
 for (let i = 0; i < 500; i++) await actorFromApiToken(ctx, token, null);
 const pids = ctx.ops.name === 'postgres' ? await backendPids(ctx) : [];
 const pg0 = new Map(pids.map((p) => [p, procCpuMs(p)]));
