@@ -5,7 +5,8 @@
  *  - customers, users (the base seed through the services, plus synthetic agents), categories;
  *  - cases (about 5% open, most of them recent), case_events (3-6 per case, in time order);
  *  - the search index: case_fts (SQLite, FTS5 contentless, rowid = cases.rowid, columns seq/uni
- *    from indexTokens) or case_search (PostgreSQL, tsvectorLiteral): the app's own tokenisers;
+ *    from indexTokens, and cases.received_max set as its trigger would) or case_search
+ *    (PostgreSQL, tsvectorLiteral): the app's own tokenisers;
  *  - case_number_counters, so later intake continues the day's numbering.
  * Secondary indexes are dropped first and recreated afterwards from their own definitions (read
  * back from the catalogue, so they are exactly the migration's). PostgreSQL is then VACUUM
@@ -217,11 +218,13 @@ function* caseBatches(p: Plan, size: number, counters: Map<string, number>, samp
     if (i % every === 0) sample.push(c.row.id);
     batch.push(c);
     if (batch.length === size) {
-      yield batch;
+      // recorded in the order they were entered (a fifth up to ten minutes after they were
+      // received), as the app records them, so a search walks some cases out of received order
+      yield batch.sort((a, b) => a.row.created_at - b.row.created_at);
       batch = [];
     }
   }
-  if (batch.length) yield batch;
+  if (batch.length) yield batch.sort((a, b) => a.row.created_at - b.row.created_at);
 }
 
 interface LoadStats {
@@ -257,6 +260,11 @@ function sqliteLoad(file: string, p: Plan, log: (s: string) => void, counters: M
       .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'case_events', 'customers')`)
       .all() as Array<{ name: string; sql: string }>;
     for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
+    // cases.received_max (migration 2026_12_06_0900) is set here as its trigger would, without the trigger's UPDATE a row
+    const trigger = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'cases_received_max'`).pluck().get() as string | undefined;
+    if (!trigger) throw new Error('the cases_received_max trigger is missing: is the database migrated?');
+    db.exec('DROP TRIGGER cases_received_max');
+    let receivedMax = (db.prepare('SELECT received_max FROM cases ORDER BY rowid DESC LIMIT 1').pluck().get() as number | null | undefined) ?? 0;
 
     let t = performance.now();
     const insCustomer = db.prepare(`INSERT INTO customers (${CUSTOMER_COLUMNS.join(', ')}) VALUES (${CUSTOMER_COLUMNS.map(() => '?').join(', ')})`);
@@ -266,7 +274,7 @@ function sqliteLoad(file: string, p: Plan, log: (s: string) => void, counters: M
     phases.customers = secondsSince(t);
 
     t = performance.now();
-    const insCase = db.prepare(`INSERT INTO cases (${CASE_COLUMNS.join(', ')}) VALUES (${CASE_COLUMNS.map(() => '?').join(', ')})`);
+    const insCase = db.prepare(`INSERT INTO cases (${CASE_COLUMNS.join(', ')}, received_max) VALUES (${CASE_COLUMNS.map(() => '?').join(', ')}, ?)`);
     const insEvent = db.prepare(`INSERT INTO case_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
     const insFts = db.prepare('INSERT INTO case_fts (rowid, seq, uni) VALUES (?, ?, ?)');
     let events = 0;
@@ -275,7 +283,8 @@ function sqliteLoad(file: string, p: Plan, log: (s: string) => void, counters: M
     const tick = progress(log, p.n);
     const write = db.transaction((batch: SyntheticCase[]) => {
       for (const c of batch) {
-        const info = insCase.run(CASE_COLUMNS.map((k) => c.row[k]));
+        receivedMax = Math.max(receivedMax, c.row.received_at);
+        const info = insCase.run([...CASE_COLUMNS.map((k) => c.row[k]), receivedMax]);
         const tok = indexTokens(c.searchText);
         insFts.run(info.lastInsertRowid, tok.seq.join(' '), tok.uni.join(' '));
         for (const e of c.events) insEvent.run(EVENT_COLUMNS.map((k) => e[k]));
@@ -289,6 +298,7 @@ function sqliteLoad(file: string, p: Plan, log: (s: string) => void, counters: M
       tick(done);
     }
     phases.rows = secondsSince(t);
+    db.exec(trigger);
 
     t = performance.now();
     for (const ix of indexes) {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { CaseDetail, CaseView } from '../../src/core/modules/cases/index.ts';
 import { SEARCH_WALK } from '../../src/core/modules/cases/case.queries.ts';
+import { migrations } from '../../src/core/db/migrate.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { createUser } from '../../src/core/modules/users/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
@@ -347,6 +348,75 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     } finally {
       Object.assign(SEARCH_WALK, saved);
     }
+  });
+
+  it('puts a case entered late for an earlier call where the list puts it, in search results too', async () => {
+    const who = { name: '赵女士', email: 'backdated@example.com' };
+    const made: CaseView[] = [];
+    for (let i = 0; i < 6; i++) {
+      clock.advance(10 * MIN);
+      made.push(await create('agent', { channel: 'phone', contact: who, subject: `热水器漏水第${i}次`, description: 'water heater leak' }));
+    }
+    const customerId = made[0]!.customerId!;
+    clock.advance(10 * MIN);
+    // entered now for calls taken earlier, in the order they were taken: before all, between the
+    // first two, and at the very millisecond of the fourth (the list breaks that tie by id)
+    for (const receivedAt of [made[0]!.receivedAt - DAY, made[0]!.receivedAt + 5 * MIN, made[3]!.receivedAt])
+      made.push(await create('agent', { channel: 'phone', contact: who, subject: '热水器漏水补录', description: 'water heater leak, logged late', receivedAt }));
+    clock.advance(MIN);
+    made.push(await create('agent', { channel: 'phone', contact: who, subject: '热水器漏水回访', description: 'water heater leak again' }));
+    const listOrder = [...made].sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : -1)).map((c) => c.number);
+    const unfiltered: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const p: Page = await list('agent', `customerId=${customerId}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      unfiltered.push(...p.items.map((c) => c.number));
+      cursor = p.nextCursor;
+    } while (cursor);
+    expect(unfiltered).toEqual(listOrder);
+    const searchesInListOrder = async () => {
+      const saved = { ...SEARCH_WALK };
+      try {
+        // SQLite walks the matches a step at a time: one at a time, so the bound decides each stop
+        for (const walk of [{ lateSlack: 8, chunk: 2000 }, { lateSlack: 0, chunk: 1 }, { lateSlack: 1, chunk: 3 }]) {
+          Object.assign(SEARCH_WALK, walk);
+          await searchesInListOrderOnce();
+        }
+      } finally {
+        Object.assign(SEARCH_WALK, saved);
+      }
+    };
+    const searchesInListOrderOnce = async () => {
+      for (const limit of [1, 2, 3, 10])
+        for (const q of ['漏水', 'water heater', '热水器漏水']) {
+          const found: string[] = [];
+          let next: string | null = null;
+          do {
+            const p: Page = await list('agent', `customerId=${customerId}&limit=${limit}&q=${encodeURIComponent(q)}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`);
+            found.push(...p.items.map((c) => c.number));
+            next = p.nextCursor;
+          } while (next);
+          expect(found, `${q}, ${limit} a page`).toEqual(listOrder);
+        }
+    };
+    await searchesInListOrder();
+    if (dialect === 'sqlite') {
+      // the bound the walk stops by: the latest received time of every case recorded up to each row
+      const boundsHold = async () => {
+        const rows = await sql<{ received_at: number; received_max: number }>`SELECT received_at, received_max FROM cases ORDER BY rowid`.execute(t.ctx.db);
+        let latest = 0;
+        for (const r of rows.rows) expect(r.received_max).toBe((latest = Math.max(latest, r.received_at)));
+      };
+      await boundsHold();
+      // a database from before the bound: the migration works it out from the rows there
+      const migrator = new Migrator({ db: t.ctx.db, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('2026_12_05_1000_contact_customers')).error).toBeUndefined();
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await boundsHold();
+      await searchesInListOrder();
+    }
+    const late = await list('agent', `customerId=${customerId}&limit=3&q=${encodeURIComponent('补录')}`);
+    expect(late.items.map((c) => c.number)).toEqual(listOrder.filter((n) => made.find((c) => c.number === n)!.subject === '热水器漏水补录'));
   });
 
   it('sets the first response only by a public reply from staff; internal notes stay internal', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from './create-db.ts';
 import { migrateDownAll, migrateToLatest, migrations } from './migrate.ts';
-import { DECLARED_COLUMNS, DIALECT_ONLY } from './schema-columns.ts';
+import { DECLARED_COLUMNS, DIALECT_EXTRA_COLUMNS, DIALECT_ONLY } from './schema-columns.ts';
 import { DIALECTS, freshDatabaseUrl } from '../../../test/helpers/db.ts';
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {
@@ -36,7 +36,8 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     for (const [table, cols] of Object.entries(DECLARED_COLUMNS)) {
       const only = DIALECT_ONLY[table as keyof typeof DECLARED_COLUMNS];
       if (only && only !== dialect) continue;
-      expect({ table, cols: actual.get(table) }).toEqual({ table, cols: Object.keys(cols).sort() });
+      const extra = DIALECT_EXTRA_COLUMNS[table as keyof typeof DECLARED_COLUMNS]?.[dialect] ?? [];
+      expect({ table, cols: actual.get(table) }).toEqual({ table, cols: [...Object.keys(cols), ...extra].sort() });
     }
   });
 });

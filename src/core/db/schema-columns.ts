@@ -77,3 +77,12 @@ export const DECLARED_COLUMNS: Columns = {
 
 /** Tables that exist only on one dialect. */
 export const DIALECT_ONLY: Partial<Record<keyof Database, 'postgres' | 'sqlite'>> = { case_search: 'postgres' };
+
+/**
+ * Columns one database has beyond the declared ones, which the app reads only in that dialect's
+ * own SQL: SQLite's `cases.received_max`, the bound its text search walks by (migration
+ * 2026_12_06_0900).
+ */
+export const DIALECT_EXTRA_COLUMNS: Partial<Record<keyof Database, Partial<Record<'postgres' | 'sqlite', string[]>>>> = {
+  cases: { sqlite: ['received_max'] },
+};

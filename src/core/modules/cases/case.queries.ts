@@ -92,8 +92,10 @@ const ordered = <Q extends AnyCaseQuery>(q: Q, col: SortColumn, desc: boolean): 
  * How far a search walks the list in order before it asks the text index for every match instead:
  * at most `chunks` chunks of at most `chunk` keys; after the first, a chunk is sized to what the
  * page still needs at the rate of matches so far (half as many again, at least `minChunk`).
+ * SQLite's walk (searchNewestFirst) reads a page and `lateSlack` matches more at first, then
+ * steps of up to `chunk`.
  */
-export const SEARCH_WALK = { chunk: 2000, chunks: 3, minChunk: 200, maxMatches: 20_000 };
+export const SEARCH_WALK = { chunk: 2000, chunks: 3, minChunk: 200, maxMatches: 20_000, lateSlack: 8 };
 
 /**
  * A text search on PostgreSQL, in list order. Fetching every match and sorting them costs what
@@ -173,23 +175,44 @@ export async function queueCounts(ctx: Ctx, actor: Actor, teamId?: string): Prom
 }
 
 /**
- * SQLite search: walk the full-text matches from the newest case backwards and stop at a page, so a
- * word found in a tenth of a million cases costs what a rare one does. Newest means most recently
- * recorded (the cases table's rowid), which for search results is what agents expect.
+ * SQLite search in list order (received time, then id, newest first). Walks the full-text matches
+ * from the most recently recorded case backwards (FTS5's rowid order) and stops as soon as no
+ * older-recorded match can still make the page: every case recorded at or before a row was
+ * received at or before that row's `received_max` (migration 2026_12_06_0900). Cases are mostly
+ * recorded as they are received, so a word found in a tenth of a million cases costs what a rare
+ * one does; a case entered late for an earlier call (a backdated receivedAt) still lands where
+ * the list puts it.
  */
 async function searchNewestFirst(ctx: Ctx, base: SelectQueryBuilder<Database, 'cases', CasesTable>, match: string, f: CaseFilter, actor: Actor): Promise<Page<CaseView>> {
   // case_fts is an FTS5 virtual table outside the typed schema: this one query is built untyped.
   const untyped = base as unknown as SelectQueryBuilder<any, any, any>;
   let q = untyped
     .innerJoin(sql`case_fts`.as('case_fts'), (j: JoinBuilder<any, any>) => j.on(sql<boolean>`case_fts.rowid = cases.rowid`))
-    .select(sql<number>`case_fts.rowid`.as('search_rowid'))
+    .select([sql<number>`case_fts.rowid`.as('search_rowid'), sql<number | null>`cases.received_max`.as('search_bound')])
     .where(sql<boolean>`case_fts MATCH ${match}`);
-  if (f.cursor) q = q.where(sql<boolean>`case_fts.rowid < ${Number(decodeCursor(f.cursor).v)}`);
-  const rows = (await q.orderBy(sql`case_fts.rowid`, 'desc').limit(f.limit + 1).execute()) as Array<CasesTable & { search_rowid: number }>;
-  const more = rows.length > f.limit;
-  const items = rows.slice(0, f.limit);
-  const last = items[items.length - 1];
-  if (actor.kind === 'staff' && items.length > 0)
-    await recordAuditNow(ctx, { actor, action: 'case.list', targetType: 'case', after: { count: items.length, q: f.q ?? null } });
-  return { items: items.map(({ search_rowid: _r, ...c }) => toCaseView(c)), nextCursor: more && last ? encodeCursor({ v: last.search_rowid, id: last.id }) : null };
+  if (f.cursor) q = after(q, 'received_at', true, decodeCursor(f.cursor));
+  type Walked = CasesTable & { search_rowid: number; search_bound: number | null };
+  const want = f.limit + 1;
+  const page: Walked[] = []; // the best `want` so far, in list order
+  const before = (a: Walked, b: Walked) => a.received_at > b.received_at || (a.received_at === b.received_at && a.id > b.id);
+  let below: number | null = null;
+  let chunk = want + SEARCH_WALK.lateSlack;
+  walk: for (;;) {
+    const step = below === null ? q : q.where(sql<boolean>`case_fts.rowid < ${below}`);
+    const rows = (await step.orderBy(sql`case_fts.rowid`, 'desc').limit(chunk).execute()) as Walked[];
+    for (const r of rows) {
+      // r and every match recorded before it were received at or before r's bound
+      if (page.length === want && (r.search_bound ?? Infinity) < page[want - 1]!.received_at) break walk;
+      let i = page.length;
+      while (i > 0 && before(r, page[i - 1]!)) i--;
+      if (i < want) {
+        page.splice(i, 0, r);
+        if (page.length > want) page.pop();
+      }
+    }
+    if (rows.length < chunk) break;
+    below = rows[rows.length - 1]!.search_rowid;
+    chunk = Math.min(chunk * 4, SEARCH_WALK.chunk);
+  }
+  return finishPage(ctx, f, actor, 'received_at', page.map(({ search_rowid: _r, search_bound: _b, ...c }) => c as CasesTable));
 }
