@@ -1,7 +1,8 @@
 /**
  * Agent reads with the loaded database (opts.cases cases) through the real server and an
  * agent's API token: the queue list with filters and sort (page 1 and a deep keyset page),
- * full-text search in Chinese and English, one case with its timeline, the queue counts.
+ * full-text search in Chinese and English (newest first, and two in the other orders a list has),
+ * one case with its timeline, the queue counts.
  * Each figure: N sequential requests after a warm-up, p50/p95, beside the HTTP floor measured in
  * the same run (GET /api/v1/health: HTTP plus one trivial query). With --explain, the SQL the
  * services run for each read is captured in-process and its plan (EXPLAIN QUERY PLAN on SQLite,
@@ -201,9 +202,11 @@ export const section: Section = {
           ['search_zh_char', 'search q=漏 (one character: a prefix search)', '漏'],
           ['search_en1', 'search q=refund', 'refund'],
           ['search_en2', 'search q=delivery late', 'delivery late'],
-        ] as const
-      ).map(([key, name, q]) => {
-        const qs = `q=${encodeURIComponent(q)}`;
+          ['search_zh1_oldest', 'search q=退款 sort=receivedAt (oldest first)', '退款', 'receivedAt'],
+          ['search_en2_updated', 'search q=delivery late sort=-updatedAt', 'delivery late', '-updatedAt'],
+        ] as ReadonlyArray<readonly [string, string, string, string?]>
+      ).map(([key, name, q, sort]) => {
+        const qs = `q=${encodeURIComponent(q)}${sort ? `&sort=${sort}` : ''}`;
         return { key, name, path: `/api/v1/cases?${qs}`, explain: listCall(qs) };
       }),
       {

@@ -378,7 +378,7 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
       const saved = { ...SEARCH_WALK };
       try {
         // SQLite walks the matches a step at a time: one at a time, so the bound decides each stop
-        for (const walk of [{ lateSlack: 8, chunk: 2000 }, { lateSlack: 0, chunk: 1 }, { lateSlack: 1, chunk: 3 }]) {
+        for (const walk of [{ lateSlack: 8, chunk: 2000 }, { lateSlack: 0, chunk: 1, minChunk: 1 }, { lateSlack: 1, chunk: 3, minChunk: 1, maxMatches: 2 }]) {
           Object.assign(SEARCH_WALK, walk);
           await searchesInListOrderOnce();
         }
@@ -386,17 +386,25 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
         Object.assign(SEARCH_WALK, saved);
       }
     };
+    const pages = async (query: string) => {
+      const found: string[] = [];
+      let next: string | null = null;
+      do {
+        const p: Page = await list('agent', `customerId=${customerId}&${query}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`);
+        found.push(...p.items.map((c) => c.number));
+        next = p.nextCursor;
+      } while (next);
+      return found;
+    };
+    // the other orders a list has, worked out by the list itself (every case here matches)
+    const listed = { receivedAt: await pages('limit=50&sort=receivedAt'), '-updatedAt': await pages('limit=50&sort=-updatedAt') };
+    expect(listed.receivedAt).toEqual([...listOrder].reverse());
     const searchesInListOrderOnce = async () => {
       for (const limit of [1, 2, 3, 10])
         for (const q of ['漏水', 'water heater', '热水器漏水']) {
-          const found: string[] = [];
-          let next: string | null = null;
-          do {
-            const p: Page = await list('agent', `customerId=${customerId}&limit=${limit}&q=${encodeURIComponent(q)}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`);
-            found.push(...p.items.map((c) => c.number));
-            next = p.nextCursor;
-          } while (next);
-          expect(found, `${q}, ${limit} a page`).toEqual(listOrder);
+          expect(await pages(`limit=${limit}&q=${encodeURIComponent(q)}`), `${q}, ${limit} a page`).toEqual(listOrder);
+          for (const sort of ['receivedAt', '-updatedAt'] as const)
+            expect(await pages(`limit=${limit}&sort=${sort}&q=${encodeURIComponent(q)}`), `${q} by ${sort}, ${limit} a page`).toEqual(listed[sort]);
         }
     };
     await searchesInListOrder();

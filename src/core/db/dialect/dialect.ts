@@ -4,6 +4,12 @@ import type { CustomersTable } from '../../modules/customers/customers.table.ts'
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** One case of a list being walked: its id, and on SQLite its rowid. */
+export interface WalkKey {
+  id: string;
+  rk?: number;
+}
+
 /** Everything that differs between the two databases lives behind this interface. */
 export interface DialectOps {
   readonly name: DialectName;
@@ -14,12 +20,17 @@ export interface DialectOps {
   /** A boolean SQL condition on `cases` that is true for cases matching the query text; null when the query has no searchable token. */
   searchCondition(query: string): RawBuilder<boolean> | null;
   /**
-   * Which of these cases match the query text (PostgreSQL: for walking a list newest first and
-   * testing each page of candidates, when the matches are too many to fetch and sort).
+   * Which of these cases match the query text: for walking a list in its order and testing each
+   * chunk of it, when the matches are too many to fetch and sort. SQLite tests by rowid (`rk`,
+   * which the walk then selects: `walkByRowid`).
    */
-  matchingCases?(db: Kysely<Database>, query: string, caseIds: string[]): Promise<Set<string>>;
+  matchingCases(db: Kysely<Database>, query: string, chunk: ReadonlyArray<WalkKey>): Promise<Set<string>>;
   /** Every case matching the query text, from the text index alone; null when there are more than `cap`. */
-  allMatchingCases?(db: Kysely<Database>, query: string, cap: number): Promise<string[] | null>;
+  allMatchingCases(db: Kysely<Database>, query: string, cap: number): Promise<string[] | null>;
+  /** A condition on `cases`: its id is one of these (any number of them, one parameter). */
+  caseIdIn(ids: readonly string[]): RawBuilder<boolean>;
+  /** SQLite: a walk selects each case's rowid for matchingCases. */
+  readonly walkByRowid?: boolean;
   /**
    * SQLite only: the FTS5 MATCH expression, for walking matches newest first straight from the
    * index (a common word can match a tenth of all cases; sorting those would take a second).

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import type { CustomersTable } from '../../modules/customers/customers.table.ts';
-import type { DialectOps } from './dialect.ts';
+import type { DialectOps, WalkKey } from './dialect.ts';
 import { indexTokens, queryTerms } from '../../shared/cjk-tokens.ts';
 import { REUSE_MARK } from '../fast-insert.ts';
 
@@ -52,9 +52,10 @@ export const postgresOps: DialectOps = {
     if (q === null) return null;
     return sql<boolean>`cases.id IN (SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery)`;
   },
-  async matchingCases(db: Kysely<Database>, query: string, caseIds: string[]) {
+  async matchingCases(db: Kysely<Database>, query: string, chunk: ReadonlyArray<WalkKey>) {
     const q = tsqueryLiteral(query);
-    if (q === null || caseIds.length === 0) return new Set<string>();
+    if (q === null || chunk.length === 0) return new Set<string>();
+    const caseIds = chunk.map((c) => c.id);
     // By primary key, then the test: left to itself the planner may take every match of a common
     // word from the GIN index and filter those by the list (100 ms instead of 10).
     const r = await sql<{ case_id: string }>`WITH c AS MATERIALIZED (SELECT case_id, tsv FROM case_search WHERE case_id = ANY(${caseIds}::text[]))
@@ -66,6 +67,9 @@ export const postgresOps: DialectOps = {
     if (q === null) return [];
     const r = await sql<{ case_id: string }>`SELECT case_id FROM case_search WHERE tsv @@ ${q}::tsquery LIMIT ${cap + 1}`.execute(db);
     return r.rows.length > cap ? null : r.rows.map((x) => x.case_id);
+  },
+  caseIdIn(ids: readonly string[]) {
+    return sql<boolean>`cases.id = any(${ids}::text[])`;
   },
   async auditChainHead(db: Kysely<Database>) {
     // lock and read in one round trip (migration 2026_12_03_0910)

@@ -2,6 +2,7 @@ import { sql, type JoinBuilder, type RawBuilder, type SelectQueryBuilder } from 
 import type { Database } from '../../db/database.ts';
 import type { CasesTable } from './case.table.ts';
 import type { Ctx } from '../../context.ts';
+import type { WalkKey } from '../../db/dialect/dialect.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../shared/pagination.ts';
 import { recordAuditNow } from '../audit/index.ts';
@@ -65,8 +66,7 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
       if (match) return searchNewestFirst(ctx, q, match, f, actor);
       const cond = ctx.ops.searchCondition(term);
       if (cond === null || match === null) return { items: [], nextCursor: null };
-      if (ctx.ops.matchingCases && ctx.ops.allMatchingCases) return finishPage(ctx, f, actor, col, await searchByWalking(ctx, q, cond, term, f, col, desc));
-      q = q.where(cond);
+      return finishPage(ctx, f, actor, col, await searchByWalking(ctx, q, cond, term, f, col, desc));
     }
   }
   if (f.cursor) q = after(q, col, desc, decodeCursor(f.cursor));
@@ -98,7 +98,8 @@ const ordered = <Q extends AnyCaseQuery>(q: Q, col: SortColumn, desc: boolean): 
 export const SEARCH_WALK = { chunk: 2000, chunks: 3, minChunk: 200, maxMatches: 20_000, lateSlack: 8 };
 
 /**
- * A text search on PostgreSQL, in list order. Fetching every match and sorting them costs what
+ * A text search in list order (on PostgreSQL every order; on SQLite those but newest received
+ * first, which searchNewestFirst walks from the text index itself). Fetching every match and sorting them costs what
  * the matches number (a common word: 20,000 of 1,000,000 cases, ~300 ms), and the planner cannot
  * tell a common phrase from a rare one (its words are correlated). So: walk the list's keys in
  * order a chunk at a time (an index-only range) and test each chunk against the text index by
@@ -108,7 +109,8 @@ export const SEARCH_WALK = { chunk: 2000, chunks: 3, minChunk: 200, maxMatches: 
  */
 async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>, term: string, f: CaseFilter, col: SortColumn, desc: boolean): Promise<CasesTable[]> {
   const want = f.limit + 1;
-  const keys = q.clearSelect().select(['cases.id', `cases.${col}`]);
+  const idKeys = q.clearSelect().select(['cases.id', `cases.${col}`]);
+  const keys = ctx.ops.walkByRowid ? idKeys.select(sql<number>`cases.rowid`.as('rk')) : idKeys;
   const hits: string[] = [];
   const budget = SEARCH_WALK.chunk * SEARCH_WALK.chunks;
   let cursor: { v: unknown; id: string } | null = f.cursor ? decodeCursor(f.cursor) : null;
@@ -116,8 +118,8 @@ async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>
   let seen = 0;
   let size = SEARCH_WALK.chunk;
   for (let i = 0; i < SEARCH_WALK.chunks && hits.length < want; i++) {
-    const chunk = (await ordered(cursor ? after(keys, col, desc, cursor) : keys, col, desc).limit(size).execute()) as Array<{ id: string } & Record<SortColumn, number>>;
-    const matching = await ctx.ops.matchingCases!(ctx.db, term, chunk.map((c) => c.id));
+    const chunk = (await ordered(cursor ? after(keys, col, desc, cursor) : keys, col, desc).limit(size).execute()) as Array<WalkKey & Record<SortColumn, number>>;
+    const matching = await ctx.ops.matchingCases(ctx.db, term, chunk);
     for (const c of chunk) if (matching.has(c.id) && hits.push(c.id) >= want) break;
     seen += chunk.length;
     if (chunk.length < size) walked = true; // the whole list was walked
@@ -135,8 +137,8 @@ async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>
   // itself, PostgreSQL guesses ~5,000 matches for any word it has no statistics on and walks the
   // whole list testing each case: 2.5 s for a word nobody wrote.) A word too common for that
   // is dense enough for the planner's walk.
-  const all = await ctx.ops.allMatchingCases!(ctx.db, term, SEARCH_WALK.maxMatches);
-  const rest = after(q, col, desc, cursor!).where(all ? sql<boolean>`cases.id = any(${all}::text[])` : cond);
+  const all = await ctx.ops.allMatchingCases(ctx.db, term, SEARCH_WALK.maxMatches);
+  const rest = after(q, col, desc, cursor!).where(all ? ctx.ops.caseIdIn(all) : cond);
   return [...found, ...(all?.length === 0 ? [] : await ordered(rest, col, desc).limit(want - found.length).execute())];
 }
 
