@@ -422,6 +422,11 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       await boundsHold();
       await searchesInListOrder();
+      // a bound is only as good as the received times under it: they cannot be changed afterwards
+      await expect(sql`UPDATE cases SET received_at = received_at - 1 WHERE id = ${made[0]!.id}`.execute(t.ctx.db)).rejects.toThrow(
+        'cases.received_at cannot change once recorded',
+      );
+      await sql`UPDATE cases SET received_at = received_at, subject = subject WHERE id = ${made[0]!.id}`.execute(t.ctx.db);
     }
     const late = await list('agent', `customerId=${customerId}&limit=3&q=${encodeURIComponent('补录')}`);
     expect(late.items.map((c) => c.number)).toEqual(listOrder.filter((n) => made.find((c) => c.number === n)!.subject === '热水器漏水补录'));

@@ -12,7 +12,7 @@ function ftsMatch(query: string): string | null {
 /**
  * A chunk's rowids as ranges to ask FTS5 for: rowids at most RUN_GAP apart share a range. Asked
  * for given rowids one by one FTS5 takes 0.1-3 ms each (it starts the query over for each); asked
- * for a range it reads the matches in it (a 2,000-case range: 2-7 ms at 1,000,000 cases). A
+ * for a range it reads the matches in it (a range of 2,000 rowids: 2-7 ms at 1,000,000 cases). A
  * chunk scattered into more than MAX_RANGES ranges is asked for as one, from its least rowid to
  * its greatest (at worst every match: ~20 ms for a word in a tenth of a million cases).
  */

@@ -103,11 +103,12 @@ export const SEARCH_WALK = { chunk: 1000, chunks: 6, minChunk: 200, maxMatches: 
 
 /**
  * A text search in list order (on PostgreSQL every order; on SQLite those but newest received
- * first, which searchNewestFirst walks from the text index itself). Fetching every match and sorting them costs what
- * the matches number (a common word: 20,000 of 1,000,000 cases, ~300 ms), and the planner cannot
- * tell a common phrase from a rare one (its words are correlated). So: walk the list's keys in
- * order a chunk at a time (an index-only range) and test each chunk against the text index by
- * primary key; common terms fill a page within a chunk or two, and only the page's rows are
+ * first, which searchNewestFirst walks from the text index itself). Fetching every match and
+ * sorting them costs what the matches number (a common word: 20,000 of 1,000,000 cases, ~300 ms),
+ * and the planner cannot tell a common phrase from a rare one (its words are correlated). So: walk
+ * the list's keys in order a chunk at a time (an index-only range) and test each chunk against the
+ * text index (PostgreSQL by primary key, SQLite by rowid ranges: matchingCases); common terms
+ * fill a page within a chunk or two, and only the page's rows are
  * read. If they have not within SEARCH_WALK's keys, the rest of the page comes from the text
  * index (the matches are then few, and fetching and sorting them is cheap). Same order, same keyset.
  */
