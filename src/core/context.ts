@@ -4,6 +4,7 @@ import type { Database } from './db/database.ts';
 import type { DialectOps } from './db/dialect/dialect.ts';
 import type { Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/case.hooks.ts';
+import { msFromEnv } from './shared/env-number.ts';
 
 export interface CoreConfig {
   /** The service centre's zone: case numbers and "today" are counted in it. */
@@ -22,14 +23,6 @@ export interface CoreConfig {
   maxAttachmentBytes: number;
   /** Names this process in audit entries of background work (several app nodes share one database). */
   nodeId: string;
-}
-
-function msFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms < 0) throw new Error(`${name} must be a number of milliseconds >= 0 (got ${raw})`);
-  return ms;
 }
 
 export const defaultConfig: CoreConfig = {

@@ -7,6 +7,7 @@ import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { buildApp } from './app.ts';
+import { countFromEnv, msFromEnv } from '../core/shared/env-number.ts';
 
 export interface ServerOptions {
   url: string;
@@ -40,6 +41,12 @@ async function waitForDemo(ctx: Ctx, stop: AbortSignal): Promise<boolean> {
 
 /** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: ServerOptions): Promise<void> {
+  // the workers' settings first: a bad one stops the start before anything is opened
+  const tuning = {
+    timerPollMs: msFromEnv('SL_TIMER_POLL_MS', 1000, 1),
+    timerBatch: countFromEnv('SL_TIMER_BATCH', 500),
+    searchMergeMs: msFromEnv('SL_SEARCH_MERGE_MS', 1000),
+  };
   let { ctx, dbh } = await openCtx({ url: o.url });
   if (o.demo) {
     const r = await resetUnfinishedDemo(dbh);
@@ -54,14 +61,14 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const workersOn = process.env.SL_WORKERS !== '0';
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
   const timers = createTimerWorker(ctx, {
-    pollMs: Number(process.env.SL_TIMER_POLL_MS ?? 1000),
-    batchSize: Number(process.env.SL_TIMER_BATCH ?? 500),
+    pollMs: tuning.timerPollMs,
+    batchSize: tuning.timerBatch,
     onError: (err) => app.log.error({ err }, 'timer sweep failed'),
   });
   // Outbox: mail over SMTP_URL (MAIL_FROM), or into this log when SMTP_URL is unset.
   const outbox = createOutboxWorker(ctx, { transports: transportsFromEnv(ctx, process.env, app.log), log: app.log, pollMs: 1000 });
   // PostgreSQL: the text index's pending list merged here, not inside an intake (see search-merge.worker.ts).
-  const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: Number(process.env.SL_SEARCH_MERGE_MS ?? 1000), onError: (err) => app.log.error({ err }, 'search index merge failed') });
+  const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: tuning.searchMergeMs, onError: (err) => app.log.error({ err }, 'search index merge failed') });
   let stopping = false;
   const startWorkers = () => {
     if (!workersOn || stopping) return;

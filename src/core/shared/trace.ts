@@ -4,14 +4,9 @@
  * long is written to stderr as one `[trace] {json}` line; its `t` is performance.now() at the
  * span's start, so lines of one process line up. Unset, a span costs one boolean test.
  */
-function threshold(raw: string | undefined): number | null {
-  if (raw === undefined || raw === '') return null;
-  const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms < 0) throw new Error(`SL_TRACE_MS must be a number of milliseconds, 0 or more (got "${raw}")`);
-  return ms;
-}
+import { msFromEnv } from './env-number.ts';
 
-const minMs = threshold(process.env.SL_TRACE_MS);
+const minMs = msFromEnv('SL_TRACE_MS', null);
 
 export const tracing = minMs !== null;
 
