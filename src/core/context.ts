@@ -4,7 +4,7 @@ import type { Database } from './db/database.ts';
 import type { DialectOps } from './db/dialect/dialect.ts';
 import type { Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/case.hooks.ts';
-import { msFromEnv } from './shared/env-number.ts';
+import { msFromEnv } from './shared/env-settings.ts';
 
 export interface CoreConfig {
   /** The service centre's zone: case numbers and "today" are counted in it. */

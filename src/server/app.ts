@@ -19,6 +19,7 @@ import { commitmentRoutes } from './routes/commitments.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import type { ZApp } from './routes/zapp.ts';
+import { switchFromEnv } from '../core/shared/env-settings.ts';
 
 export interface AppOptions {
   ctx: Ctx;
@@ -46,7 +47,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: switchFromEnv('TRUST_PROXY', false),
     ajv: { customOptions: { removeAdditional: false } },
     // the router's own parser; a %00 (NUL, which PostgreSQL's text cannot hold) becomes U+FFFD
     routerOptions: { querystringParser: (q: string) => (q.length === 0 ? {} : q.includes('%00') ? (storableValue(parseQuery(q)) as Record<string, unknown>) : parseQuery(q)) },
@@ -69,7 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // SL_TIMING_AT=1 (diagnosis): also the wall-clock moment it read the request, so that a client on
   // the same machine can tell the time before the server read it from the time after it answered.
-  const timingAt = process.env.SL_TIMING_AT === '1';
+  const timingAt = switchFromEnv('SL_TIMING_AT', false);
   app.addHook('onSend', (req, reply, payload, done) => {
     const t0 = started.get(req);
     if (t0 !== undefined)

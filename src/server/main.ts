@@ -7,7 +7,7 @@ import { createTimerWorker } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { buildApp } from './app.ts';
-import { countFromEnv, msFromEnv } from '../core/shared/env-number.ts';
+import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
 
 export interface ServerOptions {
   url: string;
@@ -46,6 +46,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
     timerPollMs: msFromEnv('SL_TIMER_POLL_MS', 1000, 1),
     timerBatch: countFromEnv('SL_TIMER_BATCH', 500),
     searchMergeMs: msFromEnv('SL_SEARCH_MERGE_MS', 1000),
+    workers: switchFromEnv('SL_WORKERS', true),
+    secureCookies: switchFromEnv('SECURE_COOKIES', false),
   };
   let { ctx, dbh } = await openCtx({ url: o.url });
   if (o.demo) {
@@ -56,9 +58,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   // On an empty database the demo loads in the background once the server answers, so the first
   // start is usable at once (logins work as soon as "demo organisation created" is printed).
   const plan = o.demo ? await demoPlan(ctx) : 'skip';
-  const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: process.env.SECURE_COOKIES === '1' });
+  const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: tuning.secureCookies });
   await app.listen({ port: o.port, host: o.host });
-  const workersOn = process.env.SL_WORKERS !== '0';
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
   const timers = createTimerWorker(ctx, {
     pollMs: tuning.timerPollMs,
@@ -71,7 +72,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: tuning.searchMergeMs, onError: (err) => app.log.error({ err }, 'search index merge failed') });
   let stopping = false;
   const startWorkers = () => {
-    if (!workersOn || stopping) return;
+    if (!tuning.workers || stopping) return;
     timers.start();
     outbox.start();
     merge.start();

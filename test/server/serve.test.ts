@@ -135,12 +135,14 @@ describe.each(DIALECTS)('serve --demo on %s', (dialect) => {
   });
 });
 
-describe('serve with a bad number in its environment', () => {
+describe('serve with a bad setting in its environment', () => {
   it('stops before it opens the database, naming the variable', { timeout: 60_000 }, async () => {
     for (const [name, value, message] of [
       ['SL_TIMER_POLL_MS', 'fast', 'SL_TIMER_POLL_MS must be a number of milliseconds, 1 or more (got "fast")'],
       ['SL_TIMER_BATCH', '0', 'SL_TIMER_BATCH must be a whole number, 1 or more (got "0")'],
       ['SL_AUTH_CACHE_MS', '-1', 'SL_AUTH_CACHE_MS must be a number of milliseconds, 0 or more (got "-1")'],
+      ['SECURE_COOKIES', 'yes', 'SECURE_COOKIES must be 1 or 0 (true or false) (got "yes")'],
+      ['SL_WORKERS', 'off', 'SL_WORKERS must be 1 or 0 (true or false) (got "off")'],
     ] as const) {
       // a database path that cannot be opened: the start must fail on the variable first
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', 'sqlite:/nonexistent-dir/x.db', '--port', '0'], {

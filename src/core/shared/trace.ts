@@ -4,7 +4,7 @@
  * long is written to stderr as one `[trace] {json}` line; its `t` is performance.now() at the
  * span's start, so lines of one process line up. Unset, a span costs one boolean test.
  */
-import { msFromEnv } from './env-number.ts';
+import { msFromEnv } from './env-settings.ts';
 
 const minMs = msFromEnv('SL_TRACE_MS', null);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { countFromEnv, msFromEnv } from './env-number.ts';
+import { countFromEnv, msFromEnv, switchFromEnv } from './env-settings.ts';
 
-describe('numbers from the environment', () => {
+describe('settings from the environment', () => {
   afterEach(() => {
     delete process.env.SL_TEST_KNOB;
   });
@@ -25,6 +25,18 @@ describe('numbers from the environment', () => {
     for (const bad of ['0', '-3', '2.5', 'many']) {
       process.env.SL_TEST_KNOB = bad;
       expect(() => countFromEnv('SL_TEST_KNOB', 500), bad).toThrow(`SL_TEST_KNOB must be a whole number, 1 or more (got "${bad}")`);
+    }
+  });
+
+  it('reads a switch as 1 / true or 0 / false, and refuses anything else', () => {
+    expect(switchFromEnv('SL_TEST_KNOB', true)).toBe(true);
+    for (const [raw, on] of [['1', true], ['true', true], ['TRUE', true], ['0', false], ['False', false]] as const) {
+      process.env.SL_TEST_KNOB = raw;
+      expect(switchFromEnv('SL_TEST_KNOB', !on), raw).toBe(on);
+    }
+    for (const bad of ['yes', 'on', '2']) {
+      process.env.SL_TEST_KNOB = bad;
+      expect(() => switchFromEnv('SL_TEST_KNOB', false), bad).toThrow(`SL_TEST_KNOB must be 1 or 0 (true or false) (got "${bad}")`);
     }
   });
 });
