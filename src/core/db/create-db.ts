@@ -2,7 +2,17 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+} from 'kysely';
 import type { Database } from './database.ts';
 import type { DialectOps } from './dialect/dialect.ts';
 import { sqliteOps } from './dialect/sqlite.ts';
@@ -64,8 +74,30 @@ export function createDb(opts: DbOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...logOf(opts) });
+  const db = new Kysely<Database>({ dialect: sqliteDialect(withStatementCache(sqlite)), ...logOf(opts) });
   return { db, ops: sqliteOps, url: opts.url, close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: the write lock at once, waited for under
+ * busy_timeout. With a plain (deferred) BEGIN a transaction that reads and then writes (an API
+ * token's: the user, then the token) fails at its first write with "database is locked" whenever
+ * another process (the server beside a CLI command) committed since the read; no wait can help a
+ * stale snapshot. In one process transactions already run one at a time, so this costs nothing.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function sqliteDialect(database: ReturnType<typeof withStatementCache>): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+  };
 }
 
 /**
