@@ -20,10 +20,16 @@ import { makeTestApp, type TestApp } from '../helpers/app.ts';
 describe.each(DIALECTS)('batched intake on %s', (dialect) => {
   let t: TestApp;
   let commits = 0;
+  // transactions' begins and ends, in the order they completed (the log sees a statement when it is done)
+  const ended: Array<'begin' | 'commit' | 'rollback'> = [];
   beforeAll(async () => {
     t = await makeTestApp(dialect, {
       onQuery: (text) => {
-        if (/^\s*commit\b/i.test(text)) commits++;
+        if (/^\s*commit\b/i.test(text)) {
+          commits++;
+          ended.push('commit');
+        } else if (/^\s*rollback\b/i.test(text)) ended.push('rollback');
+        else if (/^\s*begin\b/i.test(text)) ended.push('begin');
       },
     });
   });
@@ -154,6 +160,66 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     expect(Number(counter.last)).toBe(before + 30);
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
     expect(commits).toBeLessThanOrEqual(10);
+  });
+
+  /** How many transactions began while another was open: on PostgreSQL, batches opened ahead. */
+  const beganBeside = () => {
+    let open = 0;
+    let beside = 0;
+    for (const e of ended) {
+      if (e === 'begin') beside += open++ > 0 ? 1 : 0;
+      else open--;
+    }
+    return beside;
+  };
+  /** Opens a few of the pool's connections, as a running server has them (a new one takes longer than a batch's write). */
+  const warmPool = () => Promise.all(Array.from({ length: 4 }, () => sql`SELECT 1`.execute(t.ctx.db)));
+
+  it('under a backlog prepares the next batch during the write before it, and it still sees that batch', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    const before = await count('cases');
+    await warmPool();
+    ended.length = 0;
+    // 200 complaints at once: batches of 64; request i and i + 70 share a new contact, in two batches
+    const email = (i: number) => `backlog${i % 70}@example.com`;
+    const made = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => createCase(t.ctx, { channel: 'email', contact: { name: `积压${i % 70}`, email: email(i) }, subject: '投诉：热水器漏水', description: '投诉热水器漏水，要求上门', type: 'complaint' }, actor)),
+    );
+    if (dialect === 'postgres') expect(beganBeside()).toBeGreaterThanOrEqual(1);
+    const numbers = made.map((m) => m.case.number).sort();
+    expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => `SL-20261123-${String(before + i + 1).padStart(4, '0')}`));
+    // one customer a contact, although the later batch looked its contacts up before the earlier committed
+    const customers = await t.ctx.db.selectFrom('customers').select(['id', 'email']).where('email', 'like', 'backlog%').execute();
+    expect(customers).toHaveLength(70);
+    const idOf = new Map(customers.map((c) => [c.email, c.id]));
+    made.forEach((m, i) => expect(m.case.customerId).toBe(idOf.get(email(i))));
+    // each contact's first complaint is the root, the later ones (in later batches too) repeat it
+    for (let k = 0; k < 70; k++) {
+      const group = made.filter((_, i) => i % 70 === k).map((m) => m.case).sort((a, b) => a.number.localeCompare(b.number));
+      expect(group[0]!.isRepeat).toBe(false);
+      for (const c of group.slice(1)) expect(c.repeatOfId).toBe(group[0]!.id);
+    }
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+
+  it('under a backlog isolates a failing request of a batch that was prepared ahead', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    const before = { cases: await count('cases'), audit: await count('audit_log') };
+    await warmPool();
+    ended.length = 0;
+    // the first batch (0-63) is good; the second, prepared during its write, holds a failing request
+    const bad = (i: number) => i === 100 || i === 150;
+    const results = await Promise.allSettled(Array.from({ length: 160 }, (_, i) => createCase(t.ctx, { ...input(500 + i, bad(i)), contact: { name: `隔离${i}`, email: `isolate${i % 40}@example.com` } }, actor)));
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case] : []));
+    results.forEach((r, i) => expect(r.status).toBe(bad(i) ? 'rejected' : 'fulfilled'));
+    if (dialect === 'postgres') expect(beganBeside()).toBeGreaterThanOrEqual(1);
+    expect(ok.map((c) => c.number).sort()).toEqual(Array.from({ length: 158 }, (_, i) => `SL-20261123-${String(before.cases + i + 1).padStart(4, '0')}`));
+    expect(await count('cases')).toBe(before.cases + 158);
+    expect(await count('audit_log')).toBe(before.audit + 158);
+    expect(await t.ctx.db.selectFrom('customers').select('id').where('email', 'like', 'isolate%').execute()).toHaveLength(40);
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
   });
 
   it('numbers a batch per day: the first numbers of a new day, and a backdated intake beside them', async () => {

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { attachBuffer } from './commit-buffer.ts';
+import { attachBuffer, type CommitBuffer } from './commit-buffer.ts';
 import { trace, tracing } from '../shared/trace.ts';
 
 type Trx = Kysely<Database>;
@@ -20,7 +20,21 @@ export interface BatcherOptions {
    * CommitBuffer memo. Not run when requests are retried one by one.
    */
   prepare?: (trx: Trx, hints: unknown[]) => Promise<void>;
+  /**
+   * Whether the next batch may begin its transaction and run `prepare` while the one before is
+   * still writing (PostgreSQL: another connection of the pool). Only a full batch is opened so:
+   * below a backlog, waiting gathers more requests into one batch, which is cheaper.
+   */
+  openAhead?: boolean;
 }
+
+/** A batch whose transaction has begun and whose `prepare` has run, or failed to. */
+type Opened = {
+  batch: Job[];
+  /** phase ends for SL_TRACE_MS: start, begun, prepared */
+  at: number[] | null;
+  ahead: boolean;
+} & ({ trx: ControlledTransaction<Database>; buffer: CommitBuffer } | { failed: unknown; trx?: undefined });
 
 /**
  * Group commit for intake. While one transaction is committing, new requests queue; the next
@@ -36,6 +50,8 @@ export interface BatcherOptions {
 export class TransactionBatcher {
   private queue: Job[] = [];
   private running = false;
+  /** The batch opened ahead of the one in flight (openAhead), if any. */
+  private ahead: Promise<Opened> | null = null;
   private readonly maxBatch: number;
 
   constructor(
@@ -61,13 +77,59 @@ export class TransactionBatcher {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        if (!(await this.runTogether(batch))) await this.runIsolated(batch);
+      while (this.queue.length || this.ahead) {
+        const next = this.ahead ?? this.open(this.queue.splice(0, this.maxBatch), false);
+        this.ahead = null;
+        const opened = await next;
+        if (await this.runTogether(opened)) continue;
+        // A failed batch runs again alone, one savepoint per request; the batch opened behind it
+        // gives its transaction (and its contact locks) back and is opened again afterwards.
+        await this.cancelAhead();
+        await this.runIsolated(opened.batch);
       }
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * Begins a transaction and runs `prepare` for a batch. Never rejects: a failure is kept in
+   * `failed` for runTogether, which isolates the batch as for any other failure.
+   */
+  private async open(batch: Job[], ahead: boolean): Promise<Opened> {
+    const at = tracing ? [performance.now()] : null;
+    let trx: ControlledTransaction<Database> | undefined;
+    try {
+      trx = await this.db.startTransaction().execute();
+      at?.push(performance.now());
+      const buffer = attachBuffer(trx);
+      await this.opts.prepare?.(trx, batch.map((j) => j.hint));
+      at?.push(performance.now());
+      return { batch, trx, buffer, at, ahead };
+    } catch (failed) {
+      await trx?.rollback().execute().catch(() => undefined);
+      return { batch, failed, at, ahead };
+    }
+  }
+
+  /**
+   * While a batch writes and commits, a full batch waiting behind it begins and prepares (its
+   * contact locks and customers) on another connection. Its requests still run only after the
+   * batch before has committed, so they see its cases, customers and case numbers. A contact
+   * in both batches makes the later one's prepare wait for the earlier one's commit, which
+   * never waits for it: no deadlock.
+   */
+  private openAheadIfFull(): void {
+    if (!this.opts.openAhead || this.ahead || this.queue.length < this.maxBatch) return;
+    this.ahead = this.open(this.queue.splice(0, this.maxBatch), true);
+  }
+
+  private async cancelAhead(): Promise<void> {
+    if (!this.ahead) return;
+    const opened = await this.ahead;
+    this.ahead = null;
+    await opened.trx?.rollback().execute().catch(() => undefined);
+    this.queue.unshift(...opened.batch);
   }
 
   /**
@@ -76,28 +138,26 @@ export class TransactionBatcher {
    * everything back, if one failed; requests are only answered after the commit, so running
    * one twice is invisible.
    */
-  private async runTogether(batch: Job[]): Promise<boolean> {
+  private async runTogether(opened: Opened): Promise<boolean> {
+    const { batch, at } = opened;
+    const failed = (err: unknown) => {
+      if (batch.length > 1) return false;
+      batch[0]!.reject(err); // nothing to isolate it from
+      return true;
+    };
+    if ('failed' in opened) return failed(opened.failed); // open() rolled it back
+    const { trx, buffer } = opened;
     const values: unknown[] = [];
-    // phase ends for SL_TRACE_MS: begin, prepare, requests, writes, commit
-    const at = tracing ? [performance.now()] : null;
-    let trx;
+    at?.push(performance.now()); // the requests start (an opened-ahead batch waited until now)
     try {
-      trx = await this.db.startTransaction().execute();
-      at?.push(performance.now());
-      const buffer = attachBuffer(trx);
-      await this.opts.prepare?.(trx, batch.map((j) => j.hint));
-      at?.push(performance.now());
       for (const job of batch) values.push(await job.fn(trx));
       at?.push(performance.now());
+      this.openAheadIfFull();
       await buffer.flush(trx);
       at?.push(performance.now());
     } catch (err) {
-      await trx?.rollback().execute().catch(() => undefined);
-      if (batch.length === 1) {
-        batch[0]!.reject(err); // nothing to isolate it from
-        return true;
-      }
-      return false;
+      await trx.rollback().execute().catch(() => undefined);
+      return failed(err);
     }
     try {
       await trx.commit().execute();
@@ -108,8 +168,16 @@ export class TransactionBatcher {
     }
     if (at) {
       const end = performance.now();
-      const [t0, begun, prepared, ran, written] = at as [number, number, number, number, number];
-      trace('batch', t0, end, { n: batch.length, begin: begun - t0, prepare: prepared - begun, requests: ran - prepared, writes: written - ran, commit: end - written });
+      const [t0, begun, prepared, started, ran, written] = at as [number, number, number, number, number, number];
+      trace('batch', t0, end, {
+        n: batch.length,
+        begin: begun - t0,
+        prepare: prepared - begun,
+        ...(opened.ahead ? { ahead: 1, wait: started - prepared } : {}),
+        requests: ran - started,
+        writes: written - ran,
+        commit: end - written,
+      });
     }
     batch.forEach((job, i) => job.resolve(values[i]));
     return true;

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.ts';
+import { TransactionBatcher } from './batcher.ts';
+import { appendRows, bufferOf } from './commit-buffer.ts';
+
+/**
+ * The group-commit batcher on its own, on a real database. On PostgreSQL a full batch waiting
+ * behind the one in flight begins and prepares on another connection while that one writes; its
+ * requests run only after the commit before it, and a batch that fails takes the one opened
+ * behind it back before it runs again alone.
+ */
+describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  const outboxRow = (id: string) => ({ id, topic: 'test', payload: '{}', case_id: null, created_at: T0, available_at: T0, attempts: 0, sent_at: null, last_error: null, claimed_until: null, failed_at: null });
+
+  /**
+   * A batcher of 4 whose prepare and requests log themselves; request `i` appends outbox row
+   * `<tag>-i` (twice when asked to fail at the write, a duplicate key found only then).
+   */
+  function harness(tag: string, failAtWrite: (i: number) => boolean = () => false) {
+    const log: string[] = [];
+    const batcher = new TransactionBatcher(t.ctx.db, {
+      maxBatch: 4,
+      openAhead: dialect === 'postgres',
+      prepare: async (trx, hints) => {
+        log.push(`prepare ${String(hints[0])}`);
+        await trx.selectFrom('outbox').select('id').limit(1).execute();
+      },
+    });
+    const submit = (i: number) =>
+      batcher
+        .run(async (trx) => {
+          log.push(`run ${i}`);
+          const id = `${tag}-${i}`;
+          await appendRows(trx, 'outbox', failAtWrite(i) ? [outboxRow(id), outboxRow(id)] : [outboxRow(id)]);
+          // every batch's write takes 50 ms more, long enough for the next batch to open beside it
+          bufferOf(trx)!.work('slow', 50, () => ({ flush: () => new Promise<void>((r) => setTimeout(r, 50)) }));
+          return i;
+        }, i)
+        .then((v) => {
+          log.push(`answered ${i}`);
+          return v;
+        });
+    const stored = async () => (await t.ctx.db.selectFrom('outbox').select('id').where('id', 'like', `${tag}-%`).execute()).map((r) => Number(r.id.slice(tag.length + 1))).sort((a, b) => a - b);
+    return { log, submit, stored };
+  }
+
+  it('prepares the next full batch while the one before writes, and runs it after that commit', async () => {
+    const h = harness('ahead');
+    const values = await Promise.all(Array.from({ length: 12 }, (_, i) => h.submit(i)));
+    expect(values).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(await h.stored()).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const at = (line: string) => h.log.indexOf(line);
+    for (const first of [0, 4, 8]) expect(h.log.filter((l) => l === `prepare ${first}`)).toHaveLength(1);
+    // the second batch's requests only after the first batch was answered (committed)
+    expect(at('run 4')).toBeGreaterThan(at('answered 3'));
+    if (dialect === 'postgres') {
+      // ...but its prepare before that, during the first batch's write
+      expect(at('prepare 4')).toBeGreaterThan(at('run 3'));
+      expect(at('prepare 4')).toBeLessThan(at('answered 0'));
+    } else expect(at('prepare 4')).toBeGreaterThan(at('answered 3')); // one connection: one at a time
+  });
+
+  it('takes back the batch prepared behind one that fails at its write, and runs both again correctly', async () => {
+    const h = harness('fail', (i) => i === 2); // a duplicate primary key, found only when the batch writes
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.submit(i)));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 2 ? 'rejected' : 'fulfilled')));
+    expect(await h.stored()).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9]);
+    // on PostgreSQL the second batch was prepared during the first's failed write, then again after it
+    expect(h.log.filter((l) => l === 'prepare 4')).toHaveLength(dialect === 'postgres' ? 2 : 1);
+    expect(h.log.indexOf('run 4')).toBeGreaterThan(h.log.lastIndexOf('answered 3'));
+  });
+});
