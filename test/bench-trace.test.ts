@@ -28,5 +28,18 @@ describe('batch-trace', () => {
     expect(s.workers['outbox']).toEqual({ runs: 2, totalMs: 30, p50: 10, max: 20 });
     expect([s.besideWorker.count, s.besideWorker.max]).toEqual([1, 12]);
     expect([s.alone.count, s.alone.p50, s.alone.max]).toEqual([4, 4, 10]); // sorted 3, 4, 6, 10
+    expect(s.batches.openedAhead).toBe(0);
+  });
+
+  it('counts the time inside a batch once where a batch opened ahead overlaps the one before', () => {
+    const text = [
+      '[trace] {"kind":"batch","t":100,"ms":30,"n":64,"begin":1,"prepare":4,"requests":10,"writes":14,"commit":1}',
+      // opened during the write before (115–130), its requests from 130
+      '[trace] {"kind":"batch","t":115,"ms":40,"n":64,"begin":1,"prepare":4,"ahead":1,"wait":10,"requests":10,"writes":14,"commit":1}',
+    ].join('\n');
+    const s = summariseTrace(text, 1);
+    expect(s.batches.busyShare).toBeCloseTo(55 / 1000); // 100–155, not 30 + 40
+    expect(s.batches.openedAhead).toBe(1);
+    expect(s.batches.phases['wait']!.max).toBe(10);
   });
 });

@@ -28,13 +28,14 @@ export interface Spread {
 
 export interface TraceSummary {
   windowMs: number;
-  batches: Spread & { perSecond: number; busyShare: number; size: Spread; phases: Record<string, Spread> };
+  batches: Spread & { perSecond: number; busyShare: number; openedAhead: number; size: Spread; phases: Record<string, Spread> };
   workers: Record<string, { runs: number; totalMs: number; p50: number; max: number }>;
   besideWorker: Spread;
   alone: Spread;
 }
 
-const PHASES = ['begin', 'prepare', 'requests', 'writes', 'commit'] as const;
+// `wait`: a batch opened ahead (PostgreSQL under a backlog) waiting for the commit before it
+const PHASES = ['begin', 'prepare', 'wait', 'requests', 'writes', 'commit'] as const;
 
 function spread(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);
@@ -54,6 +55,18 @@ export function parseTrace(text: string): Span[] {
     }
   }
   return spans;
+}
+
+/** Time covered by at least one of the spans (batches opened ahead overlap the one before). */
+function coveredMs(spans: Span[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const s of [...spans].sort((a, b) => a.t - b.t)) {
+    const from = Math.max(s.t, end);
+    if (s.t + s.ms > from) total += s.t + s.ms - from;
+    end = Math.max(end, s.t + s.ms);
+  }
+  return total;
 }
 
 /** The last `seconds` of the trace, ending where the last batch ended. */
@@ -82,7 +95,8 @@ export function summariseTrace(text: string, seconds: number): TraceSummary {
     batches: {
       ...spread(batches.map((b) => b.ms)),
       perSecond: batches.length / seconds,
-      busyShare: batches.reduce((sum, b) => sum + b.ms, 0) / windowMs,
+      busyShare: coveredMs(batches) / windowMs,
+      openedAhead: batches.filter((b) => b.ahead).length,
       size: spread(batches.map((b) => Number(b.n ?? 0))),
       phases,
     },
@@ -100,7 +114,7 @@ export function formatSummary(s: TraceSummary): string {
   const out = [
     `last ${s.windowMs / 1000} s: ${b.count} batches (${b.perSecond.toFixed(0)}/s), inside a batch ${(b.busyShare * 100).toFixed(0)}% of the time`,
     `batch ms: ${line(b)}`,
-    `cases a batch: p50 ${b.size.p50} · p90 ${b.size.p90} · max ${b.size.max}`,
+    `cases a batch: p50 ${b.size.p50} · p90 ${b.size.p90} · max ${b.size.max}; opened ahead of the commit before: ${b.openedAhead}`,
     `phases p50 / p90 ms: ${PHASES.map((p) => `${p} ${f(b.phases[p]!.p50)} / ${f(b.phases[p]!.p90)}`).join(' · ')}`,
     ...Object.entries(s.workers).map(([name, w]) => `worker ${name}: ${w.runs} runs, ${f(w.totalMs)} ms in all, p50 ${f(w.p50)} · max ${f(w.max)} ms`),
     `batches beside a worker run: ${line(s.besideWorker)}`,
