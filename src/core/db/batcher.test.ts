@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.ts';
 import { TransactionBatcher } from './batcher.ts';
@@ -22,7 +23,7 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
    * A batcher of 4 whose prepare and requests log themselves; request `i` appends outbox row
    * `<tag>-i` (twice when asked to fail at the write, a duplicate key found only then).
    */
-  function harness(tag: string, failAtWrite: (i: number) => boolean = () => false) {
+  function harness(tag: string, failAtWrite: (i: number) => boolean = () => false, failPrepare: (hints: unknown[]) => boolean = () => false) {
     const log: string[] = [];
     const batcher = new TransactionBatcher(t.ctx.db, {
       maxBatch: 4,
@@ -30,6 +31,7 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
       prepare: async (trx, hints) => {
         log.push(`prepare ${String(hints[0])}`);
         await trx.selectFrom('outbox').select('id').limit(1).execute();
+        if (failPrepare(hints)) throw new Error('prepare failed');
       },
     });
     const submit = (i: number) =>
@@ -74,5 +76,18 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     // on PostgreSQL the second batch was prepared during the first's failed write, then again after it
     expect(h.log.filter((l) => l === 'prepare 4')).toHaveLength(dialect === 'postgres' ? 2 : 1);
     expect(h.log.indexOf('run 4')).toBeGreaterThan(h.log.lastIndexOf('answered 3'));
+    // and no transaction was left open (the one opened ahead was rolled back, not forgotten)
+    if (dialect === 'postgres') {
+      const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.ctx.db);
+      expect(open.rows[0]!.n).toBe(0);
+    }
+  });
+
+  it('runs the requests of a batch whose prepare failed one by one, as for any failure', async () => {
+    const h = harness('prep', () => false, (hints) => hints.includes(5));
+    const values = await Promise.all(Array.from({ length: 12 }, (_, i) => h.submit(i)));
+    expect(values).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(await h.stored()).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(h.log.filter((l) => l.startsWith('prepare 4'))).toHaveLength(1); // isolated: no prepare again
   });
 });
