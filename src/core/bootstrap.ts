@@ -38,8 +38,8 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
   // (bench intake: 154 req/s in parallel transactions, 371 batched, before the search and tier changes).
   const batcher = new TransactionBatcher(dbh.db, {
     prepare: (trx, hints) => lockAndPrefetchContacts(dbh.ops, trx, hints as ContactHint[]),
-    // a pool of connections: under a backlog the next batch locks its contacts during the write before
-    openAhead: dbh.ops.name === 'postgres',
+    // under a backlog the next batch locks its contacts during the write before
+    openAhead: dbh.ops.concurrentTransactions,
   });
   ctx.batched = (fn, hint) => batcher.run(fn, hint);
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);

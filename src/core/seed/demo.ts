@@ -99,7 +99,7 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
     seed: opts.seed ?? DEMO_DEFAULTS.seed,
     days,
     password: DEMO_PASSWORD,
-    concurrency: ctx.ops.name === 'postgres' ? (opts.concurrency ?? 6) : 1,
+    concurrency: ctx.ops.concurrentTransactions ? (opts.concurrency ?? 6) : 1,
     sweeps: opts.sweeps ?? true,
     log: opts.log,
     signal: opts.signal,

@@ -59,4 +59,10 @@ export interface DialectOps {
   mergeSearchPending?(db: Kysely<Database>): Promise<number>;
   /** PostgreSQL locks rows read for update; SQLite's single writer makes it unnecessary. */
   readonly supportsForUpdate: boolean;
+  /**
+   * Whether one process can have several transactions open at once (PostgreSQL: a pool of
+   * connections). SQLite's one connection runs them one after another, so work split into
+   * parallel transactions there only queues.
+   */
+  readonly concurrentTransactions: boolean;
 }

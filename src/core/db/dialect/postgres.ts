@@ -33,6 +33,7 @@ export function tsqueryLiteral(query: string): string | null {
 export const postgresOps: DialectOps = {
   name: 'postgres',
   supportsForUpdate: true,
+  concurrentTransactions: true,
   async indexCase(db: Kysely<Database>, caseId: string, text: string) {
     const tsv = tsvectorLiteral(text);
     await sql`INSERT INTO case_search(case_id, tsv) VALUES (${caseId}, ${tsv}::tsvector)

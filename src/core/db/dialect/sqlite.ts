@@ -34,6 +34,7 @@ export function rowidRanges(rowids: number[]): Array<[number, number]> {
 export const sqliteOps: DialectOps = {
   name: 'sqlite',
   supportsForUpdate: false,
+  concurrentTransactions: false,
   async indexCase(db: Kysely<Database>, caseId: string, text: string) {
     const t = indexTokens(text);
     await sql`INSERT OR REPLACE INTO case_fts(rowid, seq, uni)
