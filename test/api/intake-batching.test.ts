@@ -203,6 +203,41 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
   });
 
+  it('under a backlog, a complaint in the batch run during the write before it is a repeat of one in that batch', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    // 20 customers known by an e-mail address and a phone number
+    const known = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        createCase(t.ctx, { channel: 'phone', contact: { name: `两联系${k}`, email: `both${k}@example.com`, phone: `1370000${String(k).padStart(4, '0')}` }, subject: '咨询保修', description: '咨询保修期限', type: 'inquiry' }, actor),
+      ),
+    );
+    await warmPool();
+    ended.length = 0;
+    // 140 at once: customer k complains by e-mail as request k (first batch), by phone as request
+    // 64 + k (second batch, opened ahead: its contact locks are not the first batch's); the rest
+    // are complaints of new contacts
+    const complaint = (contact: { name: string; email?: string; phone?: string }) =>
+      ({ channel: 'email', contact, subject: '投诉：洗衣机不脱水', description: '投诉洗衣机不脱水，要求维修', type: 'complaint' }) satisfies NewCaseInput;
+    const made = await Promise.all(
+      Array.from({ length: 140 }, (_, i) => {
+        const k = i % 64;
+        if (k < 20) return createCase(t.ctx, complaint(i < 64 ? { name: `两联系${k}`, email: `both${k}@example.com` } : { name: `两联系${k}`, phone: `1370000${String(k).padStart(4, '0')}` }), actor);
+        return createCase(t.ctx, complaint({ name: `新联系${i}`, email: `handover${i}@example.com` }), actor);
+      }),
+    );
+    if (dialect === 'postgres') expect(beganBeside()).toBeGreaterThanOrEqual(1);
+    for (let k = 0; k < 20; k++) {
+      const first = made[k]!.case;
+      const later = made[64 + k]!.case;
+      expect(first.customerId).toBe(known[k]!.case.customerId);
+      expect(later.customerId).toBe(known[k]!.case.customerId);
+      expect(first.isRepeat).toBe(false);
+      expect(later.repeatOfId).toBe(first.id);
+    }
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+
   it('under a backlog isolates a failing request of a batch that was prepared ahead', async () => {
     const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
     const actor = actorOf(agent, '127.0.0.1');

@@ -6,9 +6,9 @@ import { appendRows, bufferOf } from './commit-buffer.ts';
 
 /**
  * The group-commit batcher on its own, on a real database. On PostgreSQL a full batch waiting
- * behind the one in flight begins and prepares on another connection while that one writes; its
- * requests run only after the commit before it, and a batch that fails takes the one opened
- * behind it back before it runs again alone.
+ * behind the one in flight begins, prepares and runs its requests on another connection while
+ * that one writes, seeing what it handed over; it writes only after the commit before it, and a
+ * batch that fails takes the one opened behind it back before it runs again alone.
  */
 describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
   let t: TestDb;
@@ -37,11 +37,17 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     const submit = (i: number) =>
       batcher
         .run(async (trx) => {
-          log.push(`run ${i}`);
+          // what the batch before this one appended, handed over while it still writes
+          log.push(`run ${i} after ${bufferOf(trx)!.rowsBefore('outbox').length}`);
           const id = `${tag}-${i}`;
           await appendRows(trx, 'outbox', failAtWrite(i) ? [outboxRow(id), outboxRow(id)] : [outboxRow(id)]);
           // every batch's write takes 50 ms more, long enough for the next batch to open beside it
-          bufferOf(trx)!.work('slow', 50, () => ({ flush: () => new Promise<void>((r) => setTimeout(r, 50)) }));
+          bufferOf(trx)!.work('slow', 50, () => ({
+            flush: async () => {
+              log.push(`write ${i}`);
+              await new Promise<void>((r) => setTimeout(r, 50));
+            },
+          }));
           return i;
         }, i)
         .then((v) => {
@@ -52,20 +58,25 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     return { log, submit, stored };
   }
 
-  it('prepares the next full batch while the one before writes, and runs it after that commit', async () => {
+  it('runs the next full batch while the one before writes, and writes it after that commit', async () => {
     const h = harness('ahead');
     const values = await Promise.all(Array.from({ length: 12 }, (_, i) => h.submit(i)));
     expect(values).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(await h.stored()).toEqual(Array.from({ length: 12 }, (_, i) => i));
-    const at = (line: string) => h.log.indexOf(line);
+    const at = (prefix: string) => h.log.findIndex((l) => l.startsWith(prefix));
     for (const first of [0, 4, 8]) expect(h.log.filter((l) => l === `prepare ${first}`)).toHaveLength(1);
-    // the second batch's requests only after the first batch was answered (committed)
-    expect(at('run 4')).toBeGreaterThan(at('answered 3'));
+    // the second batch writes only after the first batch was answered (committed)
+    expect(at('write 4')).toBeGreaterThan(at('answered 3'));
     if (dialect === 'postgres') {
-      // ...but its prepare before that, during the first batch's write
-      expect(at('prepare 4')).toBeGreaterThan(at('run 3'));
-      expect(at('prepare 4')).toBeLessThan(at('answered 0'));
-    } else expect(at('prepare 4')).toBeGreaterThan(at('answered 3')); // one connection: one at a time
+      // ...but prepares and runs its requests during the first batch's write, seeing its four rows
+      expect(at('prepare 4')).toBeGreaterThan(at('write 0'));
+      expect(at('run 7')).toBeLessThan(at('answered 0'));
+      expect(h.log).toContain('run 4 after 4');
+      expect(h.log).toContain('run 8 after 4');
+    } else {
+      expect(at('prepare 4')).toBeGreaterThan(at('answered 3')); // one connection: one at a time
+      expect(h.log).toContain('run 4 after 0');
+    }
   });
 
   it('takes back the batch prepared behind one that fails at its write, and runs both again correctly', async () => {
@@ -73,9 +84,12 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.submit(i)));
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 2 ? 'rejected' : 'fulfilled')));
     expect(await h.stored()).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9]);
-    // on PostgreSQL the second batch was prepared during the first's failed write, then again after it
+    // on PostgreSQL the second batch was prepared and run during the first's failed write, then again after it
     expect(h.log.filter((l) => l === 'prepare 4')).toHaveLength(dialect === 'postgres' ? 2 : 1);
-    expect(h.log.indexOf('run 4')).toBeGreaterThan(h.log.lastIndexOf('answered 3'));
+    expect(h.log.filter((l) => l.startsWith('run 4 '))).toHaveLength(dialect === 'postgres' ? 2 : 1);
+    // the second time alone, after the first batch ran again one by one, and it wrote only then
+    expect(h.log.lastIndexOf('run 4 after 0')).toBeGreaterThan(h.log.lastIndexOf('answered 3'));
+    expect(h.log.filter((l) => l === 'write 4')).toHaveLength(1);
     // and no transaction was left open (the one opened ahead was rolled back, not forgotten)
     if (dialect === 'postgres') {
       const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.ctx.db);

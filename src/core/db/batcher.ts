@@ -21,19 +21,26 @@ export interface BatcherOptions {
    */
   prepare?: (trx: Trx, hints: unknown[]) => Promise<void>;
   /**
-   * Whether the next batch may begin its transaction and run `prepare` while the one before is
-   * still writing (PostgreSQL: another connection of the pool). Only a full batch is opened so:
-   * below a backlog, waiting gathers more requests into one batch, which is cheaper.
+   * Whether the next batch may begin its transaction, run `prepare` and run its requests while
+   * the one before is still writing (PostgreSQL: another connection of the pool). What its
+   * requests must see of the batch before, which has not committed yet, is handed over in the
+   * CommitBuffer (`follow`); it writes only after that batch has committed. Only a full batch is
+   * opened so: below a backlog, waiting gathers more requests into one batch, which is cheaper.
    */
   openAhead?: boolean;
 }
 
+/** What a batch's requests gave: each one's value, or the first failure. */
+type Ran = { values: unknown[] } | { error: unknown };
+
 /** A batch whose transaction has begun and whose `prepare` has run, or failed to. */
 type Opened = {
   batch: Job[];
-  /** phase ends for SL_TRACE_MS: start, begun, prepared */
+  /** phase ends for SL_TRACE_MS: start, begun, prepared, then the requests' start and end */
   at: number[] | null;
   ahead: boolean;
+  /** an opened-ahead batch's requests, run while the batch before writes */
+  ran?: Promise<Ran>;
 } & ({ trx: ControlledTransaction<Database>; buffer: CommitBuffer } | { failed: unknown; trx?: undefined });
 
 /**
@@ -53,6 +60,8 @@ export class TransactionBatcher {
   /** The batch opened ahead of the one in flight (openAhead), if any. */
   private ahead: Promise<Opened> | null = null;
   private readonly maxBatch: number;
+  /** The buffer of the batch writing now, while it writes: a full queue opens the next batch ahead. */
+  private writing: CommitBuffer | null = null;
 
   constructor(
     private readonly db: Trx,
@@ -64,6 +73,7 @@ export class TransactionBatcher {
   run<T>(fn: Work<T>, hint?: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, hint, resolve: resolve as (v: unknown) => void, reject });
+      if (this.writing) this.openAheadIfFull(this.writing);
       if (!this.running) {
         this.running = true;
         // better-sqlite3 is synchronous: a transaction started now would run to COMMIT inside
@@ -113,23 +123,50 @@ export class TransactionBatcher {
   }
 
   /**
-   * While a batch writes and commits, a full batch waiting behind it begins and prepares (its
-   * contact locks and customers) on another connection. Its requests still run only after the
-   * batch before has committed, so they see its cases, customers and case numbers. A contact
-   * in both batches makes the later one's prepare wait for the earlier one's commit, which
-   * never waits for it: no deadlock.
+   * While a batch writes and commits, a full batch waiting behind it begins, prepares (its
+   * contact locks and customers) and runs its requests on another connection. They count their
+   * case numbers on from the batch before and see its complaints through what it handed over;
+   * a contact in both batches makes the later one's prepare wait for the earlier one's commit
+   * (which never waits for it: no deadlock), so its customers are read committed. It writes
+   * only after the batch before has committed (drain runs one batch's write at a time).
    */
-  private openAheadIfFull(): void {
+  private openAheadIfFull(before: CommitBuffer): void {
     if (!this.opts.openAhead || this.ahead || this.queue.length < this.maxBatch) return;
-    this.ahead = this.open(this.queue.splice(0, this.maxBatch), true);
+    const handed = before.handOver();
+    this.ahead = this.open(this.queue.splice(0, this.maxBatch), true).then((opened) => {
+      if ('failed' in opened) return opened;
+      opened.buffer.follow(handed);
+      return { ...opened, ran: this.runRequests(opened.batch, opened.trx, opened.at) };
+    });
   }
 
+  /** Takes back the batch opened ahead: once its requests are done, rolls it back and queues them first again. */
   private async cancelAhead(): Promise<void> {
     if (!this.ahead) return;
     const opened = await this.ahead;
     this.ahead = null;
+    await opened.ran;
     await opened.trx?.rollback().execute().catch(() => undefined);
     this.queue.unshift(...opened.batch);
+  }
+
+  /** Runs a batch's requests in order in its transaction; never rejects. */
+  private async runRequests(batch: Job[], trx: Trx, at: number[] | null): Promise<Ran> {
+    at?.push(performance.now());
+    const values: unknown[] = [];
+    try {
+      for (const job of batch) {
+        values.push(await job.fn(trx));
+        // running beside the batch before: let its replies from the database through between
+        // requests, so that its write and commit (the batches' critical path) are not held up
+        if (this.writing) await new Promise(setImmediate);
+      }
+    } catch (error) {
+      return { error };
+    } finally {
+      at?.push(performance.now());
+    }
+    return { values };
   }
 
   /**
@@ -147,38 +184,45 @@ export class TransactionBatcher {
     };
     if ('failed' in opened) return failed(opened.failed); // open() rolled it back
     const { trx, buffer } = opened;
-    const values: unknown[] = [];
-    at?.push(performance.now()); // the requests start (an opened-ahead batch waited until now)
+    const ran = await (opened.ran ?? this.runRequests(batch, trx, at));
+    const writing = performance.now();
     try {
-      for (const job of batch) values.push(await job.fn(trx));
-      at?.push(performance.now());
-      this.openAheadIfFull();
+      if ('error' in ran) throw ran.error;
+      this.openAheadIfFull(buffer);
+      this.writing = buffer;
       await buffer.flush(trx);
-      at?.push(performance.now());
     } catch (err) {
+      this.writing = null;
       await trx.rollback().execute().catch(() => undefined);
       return failed(err);
     }
+    const written = performance.now();
     try {
       await trx.commit().execute();
+      this.writing = null;
     } catch (err) {
+      this.writing = null;
       await trx.rollback().execute().catch(() => undefined);
+      // the batch opened behind this one counted on its case numbers
+      await this.cancelAhead();
       for (const job of batch) job.reject(err);
       return true;
     }
     if (at) {
       const end = performance.now();
-      const [t0, begun, prepared, started, ran, written] = at as [number, number, number, number, number, number];
+      const [t0, begun, prepared, started, done] = at as [number, number, number, number, number];
       trace('batch', t0, end, {
         n: batch.length,
         begin: begun - t0,
         prepare: prepared - begun,
-        ...(opened.ahead ? { ahead: 1, wait: started - prepared } : {}),
-        requests: ran - started,
-        writes: written - ran,
+        requests: done - started,
+        // an opened-ahead batch waits for the batch before to commit, then writes
+        ...(opened.ahead ? { ahead: 1, wait: writing - done } : {}),
+        writes: written - writing,
         commit: end - written,
       });
     }
+    const { values } = ran;
     batch.forEach((job, i) => job.resolve(values[i]));
     return true;
   }

@@ -14,6 +14,18 @@ export interface PendingWrite {
    * be flushed on its own.
    */
   statement?(trx: Trx): CompiledQuery | null | undefined;
+  /**
+   * Runs first in a flush: checks what the work assumed from the transaction before it (see
+   * CommitBuffer.follow) against the database, which that transaction has committed by now, and
+   * throws when it no longer holds.
+   */
+  confirm?(trx: Trx): Promise<void>;
+}
+
+/** What a transaction hands to the one that follows it (CommitBuffer.handOver). */
+export interface Handover {
+  rows: ReadonlyArray<{ table: string; rows: Row[] }>;
+  works: ReadonlyMap<string, PendingWrite>;
 }
 
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
@@ -41,6 +53,9 @@ export class CommitBuffer {
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
+
+  /** What the batch before this one appended and counted, while that batch writes (see `follow`). */
+  private before: Handover | undefined;
 
   /** What a batch read once for all its requests (never written). */
   memo<T>(key: string, make?: () => T): T | undefined {
@@ -70,7 +85,41 @@ export class CommitBuffer {
     return e.work as T;
   }
 
+  /**
+   * What this transaction has appended and counted so far, for a transaction that will run its
+   * requests while this one writes and commit after it (the intake batch opened ahead).
+   */
+  handOver(): Handover {
+    return {
+      rows: [...this.rows.values()].map((e) => ({ table: e.table, rows: e.rows.slice() })),
+      works: new Map([...this.pending].map(([k, e]) => [k, e.work])),
+    };
+  }
+
+  /**
+   * This transaction commits after the one that handed `h` over, and reads before that one has
+   * committed: what it must not miss of it (the day's last case number, complaints taken) it
+   * reads here.
+   */
+  follow(h: Handover): void {
+    this.before = h;
+  }
+
+  /** Rows of `table` the transaction before this one (see `follow`) appended, committed or not yet. */
+  rowsBefore(table: keyof Database & string): Row[] {
+    const out: Row[] = [];
+    for (const e of this.before?.rows ?? []) if (e.table === table) out.push(...e.rows);
+    return out;
+  }
+
+  /** Pending work of one kind of the transaction before this one (see `follow`). */
+  workBefore<T extends PendingWrite>(key: string): T | undefined {
+    return this.before?.works.get(key) as T | undefined;
+  }
+
   async flush(trx: Trx): Promise<void> {
+    // what was assumed from the transaction before is confirmed before anything is written
+    for (const e of this.pending.values()) await e.work.confirm?.(trx);
     const rank = (t: string) => {
       const i = FLUSH_FIRST.indexOf(t);
       return i === -1 ? FLUSH_FIRST.length : i;
@@ -178,6 +227,10 @@ export const appendRow = <T extends keyof Database & string>(trx: Trx, table: T,
 /** Rows appended in this transaction and not yet written, or undefined when it writes through. */
 export const pendingRows = <T extends keyof Database & string>(trx: Trx, table: T): Array<Database[T]> | undefined =>
   buffers.get(trx)?.rowsOf(table) as Array<Database[T]> | undefined;
+
+/** Rows of `table` that the transaction before this one (an intake batch still writing) appended. */
+export const rowsBefore = <T extends keyof Database & string>(trx: Trx, table: T): Array<Database[T]> =>
+  (buffers.get(trx)?.rowsBefore(table) ?? []) as unknown as Array<Database[T]>;
 
 /** A transaction whose appended rows and pending work are written just before COMMIT. */
 export function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {

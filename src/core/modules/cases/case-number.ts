@@ -21,9 +21,24 @@ const nextOfDay = prepared((db, day: string) =>
  * In a buffered transaction (a batch of intakes), the first number of a day comes from the
  * counter row, which the transaction then holds locked; the next ones are counted here and the
  * row is set to the last one at commit. One statement per day and batch instead of per case.
+ *
+ * A batch that runs while the batch before it writes (PostgreSQL, under a backlog) counts on
+ * from that batch's last number of the day (`assumed`) instead of waiting for its commit. When
+ * it writes, the batch before has committed, and the counter must hold exactly that number, or
+ * the batch fails and its requests run again taking their numbers under the lock (a second
+ * server took numbers in between, or the batch before did not commit).
  */
 class PendingNumbers implements PendingWrite {
-  readonly days = new Map<string, { stored: number; last: number }>();
+  readonly days = new Map<string, { stored: number; last: number; assumed?: boolean }>();
+  async confirm(trx: Kysely<Database>): Promise<void> {
+    for (const [day, v] of this.days) {
+      if (!v.assumed) continue;
+      const moved = await moveFrom(trx, day, v.stored, v.last);
+      if (moved.length !== 1) throw new CaseNumbersMoved(day, v.stored);
+      v.stored = v.last;
+      v.assumed = false;
+    }
+  }
   async flush(trx: Kysely<Database>): Promise<void> {
     for (const [day, v] of this.changed()) await setLast(trx, day, v.last);
   }
@@ -37,6 +52,18 @@ class PendingNumbers implements PendingWrite {
   }
 }
 
+/** The day's counter moved from `from` to `to`; no row when it did not hold `from`. */
+const moveFrom = prepared((db, day: string, from: number, to: number) =>
+  db.updateTable('case_number_counters').set({ last: to }).where('day', '=', day).where('last', '=', from).returning('last'),
+);
+
+/** The day's counter did not hold the number a batch counted on from the batch before it. */
+export class CaseNumbersMoved extends Error {
+  constructor(day: string, expected: number) {
+    super(`the case-number counter of ${day} no longer holds ${expected}, the last number of the batch before`);
+  }
+}
+
 const setLastQuery = (trx: Kysely<Database>, day: string, last: number) => trx.updateTable('case_number_counters').set({ last }).where('day', '=', day);
 const setLast = (trx: Kysely<Database>, day: string, last: number) => setLastQuery(trx, day, last).execute();
 
@@ -45,6 +72,11 @@ export async function allocateCaseNumber(trx: Kysely<Database>, at: number, time
   const pending = bufferOf(trx)?.work('case_numbers', FLUSH_ORDER.rollup, () => new PendingNumbers());
   const counted = pending?.days.get(day);
   if (counted) return formatCaseNumber(day, ++counted.last);
+  const before = pending && bufferOf(trx)!.workBefore<PendingNumbers>('case_numbers')?.days.get(day);
+  if (before) {
+    pending.days.set(day, { stored: before.last, last: before.last + 1, assumed: true });
+    return formatCaseNumber(day, before.last + 1);
+  }
   const [row] = await nextOfDay(trx, day);
   const last = Number(row!.last);
   pending?.days.set(day, { stored: last, last });

@@ -30,7 +30,7 @@ import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
 import { prepared } from '../../db/prepared.ts';
-import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, pendingRows, type PendingWrite } from '../../db/commit-buffer.ts';
+import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, pendingRows, rowsBefore, type PendingWrite } from '../../db/commit-buffer.ts';
 
 type Trx = Kysely<Database>;
 
@@ -183,8 +183,8 @@ async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'cu
   let earlier: { id: string; number: string; repeat_of_id: string | null; received_at: number } | undefined = (
     await lookup(trx, c.id, who, c.category_id ?? '', since, c.received_at)
   )[0];
-  // complaints taken earlier in the same intake batch are not written yet
-  for (const p of pendingRows(trx, 'cases') ?? [])
+  // complaints taken earlier in the same intake batch are not written yet, nor, while it writes, those of the batch before
+  for (const p of [...rowsBefore(trx, 'cases'), ...(pendingRows(trx, 'cases') ?? [])])
     if (
       p.type === 'complaint' &&
       p.id !== c.id &&

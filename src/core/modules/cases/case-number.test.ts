@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestDb, T0, type TestDb } from '../../../../test/helpers/db.ts';
+import { TransactionBatcher } from '../../db/batcher.ts';
+import { bufferOf } from '../../db/commit-buffer.ts';
+import { allocateCaseNumber, localDay } from './case-number.ts';
+
+/**
+ * Case numbers under group commit. A batch opened ahead (PostgreSQL, under a backlog) counts on
+ * from the last number of the batch before it, which has not committed yet; when it writes, the
+ * counter must still hold that number, or its requests take their numbers again.
+ */
+describe.each(DIALECTS)('case numbers of batches on %s', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  const day = () => localDay(T0, t.ctx.config.timeZone);
+  const counter = async () => Number((await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', day()).executeTakeFirst())?.last ?? 0);
+  const numberOf = (n: string) => Number(n.slice(-4));
+
+  /** A batcher of 4 whose every write takes 50 ms more, long enough for the next batch to run beside it. */
+  function batcher() {
+    return new TransactionBatcher(t.ctx.db, { maxBatch: 4, openAhead: dialect === 'postgres' });
+  }
+  const slowWrite = (trx: Parameters<typeof bufferOf>[0]) => bufferOf(trx)!.work('slow', 50, () => ({ flush: () => new Promise<void>((r) => setTimeout(r, 50)) }));
+
+  it('counts on across batches: unique and gap-free, the counter at the last', async () => {
+    const b = batcher();
+    const start = await counter();
+    const numbers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        b.run(async (trx) => {
+          slowWrite(trx);
+          return allocateCaseNumber(trx, T0, t.ctx.config.timeZone);
+        }),
+      ),
+    );
+    expect(numbers.map(numberOf)).toEqual(Array.from({ length: 12 }, (_, i) => start + i + 1));
+    expect(await counter()).toBe(start + 12);
+  });
+
+  // One SQLite connection holds one transaction: there is no second server's number to take in between.
+  it.skipIf(dialect === 'sqlite')('takes its numbers again when another server took one while the batch before was writing', async () => {
+    const b = batcher();
+    const start = await counter();
+    let otherServer: Promise<unknown> | undefined;
+    const numbers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        b.run(async (trx) => {
+          slowWrite(trx);
+          const n = await allocateCaseNumber(trx, T0, t.ctx.config.timeZone);
+          // request 4 runs in the second batch, during the first one's write: another server takes
+          // the next number, waiting for the first batch's lock on the counter, so before the second batch writes
+          // (once: the request runs again when its batch takes its numbers again)
+          if (i === 4 && !otherServer)
+            otherServer = sql`UPDATE case_number_counters SET last = last + 1 WHERE day = ${day()}`.execute(t.ctx.db);
+          return n;
+        }),
+      ),
+    );
+    await otherServer;
+    // the first batch's four, the other server's one, then the second batch's four after it
+    expect(numbers.map(numberOf)).toEqual([1, 2, 3, 4, 6, 7, 8, 9].map((k) => start + k));
+    expect(await counter()).toBe(start + 9);
+  });
+});
