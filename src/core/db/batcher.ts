@@ -155,12 +155,7 @@ export class TransactionBatcher {
     at?.push(performance.now());
     const values: unknown[] = [];
     try {
-      for (const job of batch) {
-        values.push(await job.fn(trx));
-        // running beside the batch before: let its replies from the database through between
-        // requests, so that its write and commit (the batches' critical path) are not held up
-        if (this.writing) await new Promise(setImmediate);
-      }
+      for (const job of batch) values.push(await job.fn(trx));
     } catch (error) {
       return { error };
     } finally {
