@@ -79,6 +79,21 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     }
   });
 
+  it('opens the next batch as soon as the queue fills during a write, with what that batch handed over', async () => {
+    const h = harness('fills');
+    const first = Array.from({ length: 4 }, (_, i) => h.submit(i));
+    // the next four arrive while the first batch writes
+    while (!h.log.includes('write 0')) await new Promise((r) => setTimeout(r, 1));
+    const next = Array.from({ length: 4 }, (_, i) => h.submit(4 + i));
+    expect(await Promise.all([...first, ...next])).toEqual(Array.from({ length: 8 }, (_, i) => i));
+    const at = (prefix: string) => h.log.findIndex((l) => l.startsWith(prefix));
+    expect(at('write 4')).toBeGreaterThan(at('answered 3'));
+    if (dialect === 'postgres') {
+      expect(at('run 7')).toBeLessThan(at('answered 0'));
+      expect(h.log).toContain('run 4 after 4');
+    } else expect(at('run 4')).toBeGreaterThan(at('answered 3'));
+  });
+
   it('takes back the batch prepared behind one that fails at its write, and runs both again correctly', async () => {
     const h = harness('fail', (i) => i === 2); // a duplicate primary key, found only when the batch writes
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.submit(i)));

@@ -1,6 +1,6 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { attachBuffer, type CommitBuffer } from './commit-buffer.ts';
+import { attachBuffer, type CommitBuffer, type Handover } from './commit-buffer.ts';
 import { trace, tracing } from '../shared/trace.ts';
 
 type Trx = Kysely<Database>;
@@ -60,8 +60,11 @@ export class TransactionBatcher {
   /** The batch opened ahead of the one in flight (openAhead), if any. */
   private ahead: Promise<Opened> | null = null;
   private readonly maxBatch: number;
-  /** The buffer of the batch writing now, while it writes: a full queue opens the next batch ahead. */
-  private writing: CommitBuffer | null = null;
+  /**
+   * What the batch writing now handed over, while it writes and commits: a queue that fills
+   * meanwhile opens the next batch ahead with it. Taken before the write, which empties the buffer.
+   */
+  private writing: Handover | null = null;
 
   constructor(
     private readonly db: Trx,
@@ -130,9 +133,8 @@ export class TransactionBatcher {
    * (which never waits for it: no deadlock), so its customers are read committed. It writes
    * only after the batch before has committed (drain runs one batch's write at a time).
    */
-  private openAheadIfFull(before: CommitBuffer): void {
+  private openAheadIfFull(handed: Handover): void {
     if (!this.opts.openAhead || this.ahead || this.queue.length < this.maxBatch) return;
-    const handed = before.handOver();
     this.ahead = this.open(this.queue.splice(0, this.maxBatch), true).then((opened) => {
       if ('failed' in opened) return opened;
       opened.buffer.follow(handed);
@@ -180,11 +182,13 @@ export class TransactionBatcher {
     if ('failed' in opened) return failed(opened.failed); // open() rolled it back
     const { trx, buffer } = opened;
     const ran = await (opened.ran ?? this.runRequests(batch, trx, at));
-    const writing = performance.now();
+    const writeStart = performance.now();
     try {
       if ('error' in ran) throw ran.error;
-      this.openAheadIfFull(buffer);
-      this.writing = buffer;
+      if (this.opts.openAhead) {
+        this.writing = buffer.handOver();
+        this.openAheadIfFull(this.writing);
+      }
       await buffer.flush(trx);
     } catch (err) {
       this.writing = null;
@@ -212,8 +216,8 @@ export class TransactionBatcher {
         prepare: prepared - begun,
         requests: done - started,
         // an opened-ahead batch waits for the batch before to commit, then writes
-        ...(opened.ahead ? { ahead: 1, wait: writing - done } : {}),
-        writes: written - writing,
+        ...(opened.ahead ? { ahead: 1, wait: writeStart - done } : {}),
+        writes: written - writeStart,
         commit: end - written,
       });
     }
