@@ -53,6 +53,10 @@ type Opened = {
  * statements just before the COMMIT. If one fails, the batch is rolled back and run again with
  * each request in a savepoint and a buffer of its own, so a failing request takes nothing with
  * it and leaves nothing behind.
+ *
+ * With openAhead (PostgreSQL), under a backlog the next full batch runs its requests while the
+ * batch before it writes, and writes after that commit: one batch writes at a time, the next
+ * one is ready behind it (see openAheadIfFull).
  */
 export class TransactionBatcher {
   private queue: Job[] = [];
