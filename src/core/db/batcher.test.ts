@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.ts';
 import { TransactionBatcher } from './batcher.ts';
-import { appendRows, bufferOf } from './commit-buffer.ts';
+import { appendRows, bufferOf, HandoverNoLongerHolds } from './commit-buffer.ts';
 
 /**
  * The group-commit batcher on its own, on a real database. On PostgreSQL a full batch waiting
@@ -34,9 +34,10 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
         if (failPrepare(hints)) throw new Error('prepare failed');
       },
     });
-    const submit = (i: number) =>
+    const submit = (i: number, extra?: (trx: Parameters<typeof bufferOf>[0]) => void) =>
       batcher
         .run(async (trx) => {
+          extra?.(trx);
           // what the batch before this one appended, handed over while it still writes
           log.push(`run ${i} after ${bufferOf(trx)!.rowsBefore('outbox').length}`);
           const id = `${tag}-${i}`;
@@ -110,6 +111,35 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
       const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.ctx.db);
       expect(open.rows[0]!.n).toBe(0);
     }
+  });
+
+  it('runs a batch again from the start, not one by one, when what it assumed from the batch before no longer holds', async () => {
+    const h = harness('stale');
+    let stale = true;
+    const values = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i === 5
+          ? // request 5's batch confirms, before it writes, something that no longer holds: once
+            h.submit(i, (trx) =>
+              bufferOf(trx)!.work('assumed', 1, () => ({
+                flush: async () => undefined,
+                confirm: async () => {
+                  if (!stale) return;
+                  stale = false;
+                  throw new HandoverNoLongerHolds('moved');
+                },
+              })),
+            )
+          : h.submit(i),
+      ),
+    );
+    expect(values).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(await h.stored()).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // prepared and run twice as a batch (isolation would not prepare again), written once
+    expect(h.log.filter((l) => l === 'prepare 4')).toHaveLength(2);
+    expect(h.log.filter((l) => l.startsWith('run 5 '))).toHaveLength(2);
+    expect(h.log.filter((l) => l === 'write 4')).toHaveLength(1);
+    expect(h.log.lastIndexOf('prepare 4')).toBeGreaterThan(h.log.indexOf('answered 3'));
   });
 
   it('runs the requests of a batch whose prepare failed one by one, as for any failure', async () => {

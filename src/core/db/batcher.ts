@@ -1,6 +1,6 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { attachBuffer, type CommitBuffer, type Handover } from './commit-buffer.ts';
+import { attachBuffer, HandoverNoLongerHolds, type CommitBuffer, type Handover } from './commit-buffer.ts';
 import { trace, tracing } from '../shared/trace.ts';
 
 type Trx = Kysely<Database>;
@@ -197,6 +197,13 @@ export class TransactionBatcher {
     } catch (err) {
       this.writing = null;
       await trx.rollback().execute().catch(() => undefined);
+      if (err instanceof HandoverNoLongerHolds) {
+        // nobody's request failed: the batch (and the one opened behind it) runs again as a fresh
+        // batch, which assumes nothing (a second server's batch took the counter in between)
+        await this.cancelAhead();
+        this.queue.unshift(...batch);
+        return true;
+      }
       return failed(err);
     }
     const written = performance.now();

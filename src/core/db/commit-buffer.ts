@@ -22,6 +22,12 @@ export interface PendingWrite {
   confirm?(trx: Trx): Promise<void>;
 }
 
+/**
+ * Thrown by PendingWrite.confirm: what a transaction assumed from the one before it no longer
+ * holds. Its requests are not at fault: the batch runs again from the start, without a handover.
+ */
+export class HandoverNoLongerHolds extends Error {}
+
 /** What a transaction hands to the one that follows it (CommitBuffer.handOver). */
 export interface Handover {
   rows: ReadonlyArray<{ table: string; rows: Row[] }>;

@@ -2,7 +2,7 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { formatCaseNumber } from './case.ts';
 import { prepared } from '../../db/prepared.ts';
-import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
+import { bufferOf, FLUSH_ORDER, HandoverNoLongerHolds, type PendingWrite } from '../../db/commit-buffer.ts';
 import { pad2, wallClock } from '../../shared/wall-clock.ts';
 
 /**
@@ -25,8 +25,8 @@ const nextOfDay = prepared((db, day: string) =>
  * A batch that runs while the batch before it writes (PostgreSQL, under a backlog) counts on
  * from that batch's last number of the day (`assumed`) instead of waiting for its commit. When
  * it writes, the batch before has committed, and the counter must hold exactly that number, or
- * the batch fails and its requests run again taking their numbers under the lock (a second
- * server took numbers in between, or the batch before did not commit).
+ * the batch runs again from the start, taking its numbers under the lock (a second server took
+ * numbers in between, or the batch before did not commit).
  */
 class PendingNumbers implements PendingWrite {
   readonly days = new Map<string, { stored: number; last: number; assumed?: boolean }>();
@@ -58,7 +58,7 @@ const moveFrom = prepared((db, day: string, from: number, to: number) =>
 );
 
 /** The day's counter did not hold the number a batch counted on from the batch before it. */
-export class CaseNumbersMoved extends Error {
+export class CaseNumbersMoved extends HandoverNoLongerHolds {
   constructor(day: string, expected: number) {
     super(`the case-number counter of ${day} no longer holds ${expected}, the last number of the batch before`);
   }
