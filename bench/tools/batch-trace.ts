@@ -34,8 +34,8 @@ export interface TraceSummary {
   alone: Spread;
 }
 
-// `wait`: a batch opened ahead (PostgreSQL under a backlog) waiting for the commit before it
-const PHASES = ['begin', 'prepare', 'wait', 'requests', 'writes', 'commit'] as const;
+// `wait`: a batch opened ahead (PostgreSQL under a backlog), its requests run, waiting for the commit before it to write
+const PHASES = ['begin', 'prepare', 'requests', 'wait', 'writes', 'commit'] as const;
 
 function spread(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);
