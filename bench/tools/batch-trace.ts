@@ -34,8 +34,8 @@ export interface TraceSummary {
   alone: Spread;
 }
 
-// `wait`: a batch opened ahead (PostgreSQL under a backlog), its requests run, waiting for the commit before it to write
-const PHASES = ['begin', 'prepare', 'requests', 'wait', 'writes', 'commit'] as const;
+// `rows` and `wait`: a batch opened ahead (PostgreSQL under a backlog), after its requests, waiting for the rows of the batch before, writing its own, then waiting for the commit before it to write the rest
+const PHASES = ['begin', 'prepare', 'requests', 'rowsWait', 'rows', 'wait', 'writes', 'commit'] as const;
 
 function spread(values: number[]): Spread {
   const v = [...values].sort((a, b) => a - b);

@@ -22,9 +22,12 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
   let commits = 0;
   // transactions' begins and ends, in the order they completed (the log sees a statement when it is done)
   const ended: Array<'begin' | 'commit' | 'rollback'> = [];
+  // statements that lock a batch's contacts and look up their customers (PostgreSQL)
+  let contactLocks = 0;
   beforeAll(async () => {
     t = await makeTestApp(dialect, {
       onQuery: (text) => {
+        if (text.includes('sl_lock_contacts_find_customers(')) contactLocks++;
         if (/^\s*commit\b/i.test(text)) {
           commits++;
           ended.push('commit');
@@ -201,6 +204,29 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
       for (const c of group.slice(1)) expect(c.repeatOfId).toBe(group[0]!.id);
     }
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+
+  it('under a backlog, a batch opened ahead takes the customers the batches before it settled, without locking their contacts again', async () => {
+    const agent = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', t.seed.users.agent!.id).executeTakeFirstOrThrow();
+    const actor = actorOf(agent, '127.0.0.1');
+    await warmPool();
+    ended.length = 0;
+    contactLocks = 0;
+    // 192 at once, three batches of 64 on the same 64 new contacts: the first batch creates their
+    // customers; the second and third run while it (and the second) have not committed
+    const email = (i: number) => `settled${i % 64}@example.com`;
+    const made = await Promise.all(
+      Array.from({ length: 192 }, (_, i) => createCase(t.ctx, { channel: 'email', contact: { name: `已定${i % 64}`, email: email(i) }, subject: '咨询安装', description: '想预约安装时间', type: 'inquiry' }, actor)),
+    );
+    const customers = await t.ctx.db.selectFrom('customers').select(['id', 'email']).where('email', 'like', 'settled%').execute();
+    expect(customers).toHaveLength(64);
+    const idOf = new Map(customers.map((c) => [c.email, c.id]));
+    made.forEach((m, i) => expect(m.case.customerId).toBe(idOf.get(email(i))));
+    if (dialect === 'postgres') {
+      expect(beganBeside()).toBeGreaterThanOrEqual(2);
+      // only the first batch locked the contacts: the others took its customers from what it handed over
+      expect(contactLocks).toBe(1);
+    }
   });
 
   it('under a backlog, a complaint in the batch run during the write before it is a repeat of one in that batch', async () => {

@@ -42,6 +42,13 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
           log.push(`run ${i} after ${bufferOf(trx)!.rowsBefore('outbox').length}`);
           const id = `${tag}-${i}`;
           await appendRows(trx, 'outbox', failAtWrite(i) ? [outboxRow(id), outboxRow(id)] : [outboxRow(id)]);
+          // rows of its own (PendingWrite.ownRows): written early by a batch opened ahead
+          bufferOf(trx)!.work('own', 1, () => ({
+            ownRows: true,
+            flush: async () => {
+              log.push(`rows ${i}`);
+            },
+          }));
           // every batch's write takes 50 ms more, long enough for the next batch to open beside it
           bufferOf(trx)!.work('slow', 50, () => ({
             flush: async () => {
@@ -73,7 +80,13 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
       expect(at('prepare 4')).toBeGreaterThan(at('write 0'));
       expect(at('run 7')).toBeLessThan(at('answered 0'));
       expect(h.log).toContain('run 4 after 4');
-      expect(h.log).toContain('run 8 after 4');
+      // ...and the third as soon as the second's requests are done, seeing the rows of both before it
+      expect(at('prepare 8')).toBeLessThan(at('answered 0'));
+      expect(h.log).toContain('run 8 after 8');
+      // each writes its own rows before the batch before it commits, in order
+      expect(at('rows 4')).toBeLessThan(at('answered 0'));
+      expect(at('rows 8')).toBeGreaterThan(at('rows 4'));
+      expect(at('rows 8')).toBeLessThan(at('answered 4'));
     } else {
       expect(at('prepare 4')).toBeGreaterThan(at('answered 3')); // one connection: one at a time
       expect(h.log).toContain('run 4 after 0');
@@ -107,6 +120,20 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     expect(h.log.lastIndexOf('run 4 after 0')).toBeGreaterThan(h.log.lastIndexOf('answered 3'));
     expect(h.log.filter((l) => l === 'write 4')).toHaveLength(1);
     // and no transaction was left open (the one opened ahead was rolled back, not forgotten)
+    if (dialect === 'postgres') {
+      const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.ctx.db);
+      expect(open.rows[0]!.n).toBe(0);
+    }
+  });
+
+  it('runs a batch opened ahead whose rows fail to write again as a fresh batch, then one by one', async () => {
+    const h = harness('early', (i) => i === 6); // a duplicate key in the second batch's rows
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => h.submit(i)));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i === 6 ? 'rejected' : 'fulfilled')));
+    expect(await h.stored()).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11]);
+    // on PostgreSQL: prepared ahead, then again in line (where its write fails), then isolated
+    expect(h.log.filter((l) => l === 'prepare 4')).toHaveLength(dialect === 'postgres' ? 2 : 1);
+    expect(h.log.filter((l) => l === 'write 4')).toHaveLength(1);
     if (dialect === 'postgres') {
       const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.ctx.db);
       expect(open.rows[0]!.n).toBe(0);

@@ -33,15 +33,45 @@ export interface BatcherOptions {
 /** What a batch's requests gave: each one's value, or the first failure. */
 type Ran = { values: unknown[] } | { error: unknown };
 
+/**
+ * A batch in flight, for the batch opened ahead behind it: what it handed over once its requests
+ * were done (null until then, or when they failed), and when its rows were written.
+ */
+interface Link {
+  handover: Handover | null;
+  rowsWritten: Promise<void>;
+}
+
 /** A batch whose transaction has begun and whose `prepare` has run, or failed to. */
 type Opened = {
   batch: Job[];
-  /** phase ends for SL_TRACE_MS: start, begun, prepared, then the requests' start and end */
+  /** phase ends for SL_TRACE_MS: start, begun, prepared, the requests' start and end, then an ahead batch's rows' start and end */
   at: number[] | null;
   ahead: boolean;
-  /** an opened-ahead batch's requests, run while the batch before writes */
+  /** an opened-ahead batch's requests and rows, run while the batches before it write */
   ran?: Promise<Ran>;
+  link?: Link;
 } & ({ trx: ControlledTransaction<Database>; buffer: CommitBuffer } | { failed: unknown; trx?: undefined });
+type Live = Extract<Opened, { buffer: CommitBuffer }>;
+
+/** An opened-ahead batch's rows failed to write: the batch runs again from the start, in line. */
+class RowsNotWritten extends HandoverNoLongerHolds {
+  constructor(cause: unknown) {
+    super(`the rows of a batch opened ahead were not written: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}
+
+/**
+ * Batches opened ahead at most. Two keep both cores busy: one runs its requests (node) while the
+ * one before writes its rows and the one before that its counters, rollups, audit and COMMIT.
+ */
+const MAX_AHEAD = 2;
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
 
 /**
  * Group commit for intake. While one transaction is committing, new requests queue; the next
@@ -54,21 +84,21 @@ type Opened = {
  * each request in a savepoint and a buffer of its own, so a failing request takes nothing with
  * it and leaves nothing behind.
  *
- * With openAhead (PostgreSQL), under a backlog the next full batch runs its requests while the
- * batch before it writes, and writes after that commit: one batch writes at a time, the next
- * one is ready behind it (see openAheadIfFull).
+ * With openAhead (PostgreSQL), under a backlog the next full batch opens as soon as the requests
+ * of the batch before it are done, runs its requests while that one writes, then writes its own
+ * appended rows (cases, events, timers, search entries: rows no other batch locks) while the
+ * batches before it finish; its counters, rollups, audit chain and COMMIT come after the commit
+ * before it. Batches commit in order; a batch never waits for the database on a later one (see
+ * openAheadIfFull).
  */
 export class TransactionBatcher {
   private queue: Job[] = [];
   private running = false;
-  /** The batch opened ahead of the one in flight (openAhead), if any. */
-  private ahead: Promise<Opened> | null = null;
+  /** Batches opened ahead of the one in flight (openAhead), in order. */
+  private aheads: Array<Promise<Opened>> = [];
   private readonly maxBatch: number;
-  /**
-   * What the batch writing now handed over, while it writes and commits: a queue that fills
-   * meanwhile opens the next batch ahead with it. Taken before the write, which empties the buffer.
-   */
-  private writing: Handover | null = null;
+  /** The last batch in flight: the next batch opened ahead follows it. Null when none is. */
+  private last: Link | null = null;
 
   constructor(
     private readonly db: Trx,
@@ -80,7 +110,7 @@ export class TransactionBatcher {
   run<T>(fn: Work<T>, hint?: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, hint, resolve: resolve as (v: unknown) => void, reject });
-      if (this.writing) this.openAheadIfFull(this.writing);
+      this.openAheadIfFull();
       if (!this.running) {
         this.running = true;
         // better-sqlite3 is synchronous: a transaction started now would run to COMMIT inside
@@ -94,13 +124,12 @@ export class TransactionBatcher {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length || this.ahead) {
-        const next = this.ahead ?? this.open(this.queue.splice(0, this.maxBatch), false);
-        this.ahead = null;
+      while (this.queue.length || this.aheads.length) {
+        const next = this.aheads.shift() ?? this.open(this.queue.splice(0, this.maxBatch));
         const opened = await next;
         if (await this.runTogether(opened)) continue;
-        // A failed batch runs again alone, one savepoint per request; the batch opened behind it
-        // gives its transaction (and its contact locks) back and is opened again afterwards.
+        // A failed batch runs again alone, one savepoint per request; the batches opened behind
+        // it give their transactions (and contact locks) back and are opened again afterwards.
         await this.cancelAhead();
         await this.runIsolated(opened.batch);
       }
@@ -113,13 +142,16 @@ export class TransactionBatcher {
    * Begins a transaction and runs `prepare` for a batch. Never rejects: a failure is kept in
    * `failed` for runTogether, which isolates the batch as for any other failure.
    */
-  private async open(batch: Job[], ahead: boolean): Promise<Opened> {
+  private async open(batch: Job[], follows?: Handover): Promise<Opened> {
     const at = tracing ? [performance.now()] : null;
+    const ahead = follows !== undefined;
     let trx: ControlledTransaction<Database> | undefined;
     try {
       trx = await this.db.startTransaction().execute();
       at?.push(performance.now());
       const buffer = attachBuffer(trx);
+      // before prepare, which takes the contacts the batches before decided from them
+      if (follows) buffer.follow(follows);
       await this.opts.prepare?.(trx, batch.map((j) => j.hint));
       at?.push(performance.now());
       return { batch, trx, buffer, at, ahead };
@@ -130,30 +162,71 @@ export class TransactionBatcher {
   }
 
   /**
-   * While a batch writes and commits, a full batch waiting behind it begins, prepares (its
-   * contact locks and customers) and runs its requests on another connection. They count their
-   * case numbers on from the batch before and see its complaints through what it handed over;
-   * a contact in both batches makes the later one's prepare wait for the earlier one's commit
-   * (which never waits for it: no deadlock), so its customers are read committed. It writes
-   * only after the batch before has committed (drain runs one batch's write at a time).
+   * When the requests of the last batch in flight are done and a full batch waits, that batch
+   * begins, prepares (its contact locks and customers) and runs its requests on another
+   * connection. Through what the batches before it (at most two uncommitted) handed over, they
+   * count their case numbers on from the batch before, see those batches' complaints, and take
+   * the customers they found or created for a contact (`prepare` locks only the other
+   * contacts; a lock an earlier batch holds makes it wait for that batch's commit). Then it
+   * writes its appended rows, once the batch before has written its own, and the rest after
+   * that batch's commit (drain runs one batch's flush and COMMIT at a time).
+   *
+   * What an earlier batch still writes (its rows, counters, rollups, audit chain) never waits
+   * for a lock a later one holds: a later batch's contact locks and rows are nothing an earlier
+   * batch touches, and every row a later batch could wait on (a complaint's earlier case, a
+   * customer created before it, a key inserted first) belongs to an earlier batch.
    */
-  private openAheadIfFull(handed: Handover): void {
-    if (!this.opts.openAhead || this.ahead || this.queue.length < this.maxBatch) return;
-    this.ahead = this.open(this.queue.splice(0, this.maxBatch), true).then((opened) => {
-      if ('failed' in opened) return opened;
-      opened.buffer.follow(handed);
-      return { ...opened, ran: this.runRequests(opened.batch, opened.trx, opened.at) };
+  private openAheadIfFull(): void {
+    const before = this.last;
+    if (!this.opts.openAhead || !before?.handover || this.aheads.length >= MAX_AHEAD || this.queue.length < this.maxBatch) return;
+    const handed = before.handover;
+    const written = deferred();
+    const link: Link = { handover: null, rowsWritten: written.promise };
+    this.last = link;
+    const opening = this.open(this.queue.splice(0, this.maxBatch), handed).then((opened): Opened => {
+      if ('failed' in opened) {
+        written.resolve();
+        return { ...opened, link };
+      }
+      const ran = this.runAhead(opened, link, before).finally(written.resolve);
+      return { ...opened, link, ran };
     });
+    this.aheads.push(opening);
   }
 
-  /** Takes back the batch opened ahead: once its requests are done, rolls it back and queues them first again. */
+  /** An opened-ahead batch's requests, then its rows once the batch before has written its own. */
+  private async runAhead(opened: Live, link: Link, before: Link): Promise<Ran> {
+    const ran = await this.runRequests(opened.batch, opened.trx, opened.at);
+    if ('error' in ran) return ran;
+    link.handover = opened.buffer.handOver();
+    if (this.last === link) this.openAheadIfFull();
+    await before.rowsWritten;
+    opened.at?.push(performance.now());
+    try {
+      await opened.buffer.writeRows(opened.trx);
+    } catch (error) {
+      return { error: new RowsNotWritten(error) };
+    } finally {
+      opened.at?.push(performance.now());
+    }
+    return ran;
+  }
+
+  /**
+   * Takes back the batches opened ahead, first to last (a later one may wait for an earlier
+   * one's locks): once each one's requests are done, rolls it back; queues them first again.
+   */
   private async cancelAhead(): Promise<void> {
-    if (!this.ahead) return;
-    const opened = await this.ahead;
-    this.ahead = null;
-    await opened.ran;
-    await opened.trx?.rollback().execute().catch(() => undefined);
-    this.queue.unshift(...opened.batch);
+    const aheads = this.aheads.splice(0);
+    this.last = null;
+    const batches: Job[][] = [];
+    for (const p of aheads) {
+      const opened = await p;
+      await opened.ran;
+      await opened.trx?.rollback().execute().catch(() => undefined);
+      batches.push(opened.batch);
+    }
+    this.queue.unshift(...batches.flat());
   }
 
   /** Runs a batch's requests in order in its transaction; never rejects. */
@@ -183,22 +256,37 @@ export class TransactionBatcher {
       batch[0]!.reject(err); // nothing to isolate it from
       return true;
     };
-    if ('failed' in opened) return failed(opened.failed); // open() rolled it back
+    const done = () => {
+      if (this.last === opened.link) this.last = null;
+    };
+    if ('failed' in opened) {
+      done();
+      return failed(opened.failed); // open() rolled it back
+    }
     const { trx, buffer } = opened;
+    if (!opened.ahead) this.last = null; // nothing is in flight before a batch opened in line
     const ran = await (opened.ran ?? this.runRequests(batch, trx, at));
     const writeStart = performance.now();
+    const written = deferred();
     try {
       if ('error' in ran) throw ran.error;
-      if (this.opts.openAhead) {
-        this.writing = buffer.handOver();
-        this.openAheadIfFull(this.writing);
+      if (this.opts.openAhead && !opened.ahead) {
+        // take the handover before the write, which empties the buffer
+        this.last = opened.link = { handover: buffer.handOver(), rowsWritten: written.promise };
+        this.openAheadIfFull();
+        // a batch opened behind this one writes its rows once this one's are written
+        if (this.aheads.length) await buffer.writeRows(trx);
+        written.resolve();
       }
       await buffer.flush(trx);
+      written.resolve();
     } catch (err) {
-      this.writing = null;
+      // before cancelAhead: the batch behind waits for this one's rows before it is done
+      written.resolve();
       await trx.rollback().execute().catch(() => undefined);
+      done();
       if (err instanceof HandoverNoLongerHolds) {
-        // nobody's request failed: the batch (and the one opened behind it) runs again as a fresh
+        // nobody's request failed: the batch (and those opened behind it) runs again as a fresh
         // batch, which assumes nothing (a second server's batch took the counter in between)
         await this.cancelAhead();
         this.queue.unshift(...batch);
@@ -206,30 +294,32 @@ export class TransactionBatcher {
       }
       return failed(err);
     }
-    const written = performance.now();
+    const flushed = performance.now();
     try {
       await trx.commit().execute();
-      this.writing = null;
+      done();
     } catch (err) {
-      this.writing = null;
       await trx.rollback().execute().catch(() => undefined);
-      // the batch opened behind this one counted on its case numbers
+      done();
+      // the batches opened behind this one counted on its case numbers
       await this.cancelAhead();
       for (const job of batch) job.reject(err);
       return true;
     }
     if (at) {
       const end = performance.now();
-      const [t0, begun, prepared, started, done] = at as [number, number, number, number, number];
+      const [t0, begun, prepared, started, requested, rowsFrom, rowsDone] = at as [number, number, number, number, number, number?, number?];
       trace('batch', t0, end, {
         n: batch.length,
         begin: begun - t0,
         prepare: prepared - begun,
-        requests: done - started,
-        // an opened-ahead batch waits for the batch before to commit, then writes
-        ...(opened.ahead ? { ahead: 1, wait: writeStart - done } : {}),
-        writes: written - writeStart,
-        commit: end - written,
+        requests: requested - started,
+        // an opened-ahead batch writes its rows, waits for the batch before to commit, then writes the rest
+        ...(opened.ahead && rowsFrom !== undefined && rowsDone !== undefined
+          ? { ahead: 1, rowsWait: rowsFrom - requested, rows: rowsDone - rowsFrom, wait: writeStart - rowsDone }
+          : {}),
+        writes: flushed - writeStart,
+        commit: end - flushed,
       });
     }
     const { values } = ran;

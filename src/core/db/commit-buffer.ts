@@ -20,6 +20,12 @@ export interface PendingWrite {
    * throws when it no longer holds.
    */
   confirm?(trx: Trx): Promise<void>;
+  /**
+   * Writes only rows keyed by this transaction's own new records (a case's search entry), which
+   * no other transaction locks: written with the appended rows by writeRows, before the
+   * transaction before this one has committed.
+   */
+  ownRows?: boolean;
 }
 
 /**
@@ -31,7 +37,11 @@ export class HandoverNoLongerHolds extends Error {}
 /** What a transaction hands to the one that follows it (CommitBuffer.handOver). */
 export interface Handover {
   rows: ReadonlyArray<{ table: string; rows: Row[] }>;
+  /** the rows handed to the transaction that handed this over, while its own writer may not have committed either */
+  earlier: ReadonlyArray<{ table: string; rows: Row[] }>;
   works: ReadonlyMap<string, PendingWrite>;
+  /** what it read once for all its requests (memo), then what the one before it had */
+  memos: ReadonlyArray<ReadonlyMap<string, unknown>>;
 }
 
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
@@ -98,7 +108,9 @@ export class CommitBuffer {
   handOver(): Handover {
     return {
       rows: [...this.rows.values()].map((e) => ({ table: e.table, rows: e.rows.slice() })),
+      earlier: this.before?.rows ?? [],
       works: new Map([...this.pending].map(([k, e]) => [k, e.work])),
+      memos: [new Map(this.memos), ...(this.before ? this.before.memos.slice(0, 1) : [])],
     };
   }
 
@@ -114,8 +126,13 @@ export class CommitBuffer {
   /** Rows of `table` the transaction before this one (see `follow`) appended, committed or not yet. */
   rowsBefore(table: keyof Database & string): Row[] {
     const out: Row[] = [];
-    for (const e of this.before?.rows ?? []) if (e.table === table) out.push(...e.rows);
+    for (const e of [...(this.before?.rows ?? []), ...(this.before?.earlier ?? [])]) if (e.table === table) out.push(...e.rows);
     return out;
+  }
+
+  /** A memo of the transaction before this one, then of the one before it, while they may not have committed (see `follow`). */
+  memosBefore<T>(key: string): T[] {
+    return (this.before?.memos ?? []).filter((m) => m.has(key)).map((m) => m.get(key) as T);
   }
 
   /** Pending work of one kind of the transaction before this one (see `follow`). */
@@ -124,15 +141,29 @@ export class CommitBuffer {
   }
 
   async flush(trx: Trx): Promise<void> {
-    // what was assumed from the transaction before is confirmed before anything is written
+    // what was assumed from the transaction before is confirmed before anything else is written
     for (const e of this.pending.values()) await e.work.confirm?.(trx);
+    await this.write(trx, () => true);
+  }
+
+  /**
+   * Writes the appended rows and the pending work that writes only its own rows (ownRows), and
+   * leaves the rest (counters, rollups, the audit chain) to flush: an intake batch opened ahead
+   * writes these while the batch before it still writes and commits.
+   */
+  writeRows(trx: Trx): Promise<void> {
+    return this.write(trx, (w) => w.ownRows === true);
+  }
+
+  private async write(trx: Trx, take: (w: PendingWrite) => boolean): Promise<void> {
     const rank = (t: string) => {
       const i = FLUSH_FIRST.indexOf(t);
       return i === -1 ? FLUSH_FIRST.length : i;
     };
     // stable: tables not in FLUSH_FIRST keep their first-appended order
     const groups = [...this.rows.values()].sort((a, b) => rank(a.table) - rank(b.table));
-    let works = [...this.pending.values()].sort((a, b) => a.order - b.order).map((e) => e.work);
+    const taken = [...this.pending].filter(([, e]) => take(e.work)).sort(([, a], [, b]) => a.order - b.order);
+    let works = taken.map(([, e]) => e.work);
     if (trx.getExecutor().adapter instanceof PostgresAdapter) {
       // the leading pending work that can (search, rollups; not the audit chain, which needs its
       // lock first) joins the appended rows' statement
@@ -152,7 +183,7 @@ export class CommitBuffer {
     }
     for (const work of works) await work.flush(trx);
     this.rows.clear();
-    this.pending.clear();
+    for (const [key] of taken) this.pending.delete(key);
   }
 }
 

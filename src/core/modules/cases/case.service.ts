@@ -107,6 +107,8 @@ export async function insertEvents(ctx: Ctx, trx: Trx, caseId: string, actor: Ac
 /** Search index entries of a buffered transaction, written in one statement before commit. */
 class PendingSearch implements PendingWrite {
   readonly entries = new Map<string, string>();
+  /** one entry a case, and in an intake batch only cases it creates */
+  readonly ownRows = true;
   constructor(private readonly ctx: Ctx) {}
   flush(trx: Trx): Promise<void> {
     return this.ctx.ops.indexCases(trx, this.list());

@@ -110,6 +110,8 @@ export interface ContactHint {
   phone?: string | null | undefined;
 }
 
+const contactKeys = (emails: string[], phones: string[]) => [...emails.map((e) => `contact:e:${e}`), ...phones.map((p) => `contact:p:${p}`)];
+
 /**
  * The contacts of a batch of intakes, normalised as the customers store them; `keys` are their
  * lock keys.
@@ -124,7 +126,7 @@ function batchContacts(hints: ContactHint[]): { keys: string[]; emails: string[]
     if (email) emails.add(email);
     if (phone) phones.add(phone);
   }
-  return { keys: [...[...emails].map((e) => `contact:e:${e}`), ...[...phones].map((p) => `contact:p:${p}`)], emails: [...emails], phones: [...phones] };
+  return { keys: contactKeys([...emails], [...phones]), emails: [...emails], phones: [...phones] };
 }
 
 const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
@@ -138,11 +140,25 @@ const earlier = (a: CustomersTable, b: CustomersTable) => a.created_at < b.creat
  * (test/api/intake-two-nodes.test.ts). On PostgreSQL both are one round trip.
  */
 export async function lockAndPrefetchContacts(ops: DialectOps, trx: Kysely<Database>, hints: ContactHint[]): Promise<void> {
-  const { keys, emails, phones } = batchContacts(hints);
-  if (keys.length === 0) return;
+  const all = batchContacts(hints);
+  if (all.keys.length === 0) return;
   const buffer = bufferOf(trx);
-  if (!buffer) return ops.lockKeys(trx, keys);
+  if (!buffer) return ops.lockKeys(trx, all.keys);
   const memo = buffer.memo<ContactMemo>('contacts', () => ({ byEmail: new Map(), byPhone: new Map() }))!;
+  // A contact whose customer an intake batch still in flight before this one (opened ahead,
+  // PostgreSQL) found or created was settled by that batch, which holds its lock until it
+  // commits: the customer is taken from it instead of waiting for that commit. The others (and
+  // a contact that batch found no customer for, which this batch may create) are locked here.
+  const handed = buffer.memosBefore<ContactMemo>('contacts');
+  const take = (field: 'byEmail' | 'byPhone', key: string): boolean => {
+    const c = handed.find((h) => h[field].get(key))?.[field].get(key);
+    if (c) memo[field].set(key, c);
+    return c !== undefined && c !== null;
+  };
+  const emails = all.emails.filter((e) => !take('byEmail', e));
+  const phones = all.phones.filter((p) => !take('byPhone', p));
+  const keys = contactKeys(emails, phones);
+  if (keys.length === 0) return;
   for (const e of emails) memo.byEmail.set(e, null);
   for (const p of phones) memo.byPhone.set(p, null);
   let rows: CustomersTable[];
