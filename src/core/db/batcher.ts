@@ -40,7 +40,19 @@ type Ran = { values: unknown[] } | { error: unknown };
 interface Link {
   handover: Handover | null;
   rowsWritten: Promise<void>;
+  /** resolved once it has committed or given up (rolled back) */
+  settled: Promise<void>;
+  settle: () => void;
+  /** the batch before it, while the batch after it may need to wait for both */
+  prev: Link | null;
 }
+
+const newLink = (handover: Handover | null, rowsWritten: Promise<void>, prev: Link | null): Link => {
+  const s = deferred();
+  // a batch looks two back at most: the chain is cut behind that
+  if (prev?.prev) prev.prev.prev = null;
+  return { handover, rowsWritten, settled: s.promise, settle: s.resolve, prev };
+};
 
 /** A batch whose transaction has begun and whose `prepare` has run, or failed to. */
 type Opened = {
@@ -126,6 +138,8 @@ export class TransactionBatcher {
     try {
       while (this.queue.length || this.aheads.length) {
         const next = this.aheads.shift() ?? this.open(this.queue.splice(0, this.maxBatch));
+        // a place ahead is free again
+        this.openAheadIfFull();
         const opened = await next;
         if (await this.runTogether(opened)) continue;
         // A failed batch runs again alone, one savepoint per request; the batches opened behind
@@ -168,8 +182,10 @@ export class TransactionBatcher {
    * count their case numbers on from the batch before, see those batches' complaints, and take
    * the customers they found or created for a contact (`prepare` locks only the other
    * contacts; a lock an earlier batch holds makes it wait for that batch's commit). Then it
-   * writes its appended rows, once the batch before has written its own, and the rest after
-   * that batch's commit (drain runs one batch's flush and COMMIT at a time).
+   * writes its appended rows, once the batch before has written its own (and, when they refer
+   * to rows of the batches before, which a foreign key sees only committed, once those have
+   * committed), and the rest after that batch's commit (drain runs one batch's flush and COMMIT
+   * at a time).
    *
    * What an earlier batch still writes (its rows, counters, rollups, audit chain) never waits
    * for a lock a later one holds: a later batch's contact locks and rows are nothing an earlier
@@ -180,31 +196,39 @@ export class TransactionBatcher {
     const before = this.last;
     if (!this.opts.openAhead || !before?.handover || this.aheads.length >= MAX_AHEAD || this.queue.length < this.maxBatch) return;
     const handed = before.handover;
+    const earlier = before.prev;
     const written = deferred();
-    const link: Link = { handover: null, rowsWritten: written.promise };
+    const link = newLink(null, written.promise, before);
     this.last = link;
     const opening = this.open(this.queue.splice(0, this.maxBatch), handed).then((opened): Opened => {
       if ('failed' in opened) {
         written.resolve();
         return { ...opened, link };
       }
-      const ran = this.runAhead(opened, link, before).finally(written.resolve);
+      const ran = this.runAhead(opened, link, [before, earlier]).finally(written.resolve);
       return { ...opened, link, ran };
     });
     this.aheads.push(opening);
   }
 
-  /** An opened-ahead batch's requests, then its rows once the batch before has written its own. */
-  private async runAhead(opened: Live, link: Link, before: Link): Promise<Ran> {
+  /**
+   * An opened-ahead batch's requests, then its rows once the batch before has written its own,
+   * or, when they refer to rows of the batches before (which a foreign key sees only committed),
+   * once those have committed.
+   */
+  private async runAhead(opened: Live, link: Link, [before, earlier]: [Link, Link | null]): Promise<Ran> {
     const ran = await this.runRequests(opened.batch, opened.trx, opened.at);
     if ('error' in ran) return ran;
     link.handover = opened.buffer.handOver();
     if (this.last === link) this.openAheadIfFull();
     await before.rowsWritten;
+    if (opened.buffer.refersToRowsBefore()) await Promise.all([before.settled, earlier?.settled]);
     opened.at?.push(performance.now());
     try {
       await opened.buffer.writeRows(opened.trx);
     } catch (error) {
+      // give its locks back at once: the batch runs again from the start when its turn comes
+      await opened.trx.rollback().execute().catch(() => undefined);
       return { error: new RowsNotWritten(error) };
     } finally {
       opened.at?.push(performance.now());
@@ -224,6 +248,7 @@ export class TransactionBatcher {
       const opened = await p;
       await opened.ran;
       await opened.trx?.rollback().execute().catch(() => undefined);
+      opened.link?.settle();
       batches.push(opened.batch);
     }
     this.queue.unshift(...batches.flat());
@@ -251,12 +276,15 @@ export class TransactionBatcher {
    */
   private async runTogether(opened: Opened): Promise<boolean> {
     const { batch, at } = opened;
-    const failed = (err: unknown) => {
+    const failed = async (err: unknown) => {
       if (batch.length > 1) return false;
-      batch[0]!.reject(err); // nothing to isolate it from
+      // nothing to isolate it from; the batches opened behind it followed what it handed over
+      await this.cancelAhead();
+      batch[0]!.reject(err);
       return true;
     };
     const done = () => {
+      opened.link?.settle();
       if (this.last === opened.link) this.last = null;
     };
     if ('failed' in opened) {
@@ -272,11 +300,14 @@ export class TransactionBatcher {
       if ('error' in ran) throw ran.error;
       if (this.opts.openAhead && !opened.ahead) {
         // take the handover before the write, which empties the buffer
-        this.last = opened.link = { handover: buffer.handOver(), rowsWritten: written.promise };
+        this.last = opened.link = newLink(buffer.handOver(), written.promise, null);
         this.openAheadIfFull();
-        // a batch opened behind this one writes its rows once this one's are written
-        if (this.aheads.length) await buffer.writeRows(trx);
-        written.resolve();
+        // a batch opened behind this one writes its rows once this one's are written (by flush
+        // below, when none is opened yet: one opened during it waits for all of it)
+        if (this.aheads.length) {
+          await buffer.writeRows(trx);
+          written.resolve();
+        }
       }
       await buffer.flush(trx);
       written.resolve();

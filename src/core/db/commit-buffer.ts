@@ -40,6 +40,8 @@ export interface Handover {
   /** the rows handed to the transaction that handed this over, while its own writer may not have committed either */
   earlier: ReadonlyArray<{ table: string; rows: Row[] }>;
   works: ReadonlyMap<string, PendingWrite>;
+  /** the pending work handed to the transaction that handed this over */
+  earlierWorks: ReadonlyMap<string, PendingWrite>;
   /** what it read once for all its requests (memo), then what the one before it had */
   memos: ReadonlyArray<ReadonlyMap<string, unknown>>;
 }
@@ -110,6 +112,7 @@ export class CommitBuffer {
       rows: [...this.rows.values()].map((e) => ({ table: e.table, rows: e.rows.slice() })),
       earlier: this.before?.rows ?? [],
       works: new Map([...this.pending].map(([k, e]) => [k, e.work])),
+      earlierWorks: this.before?.works ?? new Map(),
       memos: [new Map(this.memos), ...(this.before ? this.before.memos.slice(0, 1) : [])],
     };
   }
@@ -135,9 +138,25 @@ export class CommitBuffer {
     return (this.before?.memos ?? []).filter((m) => m.has(key)).map((m) => m.get(key) as T);
   }
 
-  /** Pending work of one kind of the transaction before this one (see `follow`). */
-  workBefore<T extends PendingWrite>(key: string): T | undefined {
-    return this.before?.works.get(key) as T | undefined;
+  /** Pending work of one kind of the transaction before this one, then of the one before it (see `follow`). */
+  worksBefore<T extends PendingWrite>(key: string): T[] {
+    return [this.before?.works.get(key), this.before?.earlierWorks.get(key)].filter((w) => w !== undefined) as T[];
+  }
+
+  /**
+   * Whether a row this transaction appended refers to a row the transactions before it appended
+   * (see `follow`): a case of a customer one of them created, an event on a complaint one of
+   * them took. A foreign key does not see another transaction's uncommitted row, so such rows
+   * are written only after those transactions have committed.
+   */
+  refersToRowsBefore(): boolean {
+    const ids = new Set<unknown>();
+    for (const e of [...(this.before?.rows ?? []), ...(this.before?.earlier ?? [])]) for (const r of e.rows) if (r.id !== undefined) ids.add(r.id);
+    if (ids.size === 0) return false;
+    for (const e of this.rows.values())
+      for (const r of e.rows)
+        for (const [k, v] of Object.entries(r)) if (k !== 'id' && typeof v === 'string' && ids.has(v)) return true;
+    return false;
   }
 
   async flush(trx: Trx): Promise<void> {

@@ -42,6 +42,29 @@ describe.each(DIALECTS)('case numbers of batches on %s', (dialect) => {
     expect(await counter()).toBe(start + 12);
   });
 
+  it('counts a day on from the batch two before when the batch before did not count it', async () => {
+    const b = batcher();
+    const tz = t.ctx.config.timeZone;
+    const backdated = T0 - 2 * 86_400_000; // a staff-logged intake of two days ago
+    const countOf = async (at: number) => Number((await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', localDay(at, tz)).executeTakeFirst())?.last ?? 0);
+    const [startOld, startToday] = [await countOf(backdated), await countOf(T0)];
+    // batches of 4: the first and second count the old day, the third only today, the fourth the
+    // old day again. The second is slow to confirm its numbers, so the fourth, opened ahead when
+    // the second starts writing, counts while neither the second nor the third has committed.
+    const numbers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        b.run(async (trx) => {
+          if (i >= 4 && i < 8) bufferOf(trx)!.work('slow-confirm', 1, () => ({ flush: async () => undefined, confirm: () => new Promise<void>((r) => setTimeout(r, 100)) }));
+          return allocateCaseNumber(trx, i >= 8 && i < 12 ? T0 : backdated, tz);
+        }),
+      ),
+    );
+    const old = numbers.filter((_, i) => i < 8 || i >= 12).map(numberOf);
+    expect(old).toEqual(Array.from({ length: 12 }, (_, i) => startOld + i + 1));
+    expect(numbers.slice(8, 12).map(numberOf)).toEqual([1, 2, 3, 4].map((k) => startToday + k));
+    expect([await countOf(backdated), await countOf(T0)]).toEqual([startOld + 12, startToday + 4]);
+  });
+
   // One SQLite connection holds one transaction: there is no second server's number to take in between.
   it.skipIf(dialect === 'sqlite')('takes its numbers again when another server took one while the batch before was writing', async () => {
     const b = batcher();

@@ -72,7 +72,8 @@ export async function allocateCaseNumber(trx: Kysely<Database>, at: number, time
   const pending = bufferOf(trx)?.work('case_numbers', FLUSH_ORDER.rollup, () => new PendingNumbers());
   const counted = pending?.days.get(day);
   if (counted) return formatCaseNumber(day, ++counted.last);
-  const before = pending && bufferOf(trx)!.workBefore<PendingNumbers>('case_numbers')?.days.get(day);
+  // the nearest uncommitted batch before this one that counted the day (up to two may be in flight)
+  const before = pending && bufferOf(trx)!.worksBefore<PendingNumbers>('case_numbers').map((w) => w.days.get(day)).find((d) => d !== undefined);
   if (before) {
     pending.days.set(day, { stored: before.last, last: before.last + 1, assumed: true });
     return formatCaseNumber(day, before.last + 1);
