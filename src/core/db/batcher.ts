@@ -43,15 +43,13 @@ interface Link {
   /** resolved once it has committed or given up (rolled back) */
   settled: Promise<void>;
   settle: () => void;
-  /** the batch before it, while the batch after it may need to wait for both */
-  prev: Link | null;
+  /** the same of the batch before it: the batch after this one may have to wait for both */
+  settledBefore: Promise<void> | undefined;
 }
 
-const newLink = (handover: Handover | null, rowsWritten: Promise<void>, prev: Link | null): Link => {
+const newLink = (handover: Handover | null, rowsWritten: Promise<void>, before?: Link): Link => {
   const s = deferred();
-  // a batch looks two back at most: the chain is cut behind that
-  if (prev?.prev) prev.prev.prev = null;
-  return { handover, rowsWritten, settled: s.promise, settle: s.resolve, prev };
+  return { handover, rowsWritten, settled: s.promise, settle: s.resolve, settledBefore: before?.settled };
 };
 
 /** A batch whose transaction has begun and whose `prepare` has run, or failed to. */
@@ -196,7 +194,6 @@ export class TransactionBatcher {
     const before = this.last;
     if (!this.opts.openAhead || !before?.handover || this.aheads.length >= MAX_AHEAD || this.queue.length < this.maxBatch) return;
     const handed = before.handover;
-    const earlier = before.prev;
     const written = deferred();
     const link = newLink(null, written.promise, before);
     this.last = link;
@@ -205,7 +202,7 @@ export class TransactionBatcher {
         written.resolve();
         return { ...opened, link };
       }
-      const ran = this.runAhead(opened, link, [before, earlier]).finally(written.resolve);
+      const ran = this.runAhead(opened, link, before).finally(written.resolve);
       return { ...opened, link, ran };
     });
     this.aheads.push(opening);
@@ -216,13 +213,13 @@ export class TransactionBatcher {
    * or, when they refer to rows of the batches before (which a foreign key sees only committed),
    * once those have committed.
    */
-  private async runAhead(opened: Live, link: Link, [before, earlier]: [Link, Link | null]): Promise<Ran> {
+  private async runAhead(opened: Live, link: Link, before: Link): Promise<Ran> {
     const ran = await this.runRequests(opened.batch, opened.trx, opened.at);
     if ('error' in ran) return ran;
     link.handover = opened.buffer.handOver();
     if (this.last === link) this.openAheadIfFull();
     await before.rowsWritten;
-    if (opened.buffer.refersToRowsBefore()) await Promise.all([before.settled, earlier?.settled]);
+    if (opened.buffer.refersToRowsBefore()) await Promise.all([before.settled, before.settledBefore]);
     opened.at?.push(performance.now());
     try {
       await opened.buffer.writeRows(opened.trx);
@@ -300,7 +297,7 @@ export class TransactionBatcher {
       if ('error' in ran) throw ran.error;
       if (this.opts.openAhead && !opened.ahead) {
         // take the handover before the write, which empties the buffer
-        this.last = opened.link = newLink(buffer.handOver(), written.promise, null);
+        this.last = opened.link = newLink(buffer.handOver(), written.promise);
         this.openAheadIfFull();
         // a batch opened behind this one writes its rows once this one's are written (by flush
         // below, when none is opened yet: one opened during it waits for all of it)

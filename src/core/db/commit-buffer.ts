@@ -34,16 +34,19 @@ export interface PendingWrite {
  */
 export class HandoverNoLongerHolds extends Error {}
 
-/** What a transaction hands to the one that follows it (CommitBuffer.handOver). */
-export interface Handover {
+/** What one transaction appended, counted and read once for all its requests (memo). */
+export interface Handed {
   rows: ReadonlyArray<{ table: string; rows: Row[] }>;
-  /** the rows handed to the transaction that handed this over, while its own writer may not have committed either */
-  earlier: ReadonlyArray<{ table: string; rows: Row[] }>;
   works: ReadonlyMap<string, PendingWrite>;
-  /** the pending work handed to the transaction that handed this over */
-  earlierWorks: ReadonlyMap<string, PendingWrite>;
-  /** what it read once for all its requests (memo), then what the one before it had */
-  memos: ReadonlyArray<ReadonlyMap<string, unknown>>;
+  memos: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * What a transaction hands to the one that follows it (CommitBuffer.handOver): its own, and what
+ * was handed to it, since the transaction before it may not have committed either.
+ */
+export interface Handover extends Handed {
+  earlier: Handed | null;
 }
 
 /** Flush order of pending work: appended rows first, then rollup deltas, the audit chain last. */
@@ -108,13 +111,20 @@ export class CommitBuffer {
    * requests while this one writes and commit after it (the intake batch opened ahead).
    */
   handOver(): Handover {
+    const b = this.before;
     return {
       rows: [...this.rows.values()].map((e) => ({ table: e.table, rows: e.rows.slice() })),
-      earlier: this.before?.rows ?? [],
       works: new Map([...this.pending].map(([k, e]) => [k, e.work])),
-      earlierWorks: this.before?.works ?? new Map(),
-      memos: [new Map(this.memos), ...(this.before ? this.before.memos.slice(0, 1) : [])],
+      memos: new Map(this.memos),
+      // two back at most: not what was handed to that one
+      earlier: b ? { rows: b.rows, works: b.works, memos: b.memos } : null,
     };
+  }
+
+  /** What the transactions before this one handed over, nearest first (see `follow`). */
+  private handed(): Handed[] {
+    const b = this.before;
+    return b ? (b.earlier ? [b, b.earlier] : [b]) : [];
   }
 
   /**
@@ -129,18 +139,18 @@ export class CommitBuffer {
   /** Rows of `table` the transaction before this one (see `follow`) appended, committed or not yet. */
   rowsBefore(table: keyof Database & string): Row[] {
     const out: Row[] = [];
-    for (const e of [...(this.before?.rows ?? []), ...(this.before?.earlier ?? [])]) if (e.table === table) out.push(...e.rows);
+    for (const h of this.handed()) for (const e of h.rows) if (e.table === table) out.push(...e.rows);
     return out;
   }
 
   /** A memo of the transaction before this one, then of the one before it, while they may not have committed (see `follow`). */
   memosBefore<T>(key: string): T[] {
-    return (this.before?.memos ?? []).filter((m) => m.has(key)).map((m) => m.get(key) as T);
+    return this.handed().flatMap((h) => (h.memos.has(key) ? [h.memos.get(key) as T] : []));
   }
 
   /** Pending work of one kind of the transaction before this one, then of the one before it (see `follow`). */
   worksBefore<T extends PendingWrite>(key: string): T[] {
-    return [this.before?.works.get(key), this.before?.earlierWorks.get(key)].filter((w) => w !== undefined) as T[];
+    return this.handed().flatMap((h) => (h.works.has(key) ? [h.works.get(key) as T] : []));
   }
 
   /**
@@ -151,7 +161,7 @@ export class CommitBuffer {
    */
   refersToRowsBefore(): boolean {
     const ids = new Set<unknown>();
-    for (const e of [...(this.before?.rows ?? []), ...(this.before?.earlier ?? [])]) for (const r of e.rows) if (r.id !== undefined) ids.add(r.id);
+    for (const h of this.handed()) for (const e of h.rows) for (const r of e.rows) if (r.id !== undefined) ids.add(r.id);
     if (ids.size === 0) return false;
     for (const e of this.rows.values())
       for (const r of e.rows)
