@@ -186,6 +186,18 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
     expect(h.log.lastIndexOf('prepare 4')).toBeGreaterThan(h.log.indexOf('answered 3'));
   });
 
+  it('runs what a request left for after the commit once it committed, before answering it, and never for a request rolled back', async () => {
+    const h = harness('after', (i) => i === 2); // the first batch fails at its write and runs again one by one
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.submit(i, (trx) => bufferOf(trx)!.afterCommit(() => h.log.push(`committed ${i}`)))));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i === 2 ? 'rejected' : 'fulfilled')));
+    for (let i = 0; i < 10; i++) {
+      // on PostgreSQL requests 4-7 ran twice (opened ahead, taken back), requests 0-3 twice (together, then alone)
+      expect(h.log.filter((l) => l === `committed ${i}`)).toHaveLength(i === 2 ? 0 : 1);
+      if (i !== 2) expect(h.log.indexOf(`committed ${i}`)).toBeLessThan(h.log.indexOf(`answered ${i}`));
+    }
+    expect(h.log.filter((l) => l.startsWith('run 4 '))).toHaveLength(dialect === 'postgres' ? 2 : 1);
+  });
+
   it('runs the requests of a batch whose prepare failed one by one, as for any failure', async () => {
     const h = harness('prep', () => false, (hints) => hints.includes(5));
     const values = await Promise.all(Array.from({ length: 12 }, (_, i) => h.submit(i)));

@@ -350,6 +350,7 @@ export class TransactionBatcher {
         commit: end - flushed,
       });
     }
+    buffer.committed();
     const { values } = ran;
     batch.forEach((job, i) => job.resolve(values[i]));
     return true;
@@ -358,6 +359,8 @@ export class TransactionBatcher {
   /** Each request in its own savepoint, its appended rows written before the savepoint is released. */
   private async runIsolated(batch: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    /** the buffers of the requests whose savepoints were released */
+    const kept: CommitBuffer[] = [];
     let trx;
     try {
       trx = await this.db.startTransaction().execute();
@@ -370,6 +373,7 @@ export class TransactionBatcher {
           await mine.flush(sp);
           await sp.releaseSavepoint(name).execute();
           outcomes.push({ ok: true, value });
+          kept.push(mine);
         } catch (error) {
           await sp.rollbackToSavepoint(name).execute();
           outcomes.push({ ok: false, error });
@@ -381,6 +385,7 @@ export class TransactionBatcher {
       for (const job of batch) job.reject(err);
       return;
     }
+    for (const b of kept) b.committed();
     batch.forEach((job, i) => {
       const o = outcomes[i]!;
       if (o.ok) job.resolve(o.value);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.ts';
-import { appendRows, bufferedTransaction, pendingRows } from './commit-buffer.ts';
+import { appendRows, bufferedTransaction, bufferOf, pendingRows } from './commit-buffer.ts';
 
 /**
  * The write-behind buffer on its own: appended rows are written at the end of the transaction
@@ -27,6 +27,28 @@ describe.each(DIALECTS)('commit buffer on %s', (dialect) => {
     created_at: T0,
     updated_at: 2 ** 52, // a large ms value, exact
     ...over,
+  });
+
+  const message = (id: string) => ({ id, topic: 'email', payload: '{}', case_id: null, created_at: T0, available_at: T0, attempts: 0, sent_at: null, last_error: null, claimed_until: null, failed_at: null });
+
+  it('runs what was left for after the commit once the transaction has committed, and not when it rolls back', async () => {
+    const log: string[] = [];
+    const value = await bufferedTransaction(t.ctx.db, async (trx) => {
+      bufferOf(trx)!.afterCommit(() => log.push('after'));
+      await appendRows(trx, 'outbox', [message('cb-after')]);
+      log.push('work');
+      return 7;
+    });
+    log.push('returned');
+    expect(value).toBe(7);
+    expect(log).toEqual(['work', 'after', 'returned']);
+    const failing = bufferedTransaction(t.ctx.db, async (trx) => {
+      bufferOf(trx)!.afterCommit(() => log.push('after a rollback'));
+      // the same primary key again: fails when the buffer is written, just before COMMIT
+      await appendRows(trx, 'outbox', [message('cb-after')]);
+    });
+    await expect(failing).rejects.toThrow();
+    expect(log).not.toContain('after a rollback');
   });
 
   it('writes appended rows of several tables at commit, values unchanged', async () => {

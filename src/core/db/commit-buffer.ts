@@ -74,6 +74,7 @@ export class CommitBuffer {
   private readonly rows = new Map<string, { table: keyof Database & string; rows: Row[] }>();
   private readonly pending = new Map<string, { order: number; work: PendingWrite }>();
   private readonly memos = new Map<string, unknown>();
+  private readonly onCommit: Array<() => void> = [];
 
   /** What the batch before this one appended and counted, while that batch writes (see `follow`). */
   private before: Handover | undefined;
@@ -90,6 +91,19 @@ export class CommitBuffer {
     let e = this.rows.get(key);
     if (!e) this.rows.set(key, (e = { table, rows: [] }));
     for (const r of rows) e.rows.push(r);
+  }
+
+  /**
+   * Runs `fn` once the transaction has committed (never when it rolls back: a batch that runs
+   * again, or a request isolated in a savepoint that fails, has a new buffer).
+   */
+  afterCommit(fn: () => void): void {
+    this.onCommit.push(fn);
+  }
+
+  /** Called by whoever committed the transaction; what runs here must not throw. */
+  committed(): void {
+    for (const fn of this.onCommit.splice(0)) fn();
   }
 
   /** Rows appended to `table` and not yet written. */
@@ -304,6 +318,9 @@ export function bufferedTransaction<T>(db: Trx, work: (trx: Trx) => Promise<T>):
     const b = attachBuffer(trx);
     const result = await work(trx);
     await b.flush(trx);
+    return { result, b };
+  }).then(({ result, b }) => {
+    b.committed();
     return result;
   });
 }

@@ -11,6 +11,6 @@ import type { DialectOps } from './dialect/dialect.ts';
 export function createSearchMergeWorker(db: Kysely<Database>, ops: DialectOps, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): Repeater {
   const everyMs = opts.everyMs ?? 1000;
   const merge = ops.mergeSearchPending;
-  if (!merge || everyMs <= 0) return { start: () => undefined, stop: async () => undefined };
+  if (!merge || everyMs <= 0) return { start: () => undefined, stop: async () => undefined, soon: () => undefined };
   return repeat(async () => void (await merge(db)), { everyMs, firstMs: everyMs, name: 'search-merge', ...(opts.onError ? { onError: opts.onError } : {}) });
 }

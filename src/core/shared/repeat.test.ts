@@ -34,6 +34,22 @@ describe('repeat (the background workers loop)', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('soon() brings a far next run forward, never puts a nearer one back, and does nothing once stopped', async () => {
+    let n = 0;
+    const r = repeat(async () => void n++, { everyMs: 60_000 });
+    r.start();
+    await sleep(30);
+    expect(n).toBe(1); // the first run; the next is a minute away
+    r.soon(20);
+    r.soon(10_000); // later than the one now due: ignored
+    await sleep(80);
+    expect(n).toBe(2);
+    await r.stop();
+    r.soon(0);
+    await sleep(30);
+    expect(n).toBe(2);
+  });
+
   it('stop() waits for the run in progress; nothing runs before start()', async () => {
     let done = false;
     let runs = 0;

@@ -4,6 +4,8 @@ export interface Repeater {
   start(): void;
   /** Stops the loop and waits for the run in progress. */
   stop(): Promise<void>;
+  /** Brings the next run forward to `ms` from now when it would come later (new work has arrived). */
+  soon(ms: number): void;
 }
 
 /**
@@ -20,7 +22,13 @@ export type NextRun = boolean | number | void;
 export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; firstMs?: number; onError?: (err: unknown) => void; name?: string }): Repeater {
   let stopped = true;
   let timer: NodeJS.Timeout | null = null;
+  /** when the timer fires (performance.now()) */
+  let dueAt = 0;
   let inFlight: Promise<NextRun> | null = null;
+  const schedule = (ms: number) => {
+    dueAt = performance.now() + ms;
+    timer = setTimeout(() => void tick(), ms);
+  };
   const tick = async () => {
     timer = null;
     if (stopped) return;
@@ -32,13 +40,19 @@ export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; fir
     const more = await inFlight;
     if (tracing) trace(`worker:${opts.name ?? 'unnamed'}`, started, performance.now());
     inFlight = null;
-    if (!stopped) timer = setTimeout(() => void tick(), more === true ? 0 : typeof more === 'number' ? Math.max(0, more) : opts.everyMs);
+    if (!stopped) schedule(more === true ? 0 : typeof more === 'number' ? Math.max(0, more) : opts.everyMs);
   };
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      timer = setTimeout(() => void tick(), opts.firstMs ?? 0);
+      schedule(opts.firstMs ?? 0);
+    },
+    soon(ms) {
+      // a run in progress schedules the next itself, and looks at what arrived meanwhile
+      if (stopped || !timer || dueAt <= performance.now() + ms) return;
+      clearTimeout(timer);
+      schedule(ms);
     },
     async stop() {
       stopped = true;

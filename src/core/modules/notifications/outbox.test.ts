@@ -339,6 +339,76 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     expect(t.smtp.received).toHaveLength(13);
   });
 
+  /** Another process's worker: its own connections to the same database, the same clock. */
+  async function otherProcess(t: TestDb & { smtp: Smtp }) {
+    const other = await openCtx({ url: t.url, clock: t.clock, config: t.ctx.config });
+    cleanup.push(() => other.dbh.close());
+    const w = smtpWorker(other.ctx, t.smtp);
+    cleanup.push(() => w.stop());
+    return w;
+  }
+
+  const untilReceived = async (smtp: Smtp, n: number) => {
+    for (let i = 0; i < 300 && smtp.received.length < n; i++) await sleep(10);
+  };
+
+  it('takes the acknowledgement from the intake that wrote it once it commits, held from other workers meanwhile, without polling for it', async () => {
+    const t = await setup();
+    const w = worker(t, { pollMs: 60_000, busyPollMs: 20 });
+    w.start();
+    await sleep(50); // its first poll found nothing: the next comes only after 20, 40, 80... ms
+    const { case: c } = await createCase(t.ctx, { channel: 'web', contact: { name: 'Lu', email: 'lu@example.com' }, subject: '交接', description: 'x' }, systemActor());
+    // written as held for this process's worker (available only after its claim time, 10 min):
+    // the clock stands still, so no poll of any worker can take it
+    const [row] = await outboxRows(t.ctx);
+    expect([row!.case_id, row!.available_at, row!.claimed_until]).toEqual([c.id, T0 + 10 * 60_000, null]);
+    expect(await (await otherProcess(t)).runOnce()).toEqual({ sent: 0, failed: 0 });
+    await untilReceived(t.smtp, 1);
+    expect(t.smtp.received.map((m) => header(m, 'X-ServiceLoop-Outbox-Id'))).toEqual([row!.id]);
+    expect((await outboxRows(t.ctx)).map((r) => [r.sent_at, r.claimed_until, r.attempts])).toEqual([[T0, null, 0]]);
+  });
+
+  it('stop() makes the messages handed to it and not yet sent available to every worker at once', async () => {
+    const t = await setup();
+    const w = worker(t, { pollMs: 60_000, busyPollMs: 60_000 });
+    w.start();
+    await sleep(50); // its first poll is done, the next a minute away
+    await createCase(t.ctx, { channel: 'web', contact: { name: 'Ma', email: 'ma@example.com' }, subject: 'Held', description: 'x' }, systemActor());
+    const other = await otherProcess(t);
+    expect(await other.runOnce()).toEqual({ sent: 0, failed: 0 });
+    await w.stop();
+    expect(t.smtp.received).toHaveLength(0);
+    expect(await other.runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(t.smtp.received).toHaveLength(1);
+  });
+
+  it('a held message goes out by another worker when its hold ends, as after a claim whose worker died, and only once', async () => {
+    const t = await setup();
+    const w = worker(t, { pollMs: 60_000, busyPollMs: 60_000 });
+    w.start();
+    await sleep(50);
+    await createCase(t.ctx, { channel: 'web', contact: { name: 'Qi', email: 'qi@example.com' }, subject: 'Lost worker', description: 'x' }, systemActor());
+    const other = await otherProcess(t);
+    t.clock.advance(10 * 60_000 - 1);
+    expect(await other.runOnce()).toEqual({ sent: 0, failed: 0 });
+    t.clock.advance(1);
+    expect(await other.runOnce()).toEqual({ sent: 1, failed: 0 });
+    // the first worker never sends its copy: stopping makes it available only if it is still unsent and unclaimed
+    await w.stop();
+    expect(await other.runOnce()).toEqual({ sent: 0, failed: 0 });
+    expect(t.smtp.received).toHaveLength(1);
+  });
+
+  it('after stop() the process writes its messages for every worker again', async () => {
+    const t = await setup();
+    const w = worker(t, { pollMs: 60_000 });
+    w.start();
+    await w.stop();
+    await createCase(t.ctx, { channel: 'web', contact: { name: 'He', email: 'he@example.com' }, subject: 'Stopped', description: 'x' }, systemActor());
+    expect((await outboxRows(t.ctx)).map((r) => r.available_at)).toEqual([T0]);
+    expect(await (await otherProcess(t)).runOnce()).toEqual({ sent: 1, failed: 0 });
+  });
+
   it('two workers on two connections send each of 50 messages exactly once', async () => {
     const t = await setup();
     const slow = await startSmtp({ delayMs: 3 });

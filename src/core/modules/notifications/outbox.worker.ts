@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { repeat } from '../../shared/repeat.ts';
 import type { OutboxTable } from './outbox.table.ts';
+import { registerLocalDelivery } from './outbox.ts';
 import { consoleLogger, DeliveryError, permanentError, type Logger, type OutboxEnvelope, type Transports } from './transports.ts';
 
 export interface OutboxWorkerOptions {
@@ -12,9 +13,12 @@ export interface OutboxWorkerOptions {
   batchSize?: number;
   /**
    * How long a claim keeps other workers off a message (default 10 min). It must exceed the time a
-   * batch can take; when a worker dies, its messages are picked up again after it.
+   * batch can take; when a worker dies, its messages are picked up again after it. Messages this
+   * process writes while the worker runs are held as long for it (see enqueue).
    */
   claimMs?: number;
+  /** Messages handed over by this process's transactions that may wait in memory (default 100 batches). */
+  maxHanded?: number;
   /** Failed attempts after which a message is given up (failed_at set; default 12). */
   maxAttempts?: number;
   /** Idle wait between batches of the start() loop (default 1000 ms). */
@@ -36,11 +40,17 @@ export interface OutboxRunResult {
 }
 
 export interface OutboxWorker {
-  /** Claims one batch of due messages, delivers them and records the outcome. */
+  /** Claims one batch of due messages (and takes those handed over), delivers them and records the outcome. */
   runOnce(): Promise<OutboxRunResult>;
-  /** Runs batches until stop(), paced by outboxPacer. */
+  /**
+   * Runs batches until stop(), paced by outboxPacer, and takes the messages this process's
+   * buffered transactions (intake) write straight after their commit (see enqueue).
+   */
   start(): void;
-  /** Ends the loop, waits for the batch in flight, then closes the transports. */
+  /**
+   * Ends the loop, waits for the batch in flight, makes the messages handed over and not yet
+   * delivered available to every worker again, then closes the transports.
+   */
   stop(): Promise<void>;
 }
 
@@ -84,7 +94,9 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   const baseMs = opts.backoffBaseMs ?? 60_000;
   const maxMs = opts.backoffMaxMs ?? 3600_000;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const maxHanded = Math.max(1, opts.maxHanded ?? batchSize * 100);
   const log = opts.log ?? consoleLogger;
+  const pg = ctx.ops.supportsForUpdate;
 
   /** Due: not sent, not given up, available, and not claimed by a live worker. */
   const due = (db: Db, now: number) =>
@@ -101,34 +113,63 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   /**
    * One writer (SQLite, no FOR UPDATE): the worker's writes ride in the intake's group commits
    * when there are any (db/batcher.ts): under a flood the acknowledgements are most of the
-   * outbox, and a commit of their own stalled the intakes behind it. PostgreSQL: transactions of
-   * their own on another connection, beside the intake's batch instead of inside it, where the
-   * claim and the marks lengthened every batch they joined (half-peak intake median 11.0-11.3 ms
-   * against 12.8-14.3, docs/performance.md).
+   * outbox, and a commit of their own stalled the intakes behind it. PostgreSQL: one statement
+   * each, committed on its own on another connection, beside the intake's batch instead of
+   * inside it, where the claim and the marks lengthened every batch they joined (half-peak intake
+   * median 11.0-11.3 ms against 12.8-14.3, docs/performance.md).
    */
-  const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched && !ctx.ops.supportsForUpdate ? ctx.batched(fn) : ctx.db.transaction().execute(fn));
+  const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched && !pg ? ctx.batched(fn) : fn(ctx.db));
+
+  /** When the last claim ran (performance.now()) and whether it found a full batch. */
+  let lastClaim = { at: -Infinity, full: false };
 
   async function claim(): Promise<OutboxTable[]> {
     const now = ctx.clock.now();
     const until = now + claimMs;
-    if (ctx.ops.supportsForUpdate) {
-      // PostgreSQL: lock the due rows, skipping those another worker holds, and stamp the claim
-      // in the same transaction; a second worker gets the next rows, never the same ones.
-      return write(async (trx) => {
-        const ids = (await due(trx, now).select('id').forUpdate().skipLocked().execute()).map((r) => r.id);
-        if (ids.length === 0) return [];
-        return trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', ids).returningAll().execute();
-      });
-    }
-    // SQLite: one writer at a time, so a single UPDATE ... RETURNING is the claim (it also holds
-    // with several processes on one file: no read-then-upgrade window).
-    return write((trx) => trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', due(trx, now).select('id')).returningAll().execute());
+    // One statement: PostgreSQL locks the due rows, skipping those another worker holds, and
+    // stamps the claim, so a second worker gets the next rows, never the same ones; SQLite has
+    // one writer at a time (it also holds with several processes on one file: no read-then-upgrade window).
+    const rows = await write((trx) => {
+      const ids = pg ? due(trx, now).select('id').forUpdate().skipLocked() : due(trx, now).select('id');
+      return trx.updateTable('outbox').set({ claimed_until: until }).where('id', 'in', ids).returningAll().execute();
+    });
+    lastClaim = { at: performance.now(), full: rows.length >= batchSize };
+    return rows;
   }
 
-  async function deliver(row: OutboxTable): Promise<void> {
+  /** Messages this process's transactions handed over after their commit (see enqueue), oldest first. */
+  const handed: Array<{ row: OutboxTable; payload: Record<string, unknown>; at: number }> = [];
+  let taking = false;
+
+  /** Makes held messages available to every worker now (not sent, not claimed: still held). */
+  async function release(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await write((trx) =>
+        trx.updateTable('outbox').set({ available_at: ctx.clock.now() }).where('id', 'in', chunk).where('sent_at', 'is', null).where('claimed_until', 'is', null).execute(),
+      );
+    }
+  }
+
+  const releaseLater = (ids: string[]) =>
+    void release(ids).catch((err: unknown) => log.error({ err, outboxIds: ids.length }, 'outbox: handed messages not released; they go out when their hold ends'));
+
+  /**
+   * Up to a batch of the handed messages. One that waited in memory half its hold (a backlog
+   * longer than minutes) is released instead, well before another worker could take it too.
+   */
+  function takeHanded(): Array<{ row: OutboxTable; payload: Record<string, unknown> }> {
+    const stale: string[] = [];
+    const now = performance.now();
+    while (handed.length && now - handed[0]!.at > claimMs / 2) stale.push(handed.shift()!.row.id);
+    if (stale.length) releaseLater(stale);
+    return handed.splice(0, batchSize);
+  }
+
+  async function deliver(row: OutboxTable, given?: Record<string, unknown>): Promise<void> {
     let payload: Record<string, unknown>;
     try {
-      payload = JSON.parse(row.payload) as Record<string, unknown>;
+      payload = given ?? (JSON.parse(row.payload) as Record<string, unknown>);
     } catch {
       throw permanentError('payload is not valid JSON');
     }
@@ -144,16 +185,10 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
    * A crash between sending and this write sends those messages again (at least once, as always).
    */
   async function markSent(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await write(async (trx) => {
-      for (let i = 0; i < ids.length; i += 500)
-        await trx
-          .updateTable('outbox')
-          .set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .where('sent_at', 'is', null)
-          .execute();
-    });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await write((trx) => trx.updateTable('outbox').set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null }).where('id', 'in', chunk).where('sent_at', 'is', null).execute());
+    }
   }
 
   /** attempts+1; retry later with exponential backoff, or give up (failed_at) when permanent or out of attempts. */
@@ -174,7 +209,12 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   }
 
   async function runBatch(): Promise<OutboxRunResult & { claimed: number }> {
-    const rows = await claim();
+    const mine = takeHanded();
+    // While messages are handed over, the database is still polled as often as when they came
+    // from it (retries, other processes' messages, the timer sweep's), and at once after a full claim.
+    const poll = mine.length === 0 || lastClaim.full || performance.now() - lastClaim.at >= busyPollMs;
+    const rows = [...(poll ? await claim() : []), ...mine.map((m) => m.row)];
+    const given = new Map(mine.map((m) => [m.row.id, m.payload]));
     const result = { claimed: rows.length, sent: 0, failed: 0 };
     if (rows.length === 0) return result;
     // One queue per case, in the order they were written; the queues run in parallel.
@@ -193,7 +233,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
           let error: unknown = undefined;
           let ok = true;
           try {
-            await deliver(row);
+            await deliver(row, given.get(row.id));
           } catch (err) {
             ok = false;
             error = err;
@@ -233,7 +273,9 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     async () => {
       const t0 = performance.now();
       const { claimed } = await runBatch();
-      return pace(claimed, performance.now() - t0);
+      const next = pace(claimed, performance.now() - t0);
+      // messages handed over during the run are not left for an idle wait
+      return handed.length ? Math.min(next, busyPollMs) : next;
     },
     { everyMs: pollMs, name: 'outbox', onError: (err) => log.error({ err }, 'outbox: batch failed') },
   );
@@ -244,10 +286,27 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       return { sent, failed };
     },
     start() {
-      if (!closed) loop.start();
+      if (closed) return;
+      taking = true;
+      registerLocalDelivery(ctx.db, {
+        holdMs: claimMs,
+        accepting: () => taking && handed.length < maxHanded,
+        take(row, payload) {
+          if (!taking) return releaseLater([row.id]);
+          handed.push({ row, payload, at: performance.now() });
+          loop.soon(busyPollMs);
+        },
+      });
+      loop.start();
     },
     async stop() {
+      if (taking) {
+        taking = false;
+        registerLocalDelivery(ctx.db, null);
+      }
       await loop.stop();
+      const left = handed.splice(0).map((m) => m.row.id);
+      if (left.length) await release(left).catch((err: unknown) => log.error({ err, outboxIds: left.length }, 'outbox: handed messages not released; they go out when their hold ends'));
       if (closed) return;
       closed = true;
       for (const t of new Set(Object.values(opts.transports))) await t?.close?.();
