@@ -349,7 +349,7 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
   }
 
   const untilReceived = async (smtp: Smtp, n: number) => {
-    for (let i = 0; i < 300 && smtp.received.length < n; i++) await sleep(10);
+    for (let i = 0; i < 1000 && smtp.received.length < n; i++) await sleep(10);
   };
 
   it('takes the acknowledgement from the intake that wrote it once it commits, held from other workers meanwhile, without polling for it', async () => {

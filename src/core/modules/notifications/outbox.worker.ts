@@ -141,18 +141,23 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   const handed: Array<{ row: OutboxTable; payload: Record<string, unknown>; at: number }> = [];
   let taking = false;
 
-  /** Makes held messages available to every worker now (not sent, not claimed: still held). */
-  async function release(ids: string[]): Promise<void> {
+  /** Sets `set` on those of the messages `ids` not sent yet (with `heldOnly`, not claimed either), 500 a statement. */
+  async function updateUnsent(ids: string[], set: () => Partial<OutboxTable>, heldOnly = false): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      await write((trx) =>
-        trx.updateTable('outbox').set({ available_at: ctx.clock.now() }).where('id', 'in', chunk).where('sent_at', 'is', null).where('claimed_until', 'is', null).execute(),
-      );
+      await write((trx) => {
+        const q = trx.updateTable('outbox').set(set()).where('id', 'in', chunk).where('sent_at', 'is', null);
+        return (heldOnly ? q.where('claimed_until', 'is', null) : q).execute();
+      });
     }
   }
 
-  const releaseLater = (ids: string[]) =>
-    void release(ids).catch((err: unknown) => log.error({ err, outboxIds: ids.length }, 'outbox: handed messages not released; they go out when their hold ends'));
+  /** Makes held messages available to every worker now (not sent, not claimed: still held); a failure is logged. */
+  const release = (ids: string[]): Promise<void> =>
+    updateUnsent(ids, () => ({ available_at: ctx.clock.now() }), true).catch((err: unknown) =>
+      log.error({ err, outboxIds: ids.length }, 'outbox: handed messages not released; they go out when their hold ends'),
+    );
+  const releaseLater = (ids: string[]) => void release(ids);
 
   /**
    * Up to a batch of the handed messages. One that waited in memory half its hold (a backlog
@@ -185,10 +190,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
    * A crash between sending and this write sends those messages again (at least once, as always).
    */
   async function markSent(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      await write((trx) => trx.updateTable('outbox').set({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null }).where('id', 'in', chunk).where('sent_at', 'is', null).execute());
-    }
+    await updateUnsent(ids, () => ({ sent_at: ctx.clock.now(), claimed_until: null, last_error: null }));
   }
 
   /** attempts+1; retry later with exponential backoff, or give up (failed_at) when permanent or out of attempts. */
@@ -306,7 +308,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       }
       await loop.stop();
       const left = handed.splice(0).map((m) => m.row.id);
-      if (left.length) await release(left).catch((err: unknown) => log.error({ err, outboxIds: left.length }, 'outbox: handed messages not released; they go out when their hold ends'));
+      if (left.length) await release(left);
       if (closed) return;
       closed = true;
       for (const t of new Set(Object.values(opts.transports))) await t?.close?.();
