@@ -1,5 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -17,7 +18,7 @@ import type { Database } from './database.ts';
 import type { DialectOps } from './dialect/dialect.ts';
 import { sqliteOps } from './dialect/sqlite.ts';
 import { postgresOps } from './dialect/postgres.ts';
-import { REUSE_MARK } from './fast-insert.ts';
+import { COPY_MARK, REUSE_MARK } from './fast-insert.ts';
 import { createHash } from 'node:crypto';
 
 export interface Db {
@@ -61,7 +62,10 @@ export function createDb(opts: DbOptions): Db {
     pool.on('error', (err) => {
       if (process.env.LOG_LEVEL !== 'silent') console.warn(`postgres: idle connection lost (${err.message})`);
     });
-    pool.on('connect', (client) => preparesMarked(client));
+    pool.on('connect', (client) => {
+      preparesMarked(client);
+      copiesMarked(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(opts) });
     return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
   }
@@ -97,6 +101,25 @@ function sqliteDialect(database: ReturnType<typeof withStatementCache>): Dialect
     createDriver: () => new ImmediateSqliteDriver({ database }),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
+  };
+}
+
+/**
+ * PostgreSQL: a statement marked COPY_MARK (copyRows) is `COPY … FROM STDIN` with its data as the
+ * one parameter; it runs through pg-copy-streams and answers as a query would.
+ */
+function copiesMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || !text.startsWith(COPY_MARK)) return query(text, ...rest);
+    const data = (rest[0] as unknown[] | undefined)?.[0];
+    if (typeof data !== 'string') return Promise.reject(new Error('a COPY statement takes its data as its one parameter'));
+    return new Promise((resolve, reject) => {
+      const stream = query(copyFrom(text)) as ReturnType<typeof copyFrom>;
+      stream.on('error', reject);
+      stream.on('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], fields: [] }));
+      stream.end(data);
+    });
   };
 }
 

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
-import { insertRows, jsonRowsInsert, rowsJson } from '../../db/fast-insert.ts';
+import { copyRows } from '../../db/fast-insert.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { newId } from '../../shared/ids.ts';
 import { repeat } from '../../shared/repeat.ts';
@@ -81,28 +81,16 @@ interface Claim {
   checked: number;
 }
 
-const CHUNK = 200; // rows per multi-row INSERT on SQLite (one size, so compiled once: REUSE_MARK)
 const UPDATE_CHUNK = 2000; // rows per multi-row UPDATE on SQLite (3 parameters each)
 
 type Written = 'case_events' | 'case_escalations' | 'outbox' | 'remedies';
 /** The JSON text column of each table the sweep writes. */
 const JSON_COLUMN = { case_events: 'data', case_escalations: 'notified', outbox: 'payload', remedies: 'proposal' } as const;
-/** A row whose JSON column holds the value itself on PostgreSQL (see insertMany), its text on SQLite. */
+/** A row whose JSON column holds the value itself (copyRows stores its JSON text). */
 type Row<T extends Written> = Omit<Database[T], (typeof JSON_COLUMN)[T]> & { [K in (typeof JSON_COLUMN)[T]]: unknown };
 
-/**
- * Many rows of one table in one statement: on PostgreSQL one JSON parameter read as rows of the
- * table's own type (json_populate_recordset, which stores a nested JSON value's text as it is, so
- * the JSON column goes in unescaped), on SQLite multi-row INSERTs.
- */
-async function insertMany<T extends Written>(ctx: Ctx, trx: Trx, table: T, rows: Array<Row<T>>): Promise<void> {
-  if (rows.length === 0) return;
-  if (ctx.ops.name === 'postgres') {
-    await trx.executeQuery(CompiledQuery.raw(jsonRowsInsert(table, Object.keys(rows[0]!), '$1'), [rowsJson(rows)]));
-    return;
-  }
-  for (let i = 0; i < rows.length; i += CHUNK) await insertRows(trx, table, rows.slice(i, i + CHUNK) as never, { reuse: true });
-}
+/** Many rows of one table: by COPY on PostgreSQL, multi-row INSERTs on SQLite. */
+const insertMany = <T extends Written>(trx: Trx, table: T, rows: Array<Row<T>>): Promise<void> => copyRows(trx, table, rows, [JSON_COLUMN[table]]);
 
 /**
  * A batch is read with a handful of queries and written with a handful more: escalation levels,
@@ -208,11 +196,9 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
   const outbox: Array<Row<'outbox'>> = [];
   const escalations: Array<Row<'case_escalations'>> = [];
   const remedies: Array<Row<'remedies'>> = [];
-  const json = pg ? (v: unknown) => v : (v: unknown) => JSON.stringify(v);
   const event = (caseId: string, type: string, data: Record<string, unknown>, at = now) =>
-    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: json(data), created_at: at });
+    events.push({ id: newId(), case_id: caseId, type, actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data, created_at: at });
   const enqueue = (m: OutboxMessage) => {
-    if (!pg) return outbox.push(outboxRow(ctx.clock.now(), m));
     const row: Row<'outbox'> = outboxRow(ctx.clock.now(), { ...m, payload: {} }); // the payload goes in as a value
     row.payload = m.payload;
     return outbox.push(row);
@@ -245,7 +231,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     const current = levelOf(c.id);
     if (level <= current) return false;
     const notified = await recipientsOf(c, level);
-    escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: json(notified), created_at: at });
+    escalations.push({ id: newId(), case_id: c.id, level, target_id: targetId, reason, notified, created_at: at });
     event(c.id, 'escalated', { from: current, level, role: LEVEL_ROLE[level], reason, targetId, notified }, at);
     if (notified.length) notify('escalation', notified, c.id, `${c.id}|${level}`, { number: c.number, subject: c.subject, level, role: LEVEL_ROLE[level], reason, ...about });
     levels.set(c.id, level);
@@ -276,7 +262,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
         if (rule && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) {
           if (!hasRemedy.has(c.id)) {
             const remedyId = newId();
-            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: json(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
+            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: rule.proposal, final: null, decided_by: null, decided_at: null, note: null, created_at: now });
             hasRemedy.add(c.id);
             event(c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal });
             res.remedies++;
@@ -307,10 +293,10 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
   for (const [warned, ids] of breachedIds)
     await trx.updateTable('case_targets').set({ state: 'breached', breached_at: now, warned, next_check_at: null } satisfies Partial<CaseTargetsTable>).where(inList(pg, 'id', ids)).execute();
   for (let i = 0; i < moved.length; i += UPDATE_CHUNK) await moveTargets(pg, trx, moved.slice(i, i + UPDATE_CHUNK));
-  await insertMany(ctx, trx, 'case_escalations', escalations);
-  await insertMany(ctx, trx, 'remedies', remedies);
-  await insertMany(ctx, trx, 'case_events', events);
-  await insertMany(ctx, trx, 'outbox', outbox);
+  await insertMany(trx, 'case_escalations', escalations);
+  await insertMany(trx, 'remedies', remedies);
+  await insertMany(trx, 'case_events', events);
+  await insertMany(trx, 'outbox', outbox);
   if (res.warnings || res.breaches)
     await recordAudit(ctx, trx, { actor: systemActor('timer'), action: 'commitments.sweep', targetType: 'case_targets', after: { ...res, cases: caseIds.length, node: ctx.config.nodeId } });
   return res;
