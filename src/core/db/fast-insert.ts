@@ -102,10 +102,10 @@ const SQLITE_CHUNK = 200;
 /**
  * PostgreSQL: many rows of one table by COPY instead of an INSERT of one JSON parameter: the
  * server has no JSON to parse and puts the rows on the heap a page at a time (the timer sweep's
- * thousands of events a pass: a fifth less of PostgreSQL's CPU). `jsonColumns` hold JSON values,
- * stored as their JSON text as jsonRowsInsert stores them (a string as it is); every other value is text, a number, a
- * boolean or null. What is stored is what the JSON insert stores, NUL and lone surrogates
- * included (U+FFFD). SQLite: multi-row INSERTs, JSON columns as their text.
+ * thousands of events a pass: a sixth less of PostgreSQL's CPU). `jsonColumns` hold JSON values,
+ * stored as their JSON text as jsonRowsInsert stores them (a string as it is); every other value
+ * is text, a number, a boolean or null. What is stored is what the JSON insert stores, NUL and
+ * lone surrogates included (U+FFFD). SQLite: multi-row INSERTs, JSON columns as their text.
  */
 export async function copyRows<T extends keyof Database & string>(
   db: Kysely<Database>,
