@@ -50,6 +50,25 @@ describe('repeat (the background workers loop)', () => {
     expect(n).toBe(2);
   });
 
+  it('soon() during a run that has already chosen a far next run still brings the next one forward', async () => {
+    let n = 0;
+    const r = repeat(
+      async () => {
+        n++;
+        await sleep(40); // soon() arrives here, after this run looked for work
+        return 60_000;
+      },
+      { everyMs: 60_000 },
+    );
+    r.start();
+    await sleep(15);
+    expect(n).toBe(1);
+    r.soon(10);
+    await sleep(120);
+    expect(n).toBe(2);
+    await r.stop();
+  });
+
   it('stop() waits for the run in progress; nothing runs before start()', async () => {
     let done = false;
     let runs = 0;

@@ -4,7 +4,7 @@ export interface Repeater {
   start(): void;
   /** Stops the loop and waits for the run in progress. */
   stop(): Promise<void>;
-  /** Brings the next run forward to `ms` from now when it would come later (new work has arrived). */
+  /** Brings the next run forward to `ms` from now (from its end, during a run) when it would come later (new work has arrived). */
   soon(ms: number): void;
 }
 
@@ -25,6 +25,8 @@ export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; fir
   /** when the timer fires (performance.now()) */
   let dueAt = 0;
   let inFlight: Promise<NextRun> | null = null;
+  /** the nearest soon() asked for while a run was in progress, in ms from its end */
+  let soonAfterRun: number | null = null;
   const schedule = (ms: number) => {
     dueAt = performance.now() + ms;
     timer = setTimeout(() => void tick(), ms);
@@ -40,7 +42,10 @@ export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; fir
     const more = await inFlight;
     if (tracing) trace(`worker:${opts.name ?? 'unnamed'}`, started, performance.now());
     inFlight = null;
-    if (!stopped) schedule(more === true ? 0 : typeof more === 'number' ? Math.max(0, more) : opts.everyMs);
+    const asked = soonAfterRun;
+    soonAfterRun = null;
+    const next = more === true ? 0 : typeof more === 'number' ? Math.max(0, more) : opts.everyMs;
+    if (!stopped) schedule(asked === null ? next : Math.min(next, asked));
   };
   return {
     start() {
@@ -49,8 +54,13 @@ export function repeat(run: () => Promise<NextRun>, opts: { everyMs: number; fir
       schedule(opts.firstMs ?? 0);
     },
     soon(ms) {
-      // a run in progress schedules the next itself, and looks at what arrived meanwhile
-      if (stopped || !timer || dueAt <= performance.now() + ms) return;
+      if (stopped) return;
+      // a run in progress may have decided its next already: the ask waits for its end
+      if (!timer) {
+        soonAfterRun = soonAfterRun === null ? ms : Math.min(soonAfterRun, ms);
+        return;
+      }
+      if (dueAt <= performance.now() + ms) return;
       clearTimeout(timer);
       schedule(ms);
     },
