@@ -71,9 +71,12 @@ export const jsonRowsInsert = (table: string, columns: readonly string[], param:
  * which JSON.stringify writes as escapes that PostgreSQL refuses, become U+FFFD (the driver does
  * the same for a surrogate in a parameter; a request's text was already made storable).
  */
-export function rowsJson(rows: ReadonlyArray<object>): string {
-  const text = JSON.stringify(rows);
-  return UNSTORABLE_ESCAPE.test(text) ? JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'string' ? storableText(v) : v)) : text;
+export const rowsJson = (rows: ReadonlyArray<object>): string => storableJson(rows);
+
+/** A value's JSON text with storableText applied to every string in it (only walked when one needs it). */
+function storableJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return UNSTORABLE_ESCAPE.test(text) ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? storableText(v) : v)) : text;
 }
 
 /**
@@ -90,7 +93,7 @@ const UNSTORABLE_CHAR = /\0|[\uD800-\uDFFF]/;
 function copyValue(v: unknown, json: boolean): string {
   if (v === null || v === undefined) return '\\N';
   let s: string;
-  if (json && typeof v === 'object') s = rowsJson([v]).slice(1, -1);
+  if (json && typeof v === 'object') s = storableJson(v);
   else if (typeof v === 'string') s = UNSTORABLE_CHAR.test(v) ? storableText(v) : v;
   else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
   else throw new Error(`copyRows: a ${typeof v} value has no COPY text (binary rows go through insertRows)`);
