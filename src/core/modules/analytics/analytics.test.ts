@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { DIALECTS } from '../../../../test/helpers/db.ts';
 import type { ManualClock } from '../../shared/clock.ts';
 import { BusinessCalendar, complianceOver, STANDARD_CALENDAR, sweepDueTimers } from '../commitments/index.ts';
-import { DailyRollup, dailyOf, dailyOfMove, metricsRowFor, nearestRank, rebuildCaseMetrics, rebuildSlaDaily, SlaRollup, type AnalyticsSummary } from './index.ts';
+import { DailyRollup, dailyOf, dailyOfMove, medianAndP90, metricsRowFor, nearestRank, rebuildCaseMetrics, rebuildSlaDaily, SlaRollup, type AnalyticsSummary } from './index.ts';
 
 // Shanghai wall time -> epoch ms
 const sh = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -22,6 +23,18 @@ describe('nearest rank', () => {
     expect([nearestRank(seven, 50), nearestRank(seven, 90)]).toEqual([4, 7]); // ceil(3.5) = 4, ceil(6.3) = 7
     expect(nearestRank([7], 90)).toBe(7);
     expect(nearestRank([], 50)).toBeNull();
+  });
+
+  it('selects the same median and p90 as ranking the sorted values, nulls left out', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: -50, max: 50 }).map((x) => x / 4), { nil: null }), { maxLength: 300 }), (xs) => {
+        const sorted = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+        expect(medianAndP90(xs)).toEqual({ n: sorted.length, median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) });
+      }),
+      { numRuns: 500 },
+    );
+    expect(medianAndP90([3, null, 1, 2, undefined, 4])).toEqual({ n: 4, median: 2, p90: 4 });
+    expect(medianAndP90([])).toEqual({ n: 0, median: null, p90: null });
   });
 });
 
@@ -199,13 +212,19 @@ describe.each(DIALECTS)('analytics summary on %s', (dialect) => {
     expect(byTeam.rows.map((r) => [r.key, r.received])).toEqual([[t.seed.teams.frontline, 6], [t.seed.teams.aftersales, 1]]);
     expect(byTeam.rows[1]).toMatchObject({ label: { en: 'After-sales team' }, firstResponse: { medianMinutes: 105 }, resolution: { medianMinutes: 300 } });
 
-    const byAgent = (await summary(`${period}&groupBy=agent`)).breakdown!;
+    const byAgentSummary = await summary(`${period}&groupBy=agent`);
+    const byAgent = byAgentSummary.breakdown!;
     const agent = byAgent.rows.find((r) => r.key === t.seed.users.agent!.id)!;
     // A B C G: first response 20 75 10 10 -> 10 10 20 75: median rank 2 = 10 (not the mean of the middle two), p90 rank 4 = 75
     // resolution 150 135 270 60 -> 60 135 150 270: median 135, p90 270
     expect(agent).toMatchObject({ received: 4, firstResponse: { medianMinutes: 10, p90Minutes: 75 }, resolution: { medianMinutes: 135, p90Minutes: 270 } });
     expect(byAgent.rows.find((r) => r.key === null)).toMatchObject({ received: 2 }); // E and F, never taken
     expect(byAgent.rows.find((r) => r.key === t.seed.users.tech!.id)).toMatchObject({ received: 1, label: { zh: '孙工 Technician Sun' } });
+    // the period's own figures do not change with a breakdown (grouped, they are ranked from all groups' values)
+    const plain = await summary(period);
+    expect(plain.firstResponse).toMatchObject({ cases: 5, medianMinutes: 20, p90Minutes: 105 });
+    for (const grouped of [byAgentSummary, await summary(`${period}&groupBy=channel`), await summary(`${period}&groupBy=team`)])
+      expect([grouped.firstResponse, grouped.resolution]).toEqual([plain.firstResponse, plain.resolution]);
   });
 
   it('drills down to the cases behind a figure through the case list', async () => {

@@ -1,3 +1,4 @@
+import { quickselect } from 'd3-array';
 /**
  * The analytics definitions of SPEC 8 as pure functions (no I/O): the per-case metrics row, its
  * backlog moves, and nearest-rank percentiles. The case hook, the rebuild and the bulk benchmark
@@ -53,15 +54,33 @@ export const round3 = (minutes: number): number => Math.round(minutes * 1000) / 
 export function nearestRank(sorted: ArrayLike<number>, pct: number): number | null {
   const n = sorted.length;
   if (n === 0) return null;
-  if (!Number.isInteger(pct) || pct < 1 || pct > 100) throw new RangeError(`percentile must be an integer 1..100, got ${pct}`);
-  const rank = Math.max(1, Math.ceil((pct * n) / 100));
-  return sorted[rank - 1]!;
+  return sorted[rankOf(n, pct) - 1]!;
 }
 
-/** Median and p90 (nearest rank) of unsorted values. */
-export function medianAndP90(values: number[] | Float64Array): { n: number; median: number | null; p90: number | null } {
-  const sorted = Float64Array.from(values).sort();
-  return { n: sorted.length, median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) };
+function rankOf(n: number, pct: number): number {
+  if (!Number.isInteger(pct) || pct < 1 || pct > 100) throw new RangeError(`percentile must be an integer 1..100, got ${pct}`);
+  return Math.max(1, Math.ceil((pct * n) / 100));
+}
+
+/**
+ * Median and p90 (nearest rank) of unsorted values, nulls left out. Two selections instead of a
+ * sort (a dashboard's breakdown ranks 123,000 values a time at 90 days: sorting them was ~12 ms).
+ */
+export function medianAndP90(values: ArrayLike<number | null | undefined>): { n: number; median: number | null; p90: number | null } {
+  const all = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x !== null && x !== undefined) all[n++] = x;
+  }
+  if (n === 0) return { n, median: null, p90: null };
+  const xs = all.subarray(0, n);
+  const i90 = rankOf(n, 90) - 1;
+  const i50 = rankOf(n, 50) - 1;
+  // after the first selection every value left of i90 is <= xs[i90]: the median is selected among them
+  quickselect(xs, i90);
+  quickselect(xs, i50, 0, i90);
+  return { n, median: xs[i50]!, p90: xs[i90]! };
 }
 
 /** What the metrics of a case carry from one change to the next (the rest is copied from the case row). */
