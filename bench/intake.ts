@@ -21,6 +21,7 @@ import { actorOf } from '../src/core/modules/users/index.ts';
 import { BASELINE_FIGURE, RAW_LATENCY_MAX, RAW_LATENCY_P99, SERVER_POOL_SIZE } from './baseline.ts';
 import { cpuMeter, cpuNote, httpRequest, rssSampler, round, withTimeout, summarise, type CpuSplit, type Figure, type Section, type SectionEnv, type ServerProc } from './common.ts';
 import { driverMeter } from './meter.ts';
+import { pgWalMeter, pgWalNote, type PgWalSplit } from './pg-wal.ts';
 import { benchToken, seedBench } from './seed.ts';
 import { intakeBody, Rng } from './synthetic.ts';
 
@@ -47,6 +48,8 @@ interface LoadRun {
   split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number };
   /** where the CPU went during the run */
   cpu?: CpuSplit;
+  /** PostgreSQL: the WAL written and the share of the run beside a checkpoint */
+  wal?: PgWalSplit;
 }
 
 const splitNote = (r: LoadRun) =>
@@ -322,10 +325,11 @@ export const section: Section = {
       pgClient ? (await pgClient.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid)) : [];
     const metered = async (go: () => Promise<LoadRun>): Promise<LoadRun> => {
       const m = await cpuMeter(server.pid, databasePids);
+      const w = pgClient ? await pgWalMeter(pgClient) : undefined;
       const r = await go();
-      return { ...r, cpu: await m.stop() };
+      return { ...r, cpu: await m.stop(), ...(w ? { wal: await w.stop() } : {}) };
     };
-    const cpuOf = (r: LoadRun) => (r.cpu ? `; ${cpuNote(r.cpu, r.completed, dbLabel)}` : '');
+    const cpuOf = (r: LoadRun) => (r.cpu ? `; ${cpuNote(r.cpu, r.completed, dbLabel)}` : '') + (r.wal ? `; ${pgWalNote(r.wal, r.completed)}` : '');
     let mem: ReturnType<ReturnType<typeof rssSampler>['stop']>;
     try {
       // One request on its own first (a cold server may take seconds: JIT, caches), so a short
@@ -390,11 +394,11 @@ export const section: Section = {
     env.details.inProcess = { ...ref, rate: round(ref.rate), statementsPerCase: round(ref.statementsPerCase, 1), dbShare: round(ref.dbShare), commitShare: round(ref.commitShare), msPerCase: round(ref.msPerCase) };
 
     return [
-      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms${peak.cpu ? `; ${cpuNote(peak.cpu, peak.completed, dbLabel)}` : ''}` }),
+      env.figure({ name: `intake peak req/s (c=${peak.connections})`, value: peak.rate, unit: 'req/s', baseline: base, target: { on: 'ratio', op: '>=', value: 0.4 }, note: `p50 ${peak.p50.toFixed(1)} ms, p99 ${peak.p99.toFixed(1)} ms${cpuOf(peak)}` }),
       ...closed.map((r) =>
         env.figure({ name: `intake req/s at c=${r.connections}`, value: r.rate, unit: 'req/s', baseline: base, note: `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` }),
       ),
-      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${paced.cpu ? `; ${cpuNote(paced.cpu, paced.completed, dbLabel)}` : ''}` }),
+      env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${cpuOf(paced)}` }),
       env.figure({ name: 'intake errors (non-201, transport, timeouts; all runs)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }),
       env.figure({ name: 'intake: acknowledged cases missing from the database', value: missing, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${acked.size} × 201, ${rows.cases} rows` }),
       env.figure({ name: 'intake: rows without a 201 beyond requests cut off in flight', value: unexplained, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${rows.cases - (acked.size - missing)} rows without a 201; ${unanswered} requests were in flight when time-bounded runs stopped` }),

@@ -99,6 +99,9 @@ describe('bench --quick (smoke)', () => {
     const peak = intake.find((f) => f.name.startsWith('intake peak'));
     expect(peak!.value).toBeGreaterThan(0);
     expect(peak!.note).toMatch(/CPU ms per request: server \d+\.\d+, PostgreSQL \d+\.\d+, load generator/);
+    // every case is WAL (several KB of rows and index entries); the checkpoint share is a percentage
+    const [, walKb] = /PostgreSQL WAL (\d+\.\d) KB a request, beside a checkpoint \d+% of the step/.exec(peak!.note ?? '') ?? [];
+    expect(Number(walKb), peak!.note).toBeGreaterThan(1);
     expect(intake.find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
     const ref = intake.find((f) => f.name.startsWith('createCase() in-process'));
     const [, statements, waiting] = /, (\d+\.\d) statements .*?, (\d+)% of it waiting/.exec(ref?.note ?? '') ?? [];

@@ -1,0 +1,60 @@
+/**
+ * PostgreSQL's side of a load step that the CPU figures do not show: the WAL it wrote, and how
+ * much of the step ran beside a checkpoint. Intake writes ~10 KB of WAL a case, so a load section
+ * reaches max_wal_size's trigger within a minute, and the checkpoint that follows (its spread
+ * writes, then full-page images of every page touched again) shares the one disk with the
+ * commits: a step's tail is read beside it.
+ */
+import type pg from 'pg';
+
+export interface PgWalSplit {
+  /** WAL written during the step, bytes */
+  walBytes: number;
+  /** share of the step's samples (every 200 ms) in which the checkpointer was in a checkpoint */
+  checkpointShare: number;
+}
+
+/** An LSN ("3/85348990") as a byte position. */
+export const lsnBytes = (lsn: string): number => {
+  const [hi, lo] = lsn.split('/');
+  return parseInt(hi!, 16) * 2 ** 32 + parseInt(lo!, 16);
+};
+
+/**
+ * Starts measuring on `client` (any connection of the server). The checkpointer waits in
+ * 'CheckpointerMain' between checkpoints; in one it writes, syncs or waits in
+ * 'CheckpointWriteDelay' (a spread checkpoint's pause).
+ */
+export async function pgWalMeter(client: pg.Client): Promise<{ stop(): Promise<PgWalSplit> }> {
+  const lsn = async () => lsnBytes((await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn);
+  const inCheckpoint = async () =>
+    (await client.query<{ busy: boolean }>("SELECT wait_event IS DISTINCT FROM 'CheckpointerMain' AS busy FROM pg_stat_activity WHERE backend_type = 'checkpointer'")).rows[0]?.busy ?? false;
+  const start = await lsn();
+  let samples = 0;
+  let busy = 0;
+  let sampling = Promise.resolve();
+  const sample = () =>
+    inCheckpoint().then(
+      (b) => {
+        samples++;
+        if (b) busy++;
+      },
+      () => undefined,
+    );
+  await sample();
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample);
+  }, 200);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      await sample();
+      return { walBytes: (await lsn()) - start, checkpointShare: busy / Math.max(1, samples) };
+    },
+  };
+}
+
+/** A clause for a step's note: WAL a request, and the share of the step beside a checkpoint. */
+export const pgWalNote = (w: PgWalSplit, requests: number): string =>
+  `PostgreSQL WAL ${requests > 0 ? (w.walBytes / requests / 1024).toFixed(1) : '?'} KB a request, beside a checkpoint ${Math.round(w.checkpointShare * 100)}% of the step`;
