@@ -10,8 +10,11 @@ import type pg from 'pg';
 export interface PgWalSplit {
   /** WAL written during the step, bytes */
   walBytes: number;
-  /** share of the step's samples (every 200 ms) in which the checkpointer was in a checkpoint */
-  checkpointShare: number;
+  /**
+   * share of the step's samples (every 200 ms) in which the checkpointer was in a checkpoint;
+   * null when this role may not see other processes' wait events (pg_read_all_stats)
+   */
+  checkpointShare: number | null;
 }
 
 /** An LSN ("3/85348990") as a byte position. */
@@ -29,6 +32,8 @@ export async function pgWalMeter(client: pg.Client): Promise<{ stop(): Promise<P
   const lsn = async () => lsnBytes((await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn);
   const inCheckpoint = async () =>
     (await client.query<{ busy: boolean }>("SELECT wait_event IS DISTINCT FROM 'CheckpointerMain' AS busy FROM pg_stat_activity WHERE backend_type = 'checkpointer'")).rows[0]?.busy ?? false;
+  // without pg_read_all_stats (superusers have it) another process's wait event reads as null
+  const visible = (await client.query<{ ok: boolean }>("SELECT pg_has_role('pg_read_all_stats', 'USAGE') AS ok")).rows[0]?.ok === true;
   const start = await lsn();
   let samples = 0;
   let busy = 0;
@@ -41,20 +46,22 @@ export async function pgWalMeter(client: pg.Client): Promise<{ stop(): Promise<P
       },
       () => undefined,
     );
-  await sample();
+  if (visible) await sample();
   const timer = setInterval(() => {
-    sampling = sampling.then(sample);
+    if (visible) sampling = sampling.then(sample);
   }, 200);
   return {
     async stop() {
       clearInterval(timer);
       await sampling;
-      await sample();
-      return { walBytes: (await lsn()) - start, checkpointShare: busy / Math.max(1, samples) };
+      if (visible) await sample();
+      return { walBytes: (await lsn()) - start, checkpointShare: visible ? busy / Math.max(1, samples) : null };
     },
   };
 }
 
 /** A clause for a step's note: WAL a request, and the share of the step beside a checkpoint. */
 export const pgWalNote = (w: PgWalSplit, requests: number): string =>
-  `PostgreSQL WAL ${requests > 0 ? (w.walBytes / requests / 1024).toFixed(1) : '?'} KB a request, beside a checkpoint ${Math.round(w.checkpointShare * 100)}% of the step`;
+  `PostgreSQL WAL ${requests > 0 ? (w.walBytes / requests / 1024).toFixed(1) : '?'} KB a request, beside a checkpoint ${
+    w.checkpointShare === null ? '? (the role lacks pg_read_all_stats)' : `${Math.round(w.checkpointShare * 100)}%`
+  } of the step`;
