@@ -1,9 +1,9 @@
 /**
  * PostgreSQL's side of a load step that the CPU figures do not show: the WAL it wrote, and how
- * much of the step ran beside a checkpoint. Intake writes ~10 KB of WAL a case, so a load section
+ * much of the step ran beside a checkpoint. Intake writes ~12 KB of WAL a case, so a load section
  * reaches max_wal_size's trigger within a minute, and the checkpoint that follows (its spread
- * writes, then full-page images of every page touched again) shares the one disk with the
- * commits: a step's tail is read beside it.
+ * writes, and a full-page image in the WAL at the first change of each page after it starts)
+ * shares the one disk with the commits: a step's tail is read beside it.
  */
 import type pg from 'pg';
 
@@ -47,9 +47,10 @@ export async function pgWalMeter(client: pg.Client): Promise<{ stop(): Promise<P
       () => undefined,
     );
   if (visible) await sample();
+  // unref: a step that throws before stop() must not keep the process alive
   const timer = setInterval(() => {
     if (visible) sampling = sampling.then(sample);
-  }, 200);
+  }, 200).unref();
   return {
     async stop() {
       clearInterval(timer);

@@ -99,7 +99,7 @@ describe('bench --quick (smoke)', () => {
     const peak = intake.find((f) => f.name.startsWith('intake peak'));
     expect(peak!.value).toBeGreaterThan(0);
     expect(peak!.note).toMatch(/CPU ms per request: server \d+\.\d+, PostgreSQL \d+\.\d+, load generator/);
-    // every case is WAL (several KB of rows and index entries); the checkpoint share is a percentage
+    // every case is WAL (several KB of rows and index entries); the checkpoint share is a percentage, or unknown without pg_read_all_stats
     const [, walKb] = /PostgreSQL WAL (\d+\.\d) KB a request, beside a checkpoint (?:\d+%|\? \(the role lacks pg_read_all_stats\)) of the step/.exec(peak!.note ?? '') ?? [];
     expect(Number(walKb), peak!.note).toBeGreaterThan(1);
     expect(intake.find((f) => f.name.includes('acknowledged cases missing'))?.value).toBe(0);
