@@ -1,9 +1,9 @@
-import { quickselect } from 'd3-array';
 /**
  * The analytics definitions of SPEC 8 as pure functions (no I/O): the per-case metrics row, its
  * backlog moves, and nearest-rank percentiles. The case hook, the rebuild and the bulk benchmark
  * loader all go through these, so every path computes the same figures.
  */
+import { quickselect } from 'd3-array';
 import type { CaseEventsTable, CasesTable } from '../cases/index.ts';
 import { OPEN_STATUSES } from '../cases/index.ts';
 import type { BusinessCalendar } from '../commitments/index.ts';
