@@ -4,7 +4,7 @@ import { makeTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { DIALECTS } from '../../../../test/helpers/db.ts';
 import type { ManualClock } from '../../shared/clock.ts';
 import { BusinessCalendar, complianceOver, STANDARD_CALENDAR, sweepDueTimers } from '../commitments/index.ts';
-import { DailyRollup, dailyOf, dailyOfMove, medianAndP90, metricsRowFor, nearestRank, rebuildCaseMetrics, rebuildSlaDaily, SlaRollup, type AnalyticsSummary } from './index.ts';
+import { DailyRollup, dailyOf, dailyOfMove, medianAndP90, medianAndP90Of, metricsRowFor, nearestRank, rebuildCaseMetrics, rebuildSlaDaily, SlaRollup, type AnalyticsSummary } from './index.ts';
 
 // Shanghai wall time -> epoch ms
 const sh = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -30,6 +30,13 @@ describe('nearest rank', () => {
       fc.property(fc.array(fc.option(fc.integer({ min: -50, max: 50 }).map((x) => x / 4), { nil: null }), { maxLength: 300 }), (xs) => {
         const sorted = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
         expect(medianAndP90(xs)).toEqual({ n: sorted.length, median: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) });
+      }),
+      { numRuns: 500 },
+    );
+    // several lists taken together (a breakdown's groups) rank as their values in one list
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.option(fc.integer({ min: -50, max: 50 }), { nil: null }), { maxLength: 40 }), { maxLength: 8 }), (parts) => {
+        expect(medianAndP90Of(parts)).toEqual(medianAndP90(parts.flat()));
       }),
       { numRuns: 500 },
     );

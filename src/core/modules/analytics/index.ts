@@ -7,6 +7,7 @@ export {
   type TimelineEvent,
   nearestRank,
   medianAndP90,
+  medianAndP90Of,
   businessMinutes,
   METRICS_COLUMNS,
   BACKLOG_MOVE_COLUMNS,
