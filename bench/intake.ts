@@ -45,7 +45,7 @@ interface LoadRun {
   firstError?: string;
   targetRate?: number;
   /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it), of the client's lateness in sending (its event loop), and, when the server names the moment it read each request (SL_TIMING_AT=1), of the time before that and after its answer, ms */
-  split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number };
+  split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number; fresh?: { n: number; beforeP99: number } };
   /** where the CPU went during the run */
   cpu?: CpuSplit;
   /** PostgreSQL: the WAL written and the share of the run beside a checkpoint */
@@ -55,7 +55,8 @@ interface LoadRun {
 const splitNote = (r: LoadRun) =>
   r.split
     ? `; server's own time p99 ${r.split.serverP99.toFixed(1)} ms (max ${r.split.serverMax.toFixed(0)}), client's send lag p99 ${r.split.sendLagP99.toFixed(1)} ms (max ${r.split.sendLagMax.toFixed(0)})` +
-      (r.split.beforeP99 !== undefined ? `, sent until the server read it p99 ${r.split.beforeP99.toFixed(1)} ms, answered until the client had it p99 ${r.split.afterP99!.toFixed(1)} ms` : '')
+      (r.split.beforeP99 !== undefined ? `, sent until the server read it p99 ${r.split.beforeP99.toFixed(1)} ms, answered until the client had it p99 ${r.split.afterP99!.toFixed(1)} ms` : '') +
+      (r.split.fresh ? ` (${r.split.fresh.n} requests on new connections: sent until read p99 ${r.split.fresh.beforeP99.toFixed(1)} ms)` : '')
     : '';
 
 const idOf = (body: string): string | undefined => /"id":"([^"]+)"/.exec(body)?.[1];
@@ -128,6 +129,8 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
   // wall-clock ms (performance.timeOrigin + now, as the server's `read` in Server-Timing)
   const beforeServer: number[] = [];
   const afterServer: number[] = [];
+  // the same for the requests that opened a connection (the agent opens one when all are busy)
+  const beforeFresh: number[] = [];
   const statuses: Record<string, number> = {};
   let transport = 0;
   let inFlight = 0;
@@ -167,6 +170,7 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
             const read = /read;desc="([\d.]+)"/.exec(timing)?.[1];
             if (read && dur) {
               beforeServer.push(Number(read) - sentAt);
+              if (!req.reusedSocket) beforeFresh.push(Number(read) - sentAt);
               afterServer.push(performance.timeOrigin + performance.now() - (Number(read) + Number(dur)));
             }
             inFlight--;
@@ -204,6 +208,7 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
       sendLagP99: lag.p99,
       sendLagMax: lag.max,
       ...(beforeServer.length ? { beforeP99: summarise(beforeServer).p99, afterP99: summarise(afterServer).p99 } : {}),
+      ...(beforeFresh.length ? { fresh: { n: beforeFresh.length, beforeP99: summarise(beforeFresh).p99 } } : {}),
     },
     label: 'paced',
     connections: 0,

@@ -11,6 +11,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
 import { storableValue } from '../core/shared/unicode.ts';
+import { countAccepts } from '../core/shared/new-connections.ts';
 import { parse as parseQuery } from 'fast-querystring';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -77,6 +78,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       reply.header('server-timing', `app;dur=${(performance.now() - t0).toFixed(1)}${timingAt ? `, read;desc="${(performance.timeOrigin + t0).toFixed(3)}"` : ''}`);
     done(null, payload);
   });
+  // libuv accepts one connection a turn of the event loop: the intake batcher holds a batch's
+  // start while connections are being accepted (core/shared/new-connections.ts).
+  countAccepts(app.server);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

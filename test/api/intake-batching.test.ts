@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -163,6 +164,34 @@ describe.each(DIALECTS)('batched intake on %s', (dialect) => {
     expect(Number(counter.last)).toBe(before + 30);
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
     expect(commits).toBeLessThanOrEqual(10);
+  });
+
+  it('takes a burst of new connections that came while the event loop was busy in one batch, not one batch each', async () => {
+    const token = (await createApiToken(t.ctx, t.seed.users.agent!.id, 'burst', null, systemActor('test'))).token;
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as AddressInfo).port;
+    const n = 40;
+    const bodies = Array.from({ length: n }, (_, i) => JSON.stringify(input(200 + i, false)));
+    // The clients are on a thread of their own, so that they connect and send while this thread's
+    // event loop is held (as a long synchronous batch holds it); `sent` counts the requests
+    // handed to the kernel.
+    const sent = new Int32Array(new SharedArrayBuffer(4));
+    const client = new Worker(new URL('../helpers/burst-client.cjs', import.meta.url), { workerData: { port, path: '/api/v1/cases', token, bodies, sent } });
+    const answered = new Promise<number[]>((resolve, reject) => {
+      client.once('message', resolve);
+      client.once('error', reject);
+    });
+    const before = await count('cases');
+    commits = 0;
+    const until = Date.now() + 10_000;
+    while (Atomics.load(sent, 0) < n && Date.now() < until);
+    expect(Atomics.load(sent, 0)).toBe(n);
+    // libuv accepts one connection a turn of the loop: without the batcher letting the loop turn
+    // while connections are being accepted, each of these requests was a batch of its own
+    expect(await answered).toEqual(Array<number>(n).fill(201));
+    await client.terminate();
+    expect(await count('cases')).toBe(before + n);
+    expect(commits).toBeLessThanOrEqual(3);
   });
 
   /** How many transactions began while another was open: on PostgreSQL, batches opened ahead. */

@@ -1,6 +1,7 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { attachBuffer, HandoverNoLongerHolds, type CommitBuffer, type Handover } from './commit-buffer.ts';
+import { settleAccepts } from '../shared/new-connections.ts';
 import { trace, tracing } from '../shared/trace.ts';
 
 type Trx = Kysely<Database>;
@@ -126,8 +127,13 @@ export class TransactionBatcher {
         // better-sqlite3 is synchronous: a transaction started now would run to COMMIT inside
         // this microtask drain, before the event loop reads the other requests that arrived
         // with this one, and every batch would be one request. setImmediate runs after the
-        // poll phase, so the batch takes every request read in this turn of the loop.
-        setImmediate(() => void this.drain());
+        // poll phase, so the batch takes every request read in this turn of the loop; and while
+        // the turn accepted a new connection, the loop turns again first (libuv accepts one a
+        // turn), so a burst of new clients joins this batch instead of one batch each.
+        settleAccepts(
+          () => void this.drain(),
+          () => this.queue.length >= this.maxBatch,
+        );
       }
     });
   }
