@@ -5,7 +5,7 @@
  * event loop. On SQLite an intake batch runs synchronously between two turns, so a burst of new
  * clients (a flood of customers on the portal, a channel opening connections) was accepted one
  * batch at a time: in the benchmark's half-peak step, requests on new connections waited
- * 0.5-2.2 s in the kernel's accept queue while the server answered the others in ~30 ms.
+ * 0.2-2.2 s (p99) in the kernel's accept queue while the server answered the others in ~30 ms.
  * The HTTP server counts what it accepts; the intake batcher lets the loop turn again, before it
  * starts a batch, for as long as the last turn accepted a connection (`settleAccepts`).
  */
