@@ -56,7 +56,7 @@ const splitNote = (r: LoadRun) =>
   r.split
     ? `; server's own time p99 ${r.split.serverP99.toFixed(1)} ms (max ${r.split.serverMax.toFixed(0)}), client's send lag p99 ${r.split.sendLagP99.toFixed(1)} ms (max ${r.split.sendLagMax.toFixed(0)})` +
       (r.split.beforeP99 !== undefined ? `, sent until the server read it p99 ${r.split.beforeP99.toFixed(1)} ms, answered until the client had it p99 ${r.split.afterP99!.toFixed(1)} ms` : '') +
-      (r.split.fresh ? ` (${r.split.fresh.n} requests on new connections: sent until read p99 ${r.split.fresh.beforeP99.toFixed(1)} ms)` : '')
+      (r.split.fresh ? ` (${r.split.fresh.n} request${r.split.fresh.n === 1 ? '' : 's'} on new connections: sent until read p99 ${r.split.fresh.beforeP99.toFixed(1)} ms)` : '')
     : '';
 
 const idOf = (body: string): string | undefined => /"id":"([^"]+)"/.exec(body)?.[1];

@@ -71,6 +71,8 @@ describe('bench --quick (smoke)', () => {
     // the paced step splits a request's time: before the server read it, its own, after it answered
     const paced = of('intake').find((f) => f.name.startsWith('intake p99 at half peak'));
     expect(paced?.note).toMatch(/server's own time p99 \d+\.\d ms .*sent until the server read it p99 -?\d+\.\d ms, answered until the client had it p99 -?\d+\.\d ms/);
+    // and the requests that opened a connection on their own (the client starts with none open)
+    expect(paced?.note).toMatch(/\(\d+ requests? on new connections: sent until read p99 -?\d+\.\d ms\)/);
 
     expect(of('load')[0]?.value).toBeGreaterThan(0);
     const reads = of('reads');
