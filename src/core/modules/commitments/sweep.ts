@@ -46,6 +46,10 @@ export async function sweepDueTimers(ctx: Ctx, opts: { batchSize?: number; maxBa
       const r = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
       add(r);
       if (r.checked < batchSize) break;
+      // better-sqlite3 is synchronous: without a turn of the event loop between batches, a
+      // sweep of many due timers (a working day's first minute) would hold every request,
+      // intake included, until its last batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return total;
   }
