@@ -130,10 +130,7 @@ export class TransactionBatcher {
         // poll phase, so the batch takes every request read in this turn of the loop; and while
         // the turn accepted a new connection, the loop turns again first (libuv accepts one a
         // turn), so a burst of new clients joins this batch instead of one batch each.
-        settleAccepts(
-          () => void this.drain(),
-          () => this.queue.length >= this.maxBatch,
-        );
+        settleAccepts(() => void this.drain());
       }
     });
   }

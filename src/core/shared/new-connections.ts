@@ -25,15 +25,16 @@ const MAX_TURNS_HELD = 64;
 
 /**
  * Runs `start` in a later check phase (setImmediate) once no connection has been accepted since
- * the last start or the last turn held, or once `enough()` (the work has all it can take) or
- * after MAX_TURNS_HELD turns. Each turn held accepts one waiting connection and reads the
- * requests that arrived on those accepted before, so they join the work `start` does. Without a
- * server counting (tests on inject()), nothing is ever held.
+ * the last start or the last turn held, or after MAX_TURNS_HELD turns. Each turn held accepts one
+ * waiting connection and reads the requests that arrived on those accepted before, so they join
+ * the work `start` does. It holds even when a full batch already waits: otherwise, under a steady
+ * backlog, new clients would again be accepted one batch at a time. Without a server counting
+ * (tests on inject()), nothing is ever held.
  */
-export function settleAccepts(start: () => void, enough: () => boolean): void {
+export function settleAccepts(start: () => void): void {
   let turns = 0;
   const check = () => {
-    const held = accepted !== acceptedBefore && turns++ < MAX_TURNS_HELD && !enough();
+    const held = accepted !== acceptedBefore && turns++ < MAX_TURNS_HELD;
     acceptedBefore = accepted;
     if (held) setImmediate(check);
     else start();
