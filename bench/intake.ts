@@ -4,11 +4,12 @@
  * events, search index, commitments hooks, outbox row and audit entry, one transaction.
  *
  *  1. closed-loop load with autocannon at several concurrencies: requests/s, p50/p99, errors;
- *  2. open-loop, paced arrivals at half the peak rate (latency measured from the scheduled send
+ *  2. a burst of new clients, each on a connection of its own, beside a steady kept-alive load;
+ *  3. open-loop, paced arrivals at half the peak rate (latency measured from the scheduled send
  *     time, so a stall is not hidden by coordinated omission): p50/p99;
- *  3. the server's RSS (VmRSS sampled, VmHWM at the end);
- *  4. nothing lost: rows in `cases` == 201 responses;
- *  5. reference: createCase() in-process without HTTP, to split the cost.
+ *  4. the server's RSS (VmRSS sampled, VmHWM at the end);
+ *  5. nothing lost: rows in `cases` == 201 responses;
+ *  6. reference: createCase() in-process without HTTP, to split the cost.
  * The ratio is against the raw one-row-per-transaction commit rate of the same database.
  */
 import autocannon from 'autocannon';
@@ -26,6 +27,8 @@ import { benchToken, seedBench } from './seed.ts';
 import { intakeBody, Rng } from './synthetic.ts';
 
 const PATH = '/api/v1/cases';
+/** new clients at once in the burst step */
+const BURST = 300;
 
 interface LoadRun {
   label: string;
@@ -44,6 +47,8 @@ interface LoadRun {
   /** the first error response, to say what went wrong */
   firstError?: string;
   targetRate?: number;
+  /** burst: from sending the burst until its last answer, ms */
+  answeredInMs?: number;
   /** paced: where the time went. p99 of the server's own time (its Server-Timing header, from reading a request to answering it), of the client's lateness in sending (its event loop), and, when the server names the moment it read each request (SL_TIMING_AT=1), of the time before that and after its answer, ms */
   split?: { serverP99: number; serverMax: number; sendLagP99: number; sendLagMax: number; beforeP99?: number; afterP99?: number; fresh?: { n: number; beforeP99: number } };
   /** where the CPU went during the run */
@@ -226,6 +231,78 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
   };
 }
 
+/**
+ * A flood of new clients: `n` requests at once, each on a connection of its own (no keep-alive),
+ * while `steady` kept-alive connections post cases without pause (agents and channels already
+ * connected), after `settleMs` of that steady load. Latency of the burst's requests from their
+ * send. Every request is waited for, so none is cut off.
+ */
+async function burstRun(server: ServerProc, token: string, rng: Rng, acked: Set<string>, n = 300, steady = 64, settleMs = 1000): Promise<LoadRun> {
+  const u = new URL(server.base);
+  const statuses: Record<string, number> = {};
+  let transport = 0;
+  const post = (agent: http.Agent) =>
+    new Promise<number>((resolve) => {
+      const body = Buffer.from(JSON.stringify(intakeBody(rng)));
+      const t = performance.now();
+      const req = http.request(
+        { agent, host: u.hostname, port: u.port, method: 'POST', path: PATH, timeout: 30_000, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (b: Buffer) => chunks.push(b));
+          res.on('end', () => {
+            const id = res.statusCode === 201 ? idOf(Buffer.concat(chunks).toString('utf8')) : undefined;
+            if (id) acked.add(id);
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+            resolve(performance.now() - t);
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        transport++;
+        resolve(performance.now() - t);
+      });
+      req.end(body);
+    });
+  const kept = new http.Agent({ keepAlive: true, maxSockets: steady });
+  let stop = false;
+  let steadyDone = 0;
+  const t0 = performance.now();
+  const loops = Array.from({ length: steady }, async () => {
+    while (!stop) {
+      await post(kept);
+      steadyDone++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, settleMs));
+  const fresh = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const tb = performance.now();
+  const latencies = await Promise.all(Array.from({ length: n }, () => post(fresh)));
+  const burstMs = performance.now() - tb;
+  stop = true;
+  await Promise.all(loops);
+  kept.destroy();
+  fresh.destroy();
+  const wall = (performance.now() - t0) / 1000;
+  const s = summarise(latencies);
+  return {
+    label: 'burst',
+    connections: steady,
+    seconds: wall,
+    completed: n + steadyDone,
+    created: statuses['201'] ?? 0,
+    rate: (n + steadyDone) / wall,
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    errors: errorsOf(statuses, transport),
+    statuses,
+    unanswered: 0,
+    answeredInMs: burstMs,
+  };
+}
+
 interface InProcess {
   rate: number;
   n: number;
@@ -358,7 +435,11 @@ export const section: Section = {
         runs.push(r);
         env.log(`c=${c}: ${Math.round(r.rate)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors ${JSON.stringify(r.statuses)}${cpuOf(r)}`);
       }
-      const peak = runs.filter((r) => r.label !== 'warm-up').reduce((a, b) => (b.rate > a.rate ? b : a));
+      const peak = runs.filter((r) => r.label.startsWith('c=')).reduce((a, b) => (b.rate > a.rate ? b : a));
+      // before the paced step, so that the servers' logs and profiles still end with that step
+      const burst = await burstRun(server, token, rng, acked, BURST);
+      runs.push(burst);
+      env.log(`burst: ${BURST} new clients at once beside ${burst.connections} busy connections: all answered in ${burst.answeredInMs!.toFixed(0)} ms, p50 ${burst.p50.toFixed(1)} ms, p99 ${burst.p99.toFixed(1)} ms, ${burst.errors} errors ${JSON.stringify(burst.statuses)}`);
       const half = Math.max(1, Math.floor(peak.rate / 2));
       const paced = await metered(() => pacedRun(server, token, rng, half, seconds, acked));
       runs.push(paced);
@@ -391,6 +472,7 @@ export const section: Section = {
     const closed = runs.filter((r) => r.label.startsWith('c='));
     const peak = closed.reduce((a, r) => (r.rate > a.rate ? r : a));
     const paced = runs.find((r) => r.label === 'paced')!;
+    const burst = runs.find((r) => r.label === 'burst')!;
     const errors = runs.reduce((s, r) => s + r.errors, 0);
     env.details.runs = runs.map((r) => ({ ...r, rate: round(r.rate), p50: round(r.p50), p99: round(r.p99), max: round(r.max), seconds: round(r.seconds) }));
     env.details.rows = rows;
@@ -404,6 +486,12 @@ export const section: Section = {
         env.figure({ name: `intake req/s at c=${r.connections}`, value: r.rate, unit: 'req/s', baseline: base, note: `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors` }),
       ),
       env.figure({ name: `intake p99 at half peak (paced ${paced.targetRate}/s)`, value: paced.p99, unit: 'ms', target: { on: 'value', op: '<', value: 20 }, note: `p50 ${paced.p50.toFixed(1)} ms, achieved ${Math.round(paced.rate)}/s${splitNote(paced)}${rawTail ? `; ${rawTail}` : ''}${cpuOf(paced)}` }),
+      env.figure({
+        name: `intake: ${BURST} new clients at once beside ${burst.connections} busy connections, p99`,
+        value: burst.p99,
+        unit: 'ms',
+        note: `p50 ${burst.p50.toFixed(1)} ms, max ${burst.max.toFixed(0)} ms, all answered in ${burst.answeredInMs!.toFixed(0)} ms; each on a connection of its own, sent together while ${burst.connections} kept-alive connections post without pause (a flood of new customers beside the agents and channels connected)`,
+      }),
       env.figure({ name: 'intake errors (non-201, transport, timeouts; all runs)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }),
       env.figure({ name: 'intake: acknowledged cases missing from the database', value: missing, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${acked.size} × 201, ${rows.cases} rows` }),
       env.figure({ name: 'intake: rows without a 201 beyond requests cut off in flight', value: unexplained, unit: 'count', target: { on: 'value', op: '==', value: 0 }, note: `${rows.cases - (acked.size - missing)} rows without a 201; ${unanswered} requests were in flight when time-bounded runs stopped` }),

@@ -73,6 +73,10 @@ describe('bench --quick (smoke)', () => {
     expect(paced?.note).toMatch(/server's own time p99 \d+\.\d ms .*sent until the server read it p99 -?\d+\.\d ms, answered until the client had it p99 -?\d+\.\d ms/);
     // and the requests that opened a connection on their own (the client starts with none open)
     expect(paced?.note).toMatch(/\(\d+ requests? on new connections: sent until read p99 -?\d+\.\d ms\)/);
+    // a burst of new clients beside busy kept-alive ones: every one answered (errors are counted above)
+    const burst = of('intake').find((f) => f.name.includes('new clients at once'));
+    expect(burst?.value).toBeGreaterThan(0);
+    expect(burst?.note).toMatch(/all answered in \d+ ms/);
 
     expect(of('load')[0]?.value).toBeGreaterThan(0);
     const reads = of('reads');
