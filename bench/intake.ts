@@ -123,6 +123,43 @@ async function closedLoop(server: ServerProc, token: string, rng: Rng, connectio
  * Open loop: request i is due at t0 + i/rate whatever happened before; its latency counts from
  * that due time. Bounded by `seconds` plus a 10 s drain.
  */
+/** What one POST of an intake gave: its status (0: no answer, a transport error or a timeout), its Server-Timing header, and whether it went on a connection already open. */
+interface Posted {
+  status: number;
+  timing: string;
+  reused: boolean;
+}
+
+/** POSTs one intake body on `agent`; an acknowledged case's id goes into `acked`, every answer's status into `statuses`. Never rejects. */
+function postIntake(agent: http.Agent, u: URL, token: string, body: Buffer, acked: Set<string>, statuses: Record<string, number>, timeoutMs: number): Promise<Posted> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: u.hostname,
+        port: u.port,
+        method: 'POST',
+        path: PATH,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (b: Buffer) => chunks.push(b));
+        res.on('end', () => {
+          const id = res.statusCode === 201 ? idOf(Buffer.concat(chunks).toString('utf8')) : undefined;
+          if (id) acked.add(id);
+          statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+          resolve({ status: res.statusCode ?? 0, timing: String(res.headers['server-timing'] ?? ''), reused: req.reusedSocket });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ status: 0, timing: '', reused: req.reusedSocket }));
+    req.end(body);
+  });
+}
+
 async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: number, seconds: number, acked: Set<string>): Promise<LoadRun> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const u = new URL(server.base);
@@ -149,48 +186,25 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
     const fire = (i: number) => {
       const due = t0 + i * interval;
       sendLags.push(performance.now() - due);
-      const body = bodies[i]!;
       inFlight++;
-      const req = http.request(
-        {
-          agent,
-          host: u.hostname,
-          port: u.port,
-          method: 'POST',
-          path: PATH,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
-          timeout: 10_000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (b: Buffer) => chunks.push(b));
-          res.on('end', () => {
-            const id = res.statusCode === 201 ? idOf(Buffer.concat(chunks).toString('utf8')) : undefined;
-            if (id) acked.add(id);
-            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
-            latencies.push(performance.now() - due);
-            const timing = String(res.headers['server-timing'] ?? '');
-            const dur = /dur=([\d.]+)/.exec(timing)?.[1];
-            if (dur) serverTimes.push(Number(dur));
-            const read = /read;desc="([\d.]+)"/.exec(timing)?.[1];
-            if (read && dur) {
-              beforeServer.push(Number(read) - sentAt);
-              if (!req.reusedSocket) beforeFresh.push(Number(read) - sentAt);
-              afterServer.push(performance.timeOrigin + performance.now() - (Number(read) + Number(dur)));
-            }
-            inFlight--;
-            finishIfDone();
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        transport++;
+      const posting = postIntake(agent, u, token, bodies[i]!, acked, statuses, 10_000);
+      const sentAt = performance.timeOrigin + performance.now();
+      void posting.then(({ status, timing, reused }) => {
+        if (status === 0) transport++;
+        else {
+          latencies.push(performance.now() - due);
+          const dur = /dur=([\d.]+)/.exec(timing)?.[1];
+          if (dur) serverTimes.push(Number(dur));
+          const read = /read;desc="([\d.]+)"/.exec(timing)?.[1];
+          if (read && dur) {
+            beforeServer.push(Number(read) - sentAt);
+            if (!reused) beforeFresh.push(Number(read) - sentAt);
+            afterServer.push(performance.timeOrigin + performance.now() - (Number(read) + Number(dur)));
+          }
+        }
         inFlight--;
         finishIfDone();
       });
-      req.end(body);
-      const sentAt = performance.timeOrigin + performance.now();
     };
     const tick = () => {
       const now = performance.now();
@@ -241,30 +255,12 @@ async function burstRun(server: ServerProc, token: string, rng: Rng, acked: Set<
   const u = new URL(server.base);
   const statuses: Record<string, number> = {};
   let transport = 0;
-  const post = (agent: http.Agent) =>
-    new Promise<number>((resolve) => {
-      const body = Buffer.from(JSON.stringify(intakeBody(rng)));
-      const t = performance.now();
-      const req = http.request(
-        { agent, host: u.hostname, port: u.port, method: 'POST', path: PATH, timeout: 30_000, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (b: Buffer) => chunks.push(b));
-          res.on('end', () => {
-            const id = res.statusCode === 201 ? idOf(Buffer.concat(chunks).toString('utf8')) : undefined;
-            if (id) acked.add(id);
-            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
-            resolve(performance.now() - t);
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        transport++;
-        resolve(performance.now() - t);
-      });
-      req.end(body);
-    });
+  const post = async (agent: http.Agent) => {
+    const t = performance.now();
+    const { status } = await postIntake(agent, u, token, Buffer.from(JSON.stringify(intakeBody(rng))), acked, statuses, 30_000);
+    if (status === 0) transport++;
+    return performance.now() - t;
+  };
   const kept = new http.Agent({ keepAlive: true, maxSockets: steady });
   let stop = false;
   let steadyDone = 0;
