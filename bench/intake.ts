@@ -66,6 +66,12 @@ const splitNote = (r: LoadRun) =>
 
 const idOf = (body: string): string | undefined => /"id":"([^"]+)"/.exec(body)?.[1];
 
+/** What every load step reports of its answers: cases created, latency percentiles, errors. */
+function answersOf(latencies: number[], statuses: Record<string, number>, transport: number) {
+  const s = summarise(latencies);
+  return { created: statuses['201'] ?? 0, p50: s.p50, p99: s.p99, max: s.max, errors: errorsOf(statuses, transport), statuses };
+}
+
 function errorsOf(statuses: Record<string, number>, transport: number): number {
   return transport + Object.entries(statuses).reduce((s, [code, n]) => (code === '201' ? s : s + n), 0);
 }
@@ -100,20 +106,14 @@ async function closedLoop(server: ServerProc, token: string, rng: Rng, connectio
   });
   const r = await inst;
   const wall = (performance.now() - t0) / 1000;
-  const s = summarise(latencies);
-  const created = statuses['201'] ?? 0;
+  const answers = answersOf(latencies, statuses, r.errors + r.timeouts);
   return {
     label,
     connections,
     seconds: wall,
     completed: latencies.length,
-    created,
-    rate: created / Math.min(wall, r.duration || wall),
-    p50: s.p50,
-    p99: s.p99,
-    max: s.max,
-    errors: errorsOf(statuses, r.errors + r.timeouts),
-    statuses,
+    ...answers,
+    rate: answers.created / Math.min(wall, r.duration || wall),
     unanswered: Math.max(0, r.requests.sent - latencies.length - r.errors - r.timeouts),
     ...(firstError ? { firstError } : {}),
   };
@@ -216,8 +216,7 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
   });
   agent.destroy();
   const wall = (performance.now() - t0) / 1000;
-  const s = summarise(latencies);
-  const created = statuses['201'] ?? 0;
+  const answers = answersOf(latencies, statuses, transport);
   const own = summarise(serverTimes);
   const lag = summarise(sendLags);
   return {
@@ -233,13 +232,8 @@ async function pacedRun(server: ServerProc, token: string, rng: Rng, rate: numbe
     connections: 0,
     seconds: wall,
     completed: latencies.length,
-    created,
-    rate: created / wall,
-    p50: s.p50,
-    p99: s.p99,
-    max: s.max,
-    errors: errorsOf(statuses, transport),
-    statuses,
+    ...answers,
+    rate: answers.created / wall,
     unanswered: 0,
     targetRate: rate,
   };
@@ -281,19 +275,14 @@ async function burstRun(server: ServerProc, token: string, rng: Rng, acked: Set<
   kept.destroy();
   fresh.destroy();
   const wall = (performance.now() - t0) / 1000;
-  const s = summarise(latencies);
   return {
     label: 'burst',
     connections: steady,
     seconds: wall,
     completed: n + steadyDone,
-    created: statuses['201'] ?? 0,
+    // the burst's latencies; the answers of both its clients and the steady ones
+    ...answersOf(latencies, statuses, transport),
     rate: (n + steadyDone) / wall,
-    p50: s.p50,
-    p99: s.p99,
-    max: s.max,
-    errors: errorsOf(statuses, transport),
-    statuses,
     unanswered: 0,
     answeredInMs: burstMs,
   };
