@@ -5,7 +5,7 @@
 // how many of the kept-alive requests were answered from the burst until its last answer.
 const { workerData: w, parentPort } = require('node:worker_threads');
 const http = require('node:http');
-const net = require('node:net');
+const newClients = require('./new-clients.cjs');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: w.kept });
 const headers = { Authorization: `Bearer ${w.token}`, 'Content-Type': 'application/json' };
@@ -25,27 +25,17 @@ const post = () =>
     req.end(w.keptBody);
   });
 
-const statuses = [];
 let burstDone;
 const burstOver = new Promise((resolve) => (burstDone = resolve));
+let statuses = [];
 function burst() {
   burstAt = answered;
-  for (const body of w.bodies) {
-    const head = [`POST ${w.path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', `Authorization: Bearer ${w.token}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
-    const s = net.connect(w.port, '127.0.0.1', () => s.write(`${head.join('\r\n')}\r\n\r\n${body}`));
-    let answer = '';
-    s.setEncoding('utf8');
-    s.on('data', (c) => (answer += c));
-    s.on('error', () => undefined);
-    s.on('close', () => {
-      statuses.push(Number(answer.split(' ')[1]) || 0);
-      if (statuses.length === w.bodies.length) {
-        during = answered - burstAt;
-        stop = true;
-        burstDone();
-      }
-    });
-  }
+  newClients(w, w.bodies, undefined, (all) => {
+    statuses = all;
+    during = answered - burstAt;
+    stop = true;
+    burstDone();
+  });
 }
 
 const loop = async () => {
