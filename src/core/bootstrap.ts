@@ -7,6 +7,8 @@ import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
 import { lockAndPrefetchContacts, type ContactHint } from './modules/customers/index.ts';
+import { ReadThread, runReadJob, type ReadJobName } from './reads/index.ts';
+import { switchFromEnv } from './shared/env-settings.ts';
 
 export interface OpenOptions {
   url: string;
@@ -16,7 +18,21 @@ export interface OpenOptions {
   poolSize?: number;
   caseHooks?: CaseHook[];
   onQuery?: DbOptions['onQuery'];
+  /**
+   * Long reads (dashboards) on a thread of their own (reads/read-thread.ts). Default on
+   * (SL_READ_THREAD=0 turns it off); off with onQuery (which sees only this thread's queries);
+   * never for an in-memory SQLite database.
+   */
+  readThread?: boolean;
 }
+
+const readThreadWanted = (opts: OpenOptions): boolean => {
+  const file = opts.url.replace(/^sqlite:/, '');
+  if (file === ':memory:' || file === '') return false; // no other connection can open it
+  if (opts.readThread !== undefined) return opts.readThread;
+  if (opts.onQuery) return false;
+  return switchFromEnv('SL_READ_THREAD', true);
+};
 
 export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? 'sqlite:./data/serviceloop.db';
 
@@ -42,6 +58,28 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     openAhead: dbh.ops.concurrentTransactions,
   });
   ctx.batched = (fn, hint) => batcher.run(fn, hint);
+  if (readThreadWanted(opts)) {
+    const reads = new ReadThread({
+      url: opts.url,
+      config: ctx.config,
+      inline: (job, args, now) => runReadJob(ctx, job as ReadJobName, args as never, now),
+      onError: (err, restarts) => {
+        if (process.env.LOG_LEVEL === 'silent') return;
+        const what = err instanceof Error ? err.message : String(err);
+        console.warn(
+          restarts
+            ? `read thread stopped (${what}): its reads ran on the server's thread; the next starts a new one`
+            : `read thread could not start (${what}): dashboards are read on the server's thread`,
+        );
+      },
+    });
+    ctx.reads = reads;
+    const close = dbh.close;
+    dbh.close = async () => {
+      await reads.close();
+      await close();
+    };
+  }
   if (opts.migrate !== false) await ensureCommitmentDefaults(ctx);
   return { ctx, dbh };
 }

@@ -35,6 +35,13 @@ export const defaultConfig: CoreConfig = {
   nodeId: process.env.SL_NODE_ID ?? `${hostname()}:${process.pid}`,
 };
 
+/** Runs a long read (reads/jobs.ts) off the event loop: see reads/read-thread.ts. */
+export interface ReadRunner {
+  run(job: string, args: unknown, now: number): Promise<unknown>;
+  warm(): void;
+  close(): Promise<void>;
+}
+
 /** What every service needs: the database, its dialect, the clock and settings. */
 export interface Ctx {
   db: Kysely<Database>;
@@ -45,4 +52,6 @@ export interface Ctx {
   caseHooks: CaseHook[];
   /** Runs a write in a shared, group-committed transaction (intake); see db/batcher.ts. */
   batched?: <T>(fn: (trx: Kysely<Database>) => Promise<T>, hint?: unknown) => Promise<T>;
+  /** Where long reads run (reads/index.ts runRead); absent: on this thread. */
+  reads?: ReadRunner;
 }

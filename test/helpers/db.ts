@@ -49,7 +49,7 @@ export const T0 = Date.UTC(2026, 10, 23, 2, 0, 0);
 
 export async function openTestDb(
   dialect: Dialect,
-  opts: { clock?: Clock; config?: Partial<CoreConfig>; caseHooks?: CaseHook[]; onQuery?: (sql: string, params: readonly unknown[]) => void } = {},
+  opts: { clock?: Clock; config?: Partial<CoreConfig>; caseHooks?: CaseHook[]; onQuery?: (sql: string, params: readonly unknown[]) => void; readThread?: boolean } = {},
 ): Promise<TestDb> {
   const { url, drop } = await freshDatabaseUrl(dialect);
   const clock = opts.clock ?? new ManualClock(T0);
@@ -59,6 +59,7 @@ export async function openTestDb(
     config: { scryptCost: 1024, ...opts.config },
     ...(opts.caseHooks ? { caseHooks: opts.caseHooks } : {}),
     ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
+    ...(opts.readThread !== undefined ? { readThread: opts.readThread } : {}),
   });
   return {
     ctx,

@@ -37,6 +37,10 @@ export interface DbOptions {
   sqliteSync?: 'FULL' | 'NORMAL';
   /** Sees every query run (tests use it to EXPLAIN the hot paths). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /** Reads only (the read thread's connection): SQLite opened read-only, PostgreSQL transactions read-only. */
+  readonly?: boolean;
+  /** SQLite's page cache, MB (default 64). */
+  sqliteCacheMb?: number;
 }
 
 const logOf = (opts: DbOptions) =>
@@ -56,7 +60,12 @@ const pgTypes = {
 
 export function createDb(opts: DbOptions): Db {
   if (isPostgresUrl(opts.url)) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 8, types: pgTypes });
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 8,
+      types: pgTypes,
+      ...(opts.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
     // An idle pooled connection can be cut by the server (restart, admin termination); the pool
     // replaces it on next use. Without a listener that 'error' event would crash the process.
     pool.on('error', (err) => {
@@ -71,12 +80,14 @@ export function createDb(opts: DbOptions): Db {
   }
   const file = opts.url.replace(/^sqlite:/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${opts.sqliteSync ?? process.env.SL_SQLITE_SYNC ?? 'FULL'}`);
-  sqlite.pragma('foreign_keys = ON');
+  const sqlite = new SqliteDatabase(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+  if (!opts.readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${opts.sqliteSync ?? process.env.SL_SQLITE_SYNC ?? 'FULL'}`);
+    sqlite.pragma('foreign_keys = ON');
+  }
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${(opts.sqliteCacheMb ?? 64) * 1024}`);
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: sqliteDialect(withStatementCache(sqlite)), ...logOf(opts) });
   return { db, ops: sqliteOps, url: opts.url, close: () => db.destroy() };

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../core/context.ts';
-import { analyticsSummary, summaryQuery } from '../../core/modules/analytics/index.ts';
+import { summaryQuery } from '../../core/modules/analytics/index.ts';
+import { runRead } from '../../core/reads/index.ts';
 import type { ZApp } from './zapp.ts';
 
 const tags = ['analytics'];
@@ -15,6 +16,6 @@ export function analyticsRoutes(app: ZApp, ctx: Ctx): void {
         querystring: summaryQuery,
       },
     },
-    (req) => analyticsSummary(ctx, req.query),
+    (req) => runRead(ctx, 'analytics.summary', req.query),
   );
 }

@@ -5,7 +5,8 @@
  */
 import { quickselect } from 'd3-array';
 import type { CaseEventsTable, CasesTable } from '../cases/index.ts';
-import { OPEN_STATUSES } from '../cases/index.ts';
+// its own file, not the module's index: the read thread loads this one (reads/jobs.ts)
+import { OPEN_STATUSES } from '../cases/case.ts';
 import type { BusinessCalendar } from '../commitments/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from './analytics.table.ts';

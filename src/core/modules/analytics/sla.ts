@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
-import { TARGET_KINDS, TARGET_LABELS, type TargetKind } from '../commitments/index.ts';
+// its own file, not the module's index: the read thread loads this one (reads/jobs.ts)
+import { TARGET_KINDS, TARGET_LABELS, type TargetKind } from '../commitments/policy.ts';
 import { DAY_MS } from './metrics.ts';
 
 export interface TargetCompliance {
