@@ -468,20 +468,23 @@ export function dataPath(opts: BenchOptions, name: string): string {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
+/** A client of its own (one keep-alive connection), for a second user beside the default one. */
+export const newHttpAgent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 1 });
+
 export interface HttpResult {
   status: number;
   body: string;
   ms: number;
 }
 
-export function httpRequest(base: string, method: string, path: string, token: string | null, body?: unknown, timeoutMs = 60_000): Promise<HttpResult> {
+export function httpRequest(base: string, method: string, path: string, token: string | null, body?: unknown, timeoutMs = 60_000, via: http.Agent = agent): Promise<HttpResult> {
   const u = new URL(path, base);
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((res, rej) => {
     const t0 = process.hrtime.bigint();
     const req = http.request(
       {
-        agent,
+        agent: via,
         host: u.hostname,
         port: u.port,
         method,

@@ -26,7 +26,7 @@ import {
   type TimelineEvent,
 } from '../src/core/modules/analytics/index.ts';
 import { BusinessCalendar, STANDARD_CALENDAR } from '../src/core/modules/commitments/index.ts';
-import { httpRequest, round, summarise, type Section } from './common.ts';
+import { httpRequest, newHttpAgent, round, sleep, summarise, type Section } from './common.ts';
 import { registerLoaderExtension } from './load-cases.ts';
 import { benchToken } from './seed.ts';
 
@@ -97,6 +97,61 @@ export async function runDashboardsBench(opts: { baseUrl: string; token: string;
         ...(s.target ? { target: `< ${TARGET_MS} ms`, pass: value < TARGET_MS } : {}),
         note,
       });
+  }
+  return figures;
+}
+
+/** An agent's queue, page 1 (the reads section's "queue"). */
+export const QUEUE_PATH = '/api/v1/cases?status=open,new&sort=-receivedAt';
+const BESIDE_PATH = '/api/v1/analytics/summary?days=90&groupBy=agent';
+
+/**
+ * What a supervisor's dashboard costs everyone else: an agent's queue page, one request every
+ * `gapMs`, alone and then while a supervisor reloads the 90-day dashboard by agent back to back.
+ * On SQLite a statement holds the thread that runs it, so a dashboard read on the server's event
+ * loop would hold the queue (and intake) for as long as it takes; the read thread keeps it off.
+ */
+export async function runBesideBench(opts: { baseUrl: string; agentToken: string; supervisorToken: string; quick: boolean; gapMs?: number; log?: (msg: string) => void }): Promise<Figure[]> {
+  const n = opts.quick ? 60 : 300;
+  const gap = opts.gapMs ?? 20;
+  const log = opts.log ?? (() => undefined);
+  const queue = async (): Promise<number[]> => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await httpRequest(opts.baseUrl, 'GET', QUEUE_PATH, opts.agentToken);
+      if (r.status !== 200) throw new Error(`GET ${QUEUE_PATH}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+      ms.push(r.ms);
+      await sleep(gap);
+    }
+    return ms;
+  };
+  for (let i = 0; i < 5; i++) await httpRequest(opts.baseUrl, 'GET', QUEUE_PATH, opts.agentToken);
+  const alone = summarise(await queue());
+  let stop = false;
+  const dashboards: number[] = [];
+  const own = newHttpAgent(); // the supervisor's connection: the agent's requests must not queue behind it in this client
+  const supervisor = (async () => {
+    while (!stop) {
+      const r = await httpRequest(opts.baseUrl, 'GET', BESIDE_PATH, opts.supervisorToken, undefined, 60_000, own);
+      if (r.status !== 200) throw new Error(`GET ${BESIDE_PATH}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+      dashboards.push(r.ms);
+    }
+  })();
+  let beside: ReturnType<typeof summarise>;
+  try {
+    beside = summarise(await queue());
+  } finally {
+    stop = true;
+    await supervisor;
+    own.destroy();
+  }
+  const d = summarise(dashboards);
+  const note = `${n} queue requests ${gap} ms apart; beside: ${d.n} dashboards (90 days by agent) loaded back to back meanwhile, p50 ${d.p50.toFixed(1)} ms`;
+  log(`agent's queue alone: p50 ${alone.p50.toFixed(1)}, p95 ${alone.p95.toFixed(1)}, max ${alone.max.toFixed(1)} ms; beside the dashboards: p50 ${beside.p50.toFixed(1)}, p95 ${beside.p95.toFixed(1)}, max ${beside.max.toFixed(1)} ms (${note})`);
+  const figures: Figure[] = [];
+  for (const [which, a, b] of [['p50', alone.p50, beside.p50], ['p95', alone.p95, beside.p95], ['max', alone.max, beside.max]] as const) {
+    figures.push({ name: `agent's queue page 1 alone ${which}`, value: round(a), unit: 'ms', note });
+    figures.push({ name: `agent's queue page 1 beside the dashboards ${which}`, value: round(b), unit: 'ms', note });
   }
   return figures;
 }
@@ -191,12 +246,15 @@ export const section: Section = {
     if (fill.filled) env.log(`analytics read models filled in ${fill.seconds.toFixed(1)} s (the loader does not write them yet)`);
     const supervisor = loaded.meta.users.supervisor;
     if (!supervisor) throw new Error('the loaded database has no supervisor user');
+    const agent = loaded.meta.users.agent;
+    if (!agent) throw new Error('the loaded database has no agent user');
     const token = await benchToken(loaded.url, supervisor, 'dashboards');
+    const agentToken = await benchToken(loaded.url, agent, 'dashboards-queue');
     const server = await env.startServer(loaded.url, 'dashboards');
     try {
       const figs = await runDashboardsBench({ baseUrl: server.base, token, quick: env.opts.quick, requests: env.opts.readRequests, log: env.log });
       const floor = figs[0]!;
-      return figs.map((f, i) =>
+      const out = figs.map((f, i) =>
         env.figure({
           name: f.name,
           value: f.value,
@@ -206,6 +264,14 @@ export const section: Section = {
           note: f.note,
         }),
       );
+      const beside = await runBesideBench({ baseUrl: server.base, agentToken, supervisorToken: token, quick: env.opts.quick, log: env.log });
+      // each "beside" figure against the same figure alone
+      for (let i = 0; i < beside.length; i += 2) {
+        const [a, b] = [beside[i]!, beside[i + 1]!];
+        out.push(env.figure({ name: a.name, value: a.value, unit: a.unit, note: a.note }));
+        out.push(env.figure({ name: b.name, value: b.value, unit: b.unit, baseline: { name: a.name, value: a.value, unit: a.unit }, note: b.note }));
+      }
+      return out;
     } finally {
       await server.stop();
     }

@@ -84,6 +84,10 @@ describe('bench --quick (smoke)', () => {
       expect(reads.some((f) => f.name.includes(key)), key).toBe(true);
     expect(reads.find((f) => f.name === 'read errors (non-200)')?.value).toBe(0);
     expect(reads.every((f) => Number.isFinite(f.value))).toBe(true);
+    const dash = of('dashboards');
+    const beside = dash.find((f) => f.name === "agent's queue page 1 beside the dashboards p95");
+    expect(beside?.baseline?.value, JSON.stringify(dash)).toBe(dash.find((f) => f.name === "agent's queue page 1 alone p95")?.value);
+    expect(beside?.note).toMatch(/[1-9]\d* dashboards \(90 days by agent\) loaded back to back meanwhile/);
 
     const intakeLog = files.find((f) => f.startsWith('server-sqlite-intake-') && f.endsWith('.log'));
     expect(intakeLog, files.join(', ')).toBeDefined();
