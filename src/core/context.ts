@@ -38,7 +38,6 @@ export const defaultConfig: CoreConfig = {
 /** Runs a long read (reads/jobs.ts) off the event loop: see reads/read-thread.ts. */
 export interface ReadRunner {
   run(job: string, args: unknown, now: number): Promise<unknown>;
-  warm(): void;
   close(): Promise<void>;
 }
 

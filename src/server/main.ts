@@ -60,7 +60,6 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const plan = o.demo ? await demoPlan(ctx) : 'skip';
   const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: tuning.secureCookies });
   await app.listen({ port: o.port, host: o.host });
-  ctx.reads?.warm(); // the first dashboard need not wait for the read thread to start
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
   const timers = createTimerWorker(ctx, {
     pollMs: tuning.timerPollMs,

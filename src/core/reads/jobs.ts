@@ -5,10 +5,10 @@ import { analyticsSummary, type SummaryQuery } from '../modules/analytics/summar
  * The reads that may run on the read thread (read-thread.ts): long, read-only, and answered with
  * plain data. Each takes the context and one structured-cloneable argument.
  *
- * The thread loads this file and what it imports, so import a job's own file, not its module's
- * index, and keep the job's files off the indexes of other modules: through `cases/index.ts` and
- * `commitments/index.ts` the thread loaded both modules whole: at 1M cases the server's RSS after
- * a few dashboards was 415 MB with the thread against 320 MB once the imports went to the files
+ * The thread loads this file and everything it imports. So import a job's own file, not its
+ * module's index, and keep the job's files off other modules' indexes too. Through `cases/index.ts`
+ * and `commitments/index.ts` the thread once loaded both modules whole: at 1M cases, after a few
+ * dashboards, the server's RSS was 415 MB, and 320 MB once the imports went to the files
  * (2026-12-07; 245 MB without the thread, 271 MB with its smaller page cache).
  */
 export const readJobs = {

@@ -53,7 +53,9 @@ export function errorFromWire(e: WireError): Error {
  * A worker thread with its own read-only connection that runs long reads (reads/jobs.ts) off the
  * event loop. On SQLite every statement runs on the thread that calls it: a 90-day dashboard
  * by agent (~260 ms at 1M cases) on the server's thread would hold every intake and every other
- * request for as long. Started at the first job (or by warm()); jobs run one after another on it.
+ * request for as long. Started at the first job, not with the server: it costs
+ * ~55 MB of RSS, which a node that serves no dashboard need not carry; the first dashboard waits
+ * ~1 s for it. Jobs run one after another on it.
  */
 export class ReadThread implements ReadRunner {
   private worker: Worker | null = null;
@@ -65,11 +67,6 @@ export class ReadThread implements ReadRunner {
   private ready = false;
 
   constructor(private readonly opts: ReadThreadOptions) {}
-
-  /** Starts the thread now, so that the first dashboard does not wait for it. */
-  warm(): void {
-    if (!this.closed && !this.broken && !this.worker) this.spawn().unref();
-  }
 
   run(job: string, args: unknown, now: number): Promise<unknown> {
     if (this.closed || this.broken) return this.opts.inline(job, args, now);
