@@ -88,6 +88,7 @@ describe('bench --quick (smoke)', () => {
     const beside = dash.find((f) => f.name === "agent's queue page 1 beside the dashboards p95");
     expect(beside?.baseline?.value, JSON.stringify(dash)).toBe(dash.find((f) => f.name === "agent's queue page 1 alone p95")?.value);
     expect(beside?.note).toMatch(/[1-9]\d* dashboards \(90 days by agent\) loaded back to back meanwhile/);
+    expect(dash.find((f) => f.name.endsWith('cases (peak during dashboards)'))?.value).toBeGreaterThan(0);
 
     const intakeLog = files.find((f) => f.startsWith('server-sqlite-intake-') && f.endsWith('.log'));
     expect(intakeLog, files.join(', ')).toBeDefined();
