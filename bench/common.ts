@@ -215,6 +215,17 @@ export function procMemory(pid: number): { rssMb: number; hwmMb: number } | null
   }
 }
 
+/** The server's RSS at the loaded size, from an rssSampler's stop(): the peak seen or the high-water mark; target < 400 MB. */
+export function rssFigure(cases: number, during: string, mem: { peakRssMb: number; hwmMb: number }): FigureInput {
+  return {
+    name: `server RSS at ${cases.toLocaleString('en-US')} cases (peak during ${during})`,
+    value: Math.max(mem.peakRssMb, Number.isFinite(mem.hwmMb) ? mem.hwmMb : 0),
+    unit: 'MB',
+    target: { on: 'value', op: '<', value: 400 },
+    note: `VmRSS peak ${mem.peakRssMb.toFixed(0)} MB, VmHWM ${mem.hwmMb.toFixed(0)} MB`,
+  };
+}
+
 /** Samples a process's RSS until stopped; returns the peak seen and the kernel's high-water mark. */
 export function rssSampler(pid: number, everyMs = 200) {
   let peak = 0;

@@ -26,7 +26,7 @@ import {
   type TimelineEvent,
 } from '../src/core/modules/analytics/index.ts';
 import { BusinessCalendar, STANDARD_CALENDAR } from '../src/core/modules/commitments/index.ts';
-import { httpRequest, newHttpAgent, round, rssSampler, sleep, summarise, type Section } from './common.ts';
+import { httpRequest, newHttpAgent, round, rssFigure, rssSampler, sleep, summarise, type Section } from './common.ts';
 import { registerLoaderExtension } from './load-cases.ts';
 import { benchToken } from './seed.ts';
 
@@ -273,16 +273,7 @@ export const section: Section = {
         out.push(env.figure({ name: b.name, value: b.value, unit: b.unit, baseline: { name: a.name, value: a.value, unit: a.unit }, note: b.note }));
       }
       // with the read thread (ADR 0007): its isolate, connection and the period's rows count here
-      const mem = rss.stop();
-      out.push(
-        env.figure({
-          name: `server RSS at ${loaded.cases.toLocaleString('en-US')} cases (peak during dashboards)`,
-          value: Math.max(mem.peakRssMb, Number.isFinite(mem.hwmMb) ? mem.hwmMb : 0),
-          unit: 'MB',
-          target: { on: 'value', op: '<', value: 400 },
-          note: `VmRSS peak ${mem.peakRssMb.toFixed(0)} MB, VmHWM ${mem.hwmMb.toFixed(0)} MB`,
-        }),
-      );
+      out.push(env.figure(rssFigure(loaded.cases, 'dashboards', rss.stop())));
       return out;
     } finally {
       await server.stop();

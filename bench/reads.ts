@@ -15,7 +15,7 @@ import type { Ctx } from '../src/core/context.ts';
 import { caseListQuery, getCase, listCases, queueCounts } from '../src/core/modules/cases/index.ts';
 import { actorOf } from '../src/core/modules/users/index.ts';
 import type { Actor } from '../src/core/shared/actor.ts';
-import { httpRequest, round, rssSampler, summarise, type Figure, type LoadedDb, type Section, type SectionEnv, type ServerProc } from './common.ts';
+import { httpRequest, round, rssFigure, rssSampler, summarise, type Figure, type LoadedDb, type Section, type SectionEnv, type ServerProc } from './common.ts';
 import { benchToken } from './seed.ts';
 
 interface ReadSpec {
@@ -274,15 +274,7 @@ export const section: Section = {
     );
     const errors = timed.reduce((s, t) => s + t.errors, 0) + floor.errors;
     figures.push(env.figure({ name: 'read errors (non-200)', value: errors, unit: 'count', target: { on: 'value', op: '==', value: 0 } }));
-    figures.push(
-      env.figure({
-        name: `server RSS at ${L.cases.toLocaleString('en-US')} cases (peak during reads)`,
-        value: Math.max(mem.peakRssMb, Number.isFinite(mem.hwmMb) ? mem.hwmMb : 0),
-        unit: 'MB',
-        target: { on: 'value', op: '<', value: 400 },
-        note: `VmRSS peak ${mem.peakRssMb.toFixed(0)} MB, VmHWM ${mem.hwmMb.toFixed(0)} MB`,
-      }),
-    );
+    figures.push(env.figure(rssFigure(L.cases, 'reads', mem)));
     return figures;
   },
 };

@@ -43,6 +43,21 @@ describe.each(DIALECTS)('read thread on %s', (dialect) => {
   };
   const readsOf = () => seen.filter((s) => /case_metrics|analytics_daily|sla_daily/.test(s));
   const threadOf = () => t.ctx.reads as ReadThread;
+  /** A read thread of its own on `url`, counting the jobs it ran inline and the errors it reported. */
+  const spyThread = (url: string) => {
+    let inline = 0;
+    const errors: unknown[] = [];
+    const rt = new ReadThread({
+      url,
+      config: t.ctx.config,
+      inline: (job, args, now) => {
+        inline++;
+        return runReadJob(t.ctx, job as 'analytics.summary', args as never, now);
+      },
+      onError: (e) => errors.push(e),
+    });
+    return { rt, errors, inline: () => inline };
+  };
 
   beforeAll(async () => {
     t = await makeTestApp(dialect, { useTokens: true, readThread: true, onQuery: (sql) => seen.push(sql) });
@@ -82,33 +97,23 @@ describe.each(DIALECTS)('read thread on %s', (dialect) => {
   });
 
   it('runs the jobs of a thread that died on the server connection, then starts a new thread', async () => {
-    let inline = 0;
-    const errors: unknown[] = [];
-    const rt = new ReadThread({
-      url: t.url,
-      config: t.ctx.config,
-      inline: (job, args, now) => {
-        inline++;
-        return runReadJob(t.ctx, job as 'analytics.summary', args as never, now);
-      },
-      onError: (e) => errors.push(e),
-    });
+    const { rt, errors, inline } = spyThread(t.url);
     try {
       const now = t.clock.now();
       const first = (await rt.run('analytics.summary', summaryArgs, now)) as AnalyticsSummary;
-      expect(inline).toBe(0);
+      expect(inline()).toBe(0);
       // the thread dies with a job sent to it (sent after the kill, so that it cannot answer first)
       void (rt as unknown as { worker: Worker }).worker.terminate();
       const job = rt.run('analytics.summary', summaryArgs, now);
       expect(rt.inFlight).toBe(1);
       expect(await job).toEqual(first);
-      expect(inline).toBe(1);
+      expect(inline()).toBe(1);
       expect(errors).toHaveLength(1);
       expect(await rt.run('analytics.summary', summaryArgs, now)).toEqual(first);
-      expect(inline).toBe(1); // a new thread answered
+      expect(inline()).toBe(1); // a new thread answered
       await rt.close();
       expect(await rt.run('analytics.summary', summaryArgs, now)).toEqual(first);
-      expect(inline).toBe(2);
+      expect(inline()).toBe(2);
     } finally {
       await rt.close();
     }
@@ -122,21 +127,11 @@ describe.each(DIALECTS)('read thread on %s', (dialect) => {
 
   if (dialect === 'sqlite')
     it('leaves the reads on the server connection when the thread cannot start', async () => {
-      let inline = 0;
-      const errors: unknown[] = [];
-      const rt = new ReadThread({
-        url: 'sqlite:/nonexistent-dir/none.db',
-        config: t.ctx.config,
-        inline: (job, args, now) => {
-          inline++;
-          return runReadJob(t.ctx, job as 'analytics.summary', args as never, now);
-        },
-        onError: (e) => errors.push(e),
-      });
+      const { rt, errors, inline } = spyThread('sqlite:/nonexistent-dir/none.db');
       try {
         const expected = await runReadJob(t.ctx, 'analytics.summary', summaryArgs, t.clock.now());
         for (let i = 0; i < 2; i++) expect(await rt.run('analytics.summary', summaryArgs, t.clock.now())).toEqual(expected);
-        expect(inline).toBe(2);
+        expect(inline()).toBe(2);
         expect(errors).toHaveLength(1); // not started again for the second read
         expect(String(errors[0])).toMatch(/unable to open|directory does not exist|SQLITE_CANTOPEN/i);
       } finally {
