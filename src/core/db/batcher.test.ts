@@ -49,11 +49,13 @@ describe.each(DIALECTS)('transaction batcher on %s', (dialect) => {
               log.push(`rows ${i}`);
             },
           }));
-          // every batch's write takes 50 ms more, long enough for the next batch to open beside it
+          // every batch's write takes 200 ms more, long enough for the next two batches to open and
+          // run beside it even on a loaded machine (with 50 ms, two test runs side by side once
+          // saw the third batch prepared only after the first was answered)
           bufferOf(trx)!.work('slow', 50, () => ({
             flush: async () => {
               log.push(`write ${i}`);
-              await new Promise<void>((r) => setTimeout(r, 50));
+              await new Promise<void>((r) => setTimeout(r, 200));
             },
           }));
           return i;
