@@ -79,7 +79,7 @@ export function createDb(opts: DbOptions): Db {
     return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
   }
   const file = opts.url.replace(/^sqlite:/, '');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
   if (!opts.readonly) {
     sqlite.pragma('journal_mode = WAL');

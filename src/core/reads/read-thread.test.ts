@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { createDb } from '../db/create-db.ts';
 import { makeTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DIALECTS } from '../../../test/helpers/db.ts';
 import type { AnalyticsSummary } from '../modules/analytics/index.ts';
@@ -119,6 +123,20 @@ describe.each(DIALECTS)('read thread on %s', (dialect) => {
     }
   });
 
+  it('reads through a connection that refuses writes', async () => {
+    const count = async (db: typeof t.ctx.db) => (await db.selectFrom('cases').select('id').execute()).length;
+    const before = await count(t.ctx.db);
+    expect(before).toBeGreaterThan(0);
+    const ro = createDb({ url: t.url, readonly: true });
+    try {
+      expect(await count(ro.db)).toBe(before);
+      await expect(ro.db.deleteFrom('cases').execute()).rejects.toThrow(/read-?only/i);
+    } finally {
+      await ro.close();
+    }
+    expect(await count(t.ctx.db)).toBe(before);
+  });
+
   it('answers dashboards asked at once, each with its own period', async () => {
     const all = await Promise.all([1, 2, 3, 4].map((d) => runRead(t.ctx, 'analytics.summary', { days: d * 10 })));
     expect(all.map((s) => s.received.count)).toEqual([4, 4, 4, 4]);
@@ -127,15 +145,18 @@ describe.each(DIALECTS)('read thread on %s', (dialect) => {
 
   if (dialect === 'sqlite')
     it('leaves the reads on the server connection when the thread cannot start', async () => {
-      const { rt, errors, inline } = spyThread('sqlite:/nonexistent-dir/none.db');
+      const missing = join(mkdtempSync(join(tmpdir(), 'sl-no-db-')), 'gone', 'none.db');
+      const { rt, errors, inline } = spyThread(`sqlite:${missing}`);
       try {
         const expected = await runReadJob(t.ctx, 'analytics.summary', summaryArgs, t.clock.now());
         for (let i = 0; i < 2; i++) expect(await rt.run('analytics.summary', summaryArgs, t.clock.now())).toEqual(expected);
         expect(inline()).toBe(2);
         expect(errors).toHaveLength(1); // not started again for the second read
         expect(String(errors[0])).toMatch(/unable to open|directory does not exist|SQLITE_CANTOPEN/i);
+        expect(existsSync(dirname(missing))).toBe(false); // a read-only open creates nothing
       } finally {
         await rt.close();
+        rmSync(dirname(dirname(missing)), { recursive: true, force: true });
       }
     });
 });

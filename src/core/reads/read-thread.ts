@@ -65,6 +65,8 @@ export class ReadThread implements ReadRunner {
   /** a thread died before it opened its connection: it cannot start here, reads stay inline */
   private broken = false;
   private ready = false;
+  /** set by close() while jobs are in flight: ends the thread after the last answer */
+  private onIdle: (() => void) | null = null;
 
   constructor(private readonly opts: ReadThreadOptions) {}
 
@@ -98,8 +100,6 @@ export class ReadThread implements ReadRunner {
     });
     this.worker = null;
   }
-
-  private onIdle: (() => void) | null = null;
 
   private spawn(): Worker {
     const init: WorkerInit = { url: this.opts.url, config: this.opts.config, poolSize: this.opts.poolSize ?? 2, entry: ENTRY, tsx: tsxApiUrl() };
