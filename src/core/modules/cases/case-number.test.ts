@@ -21,11 +21,15 @@ describe.each(DIALECTS)('case numbers of batches on %s', (dialect) => {
   const counter = async () => Number((await t.ctx.db.selectFrom('case_number_counters').select('last').where('day', '=', day()).executeTakeFirst())?.last ?? 0);
   const numberOf = (n: string) => Number(n.slice(-4));
 
-  /** A batcher of 4 whose every write takes 50 ms more, long enough for the next batch to run beside it. */
+  /**
+   * A batcher of 4 whose every write takes 200 ms more, long enough for the next batch to run
+   * beside it even on a loaded machine (with 50 ms, two test runs side by side once saw the other
+   * server's update reach the counter only after the second batch had written).
+   */
   function batcher() {
     return new TransactionBatcher(t.ctx.db, { maxBatch: 4, openAhead: dialect === 'postgres' });
   }
-  const slowWrite = (trx: Parameters<typeof bufferOf>[0]) => bufferOf(trx)!.work('slow', 50, () => ({ flush: () => new Promise<void>((r) => setTimeout(r, 50)) }));
+  const slowWrite = (trx: Parameters<typeof bufferOf>[0]) => bufferOf(trx)!.work('slow', 50, () => ({ flush: () => new Promise<void>((r) => setTimeout(r, 200)) }));
 
   it('counts on across batches: unique and gap-free, the counter at the last', async () => {
     const b = batcher();
