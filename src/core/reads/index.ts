@@ -1,8 +1,8 @@
 import type { Ctx } from '../context.ts';
 import { runReadJob, type ReadJobArgs, type ReadJobName, type ReadJobResult } from './jobs.ts';
 
-export { readJobs, runReadJob, type ReadJobName, type ReadJobArgs, type ReadJobResult } from './jobs.ts';
-export { ReadThread, type ReadThreadOptions } from './read-thread.ts';
+export { runReadJob, type ReadJobName, type ReadJobArgs, type ReadJobResult } from './jobs.ts';
+export { ReadThread } from './read-thread.ts';
 
 /**
  * A long read (a dashboard): on the read thread when the context has one, so that it does not hold
