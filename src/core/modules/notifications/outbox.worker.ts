@@ -116,7 +116,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
    * outbox, and a commit of their own stalled the intakes behind it. PostgreSQL: one statement
    * each, committed on its own on another connection, beside the intake's batch instead of
    * inside it, where the claim and the marks lengthened every batch they joined (half-peak intake
-   * median 11.0-11.3 ms against 12.8-14.3, docs/performance.md).
+   * median 11.0-11.3 ms against 12.8-14.3, docs/performance.md, "What was changed to get here").
    */
   const write = <T>(fn: (trx: Db) => Promise<T>): Promise<T> => (ctx.batched && !pg ? ctx.batched(fn) : fn(ctx.db));
 
@@ -268,7 +268,7 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
   /**
    * Under an intake flood the acknowledgements are as many as the cases. Drained back to back
    * once a second they came as a burst of ~150 ms that slowed every intake batch beside it
-   * (docs/performance.md, seventh session); spread out, the same work leaves the intakes room.
+   * (docs/performance-log.md, seventh session); spread out, the same work leaves the intakes room.
    */
   const pace = outboxPacer({ batchSize, pollMs, busyPollMs });
   const loop = repeat(
