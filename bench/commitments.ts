@@ -43,7 +43,7 @@ import type { CaseTargetsTable } from '../src/core/modules/commitments/commitmen
 import { seedBase } from '../src/core/seed/base-seed.ts';
 import { ManualClock } from '../src/core/shared/clock.ts';
 import { httpRequest, procCpuMs, round, sleep, summarise, type Figure, type Section, type SectionEnv } from './common.ts';
-import { BENCH_PASSWORD, benchToken, seedBench } from './seed.ts';
+import { BENCH_PASSWORD, seedBenchWithToken } from './seed.ts';
 import { CASE_COLUMNS, Rng } from './synthetic.ts';
 
 const MIN_MS = 60_000;
@@ -542,8 +542,8 @@ const LATENCY_CASES = 5;
 
 async function latencyFigures(env: SectionEnv): Promise<Figure[]> {
   const fresh = await env.fresh('cm-latency');
-  const seed = await seedBench(fresh.url);
-  const token = await benchToken(fresh.url, seed.users.agent!);
+  const seed = await seedBenchWithToken(fresh.url, 'agent');
+  const token = seed.token;
   const srv = await env.startServer(fresh.url, 'commitments');
   const pollMs = Number(process.env.SL_TIMER_POLL_MS ?? 1000);
   // a smoke run (--quick) keeps under 2 minutes: fewer cases, due sooner

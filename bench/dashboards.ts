@@ -28,7 +28,7 @@ import {
 import { BusinessCalendar, STANDARD_CALENDAR } from '../src/core/modules/commitments/index.ts';
 import { httpRequest, newHttpAgent, round, rssFigure, rssSampler, sleep, summarise, type Section } from './common.ts';
 import { registerLoaderExtension } from './load-cases.ts';
-import { benchToken } from './seed.ts';
+import { benchTokens } from './seed.ts';
 
 /** A figure as runDashboardsBench reports it. */
 export interface Figure {
@@ -112,7 +112,7 @@ const BESIDE_PATH = '/api/v1/analytics/summary?days=90&groupBy=agent';
  * loop would hold the queue (and intake) for as long as it takes; the read thread keeps it off.
  */
 export async function runBesideBench(opts: { baseUrl: string; agentToken: string; supervisorToken: string; quick: boolean; gapMs?: number; log?: (msg: string) => void }): Promise<Figure[]> {
-  const n = opts.quick ? 60 : 300;
+  const n = opts.quick ? 30 : 300;
   const gap = opts.gapMs ?? 20;
   const log = opts.log ?? (() => undefined);
   const queue = async (): Promise<number[]> => {
@@ -253,8 +253,10 @@ export const section: Section = {
     if (!supervisor) throw new Error('the loaded database has no supervisor user');
     const agent = loaded.meta.users.agent;
     if (!agent) throw new Error('the loaded database has no agent user');
-    const token = await benchToken(loaded.url, supervisor, 'dashboards');
-    const agentToken = await benchToken(loaded.url, agent, 'dashboards-queue');
+    const [token, agentToken] = (await benchTokens(loaded.url, [
+      { userId: supervisor, name: 'dashboards' },
+      { userId: agent, name: 'dashboards-queue' },
+    ])) as [string, string];
     const server = await env.startServer(loaded.url, 'dashboards');
     const rss = rssSampler(server.pid);
     try {

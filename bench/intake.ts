@@ -23,7 +23,7 @@ import { BASELINE_FIGURE, RAW_LATENCY_MAX, RAW_LATENCY_P99, SERVER_POOL_SIZE } f
 import { cpuMeter, cpuNote, httpRequest, rssSampler, round, withTimeout, summarise, type CpuSplit, type Figure, type Section, type SectionEnv, type ServerProc } from './common.ts';
 import { driverMeter } from './meter.ts';
 import { pgWalMeter, pgWalNote, type PgWalSplit } from './pg-wal.ts';
-import { benchToken, seedBench } from './seed.ts';
+import { seedBenchWithToken } from './seed.ts';
 import { intakeBody, Rng } from './synthetic.ts';
 
 const PATH = '/api/v1/cases';
@@ -358,11 +358,12 @@ async function inProcess(env: SectionEnv, url: string, agentId: string, seconds:
 
 /**
  * The closed-loop concurrencies: SL_BENCH_LEVELS (comma-separated, each 1..1024) or 1, 8, 32, 64,
- * 128. PostgreSQL's peak needs 128: while one batch of 64 is in the database, the next 64
- * requests are read and run in node (2026-12-05: 1,656 req/s at 128 against 1,345 at 64).
+ * 128 (1, 32, 128 in a --quick run, which must stay under 2 minutes). PostgreSQL's peak needs
+ * 128: while one batch of 64 is in the database, the next 64 requests are read and run in node
+ * (2026-12-05: 1,656 req/s at 128 against 1,345 at 64).
  */
-function levelsOf(spec: string | undefined): number[] {
-  if (!spec) return [1, 8, 32, 64, 128];
+function levelsOf(spec: string | undefined, quick: boolean): number[] {
+  if (!spec) return quick ? [1, 32, 128] : [1, 8, 32, 64, 128];
   const levels = spec.split(',').map((v) => Number(v.trim()));
   if (levels.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) throw new Error(`SL_BENCH_LEVELS: "${spec}" is not a list of concurrencies 1..1024`);
   return levels;
@@ -375,11 +376,11 @@ export const section: Section = {
   async run(env) {
     const { opts } = env;
     const seconds = opts.durationS;
-    const levels = levelsOf(process.env.SL_BENCH_LEVELS);
+    const levels = levelsOf(process.env.SL_BENCH_LEVELS, opts.quick);
     const fresh = await env.fresh('intake');
-    const seed = await seedBench(fresh.url);
+    const seed = await seedBenchWithToken(fresh.url, 'agent');
     const agentId = seed.users.agent!;
-    const token = await benchToken(fresh.url, agentId);
+    const token = seed.token;
     const server = await env.startServer(fresh.url, 'intake');
     const rss = rssSampler(server.pid);
     const rng = new Rng(2026);
@@ -406,7 +407,7 @@ export const section: Section = {
       const firstId = idOf(first.body);
       if (firstId) acked.add(firstId);
       env.log(`first request: ${first.ms.toFixed(0)} ms`);
-      const warmS = Math.max(1, Math.min(2, seconds));
+      const warmS = opts.quick ? 1 : Math.max(1, Math.min(2, seconds));
       const warm = await closedLoop(server, token, rng, 8, warmS, 'warm-up', acked);
       runs.push(warm);
       env.log(`warm-up: ${warm.created} created, ${Math.round(warm.rate)}/s, ${warm.errors} errors ${JSON.stringify(warm.statuses)}`);
@@ -447,7 +448,7 @@ export const section: Section = {
     const unexplained = Math.max(0, rows.cases - (acked.size - missing) - unanswered);
     env.log(`rows: ${JSON.stringify(rows)}; acknowledged ${acked.size} (missing ${missing}); cut off in flight ${unanswered}; RSS peak ${mem.peakRssMb.toFixed(0)} MB, HWM ${mem.hwmMb.toFixed(0)} MB`);
 
-    const ref = await inProcess(env, fresh.url, agentId, Math.min(3, seconds));
+    const ref = await inProcess(env, fresh.url, agentId, opts.quick ? 1 : Math.min(3, seconds));
     env.log(`createCase() in-process: ${Math.round(ref.rate)}/s; sequential: ${ref.msPerCase.toFixed(2)} ms/case, ${ref.statementsPerCase.toFixed(1)} statements/case, ${(ref.dbShare * 100).toFixed(0)}% waiting on the database (${(ref.commitShare * 100).toFixed(0)}% in COMMIT)`);
 
     const b = env.figureOf('baseline', BASELINE_FIGURE);
