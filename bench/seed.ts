@@ -69,7 +69,7 @@ export const seedBench = (url: string): Promise<BenchSeed> => child<BenchSeed>('
 
 /**
  * seedBench, and an API token for the seeded user of `role`, in the same child process: a child
- * costs ~1.6 s of node and tsx starting, and a --quick section is 5-25 s.
+ * costs ~1.6 s of node and tsx starting, and a --quick section takes 5-16 s.
  */
 export const seedBenchWithToken = (url: string, role: string, name = 'bench'): Promise<BenchSeed & { token: string }> =>
   child<BenchSeed & { token: string }>('seed', url, JSON.stringify({ role, name }));
