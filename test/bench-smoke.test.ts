@@ -77,6 +77,9 @@ describe('bench --quick (smoke)', () => {
     const burst = of('intake').find((f) => f.name.includes('new clients at once'));
     expect(burst?.value).toBeGreaterThan(0);
     expect(burst?.note).toMatch(/all answered in \d+ ms/);
+    // a quick run keeps under its 2-minute budget: the levels 1, 32 and 128 only, and its last line says how long it took
+    expect(of('intake').filter((f) => f.name.startsWith('intake req/s at c=')).map((f) => f.name)).toEqual(['intake req/s at c=1', 'intake req/s at c=32', 'intake req/s at c=128']);
+    expect(r.output).toMatch(/quick run: \d+ s(, OVER)? (of )?its 2-minute budget/);
 
     expect(of('load')[0]?.value).toBeGreaterThan(0);
     const reads = of('reads');
