@@ -18,6 +18,7 @@ export interface OpenOptions {
   poolSize?: number;
   caseHooks?: CaseHook[];
   onQuery?: DbOptions['onQuery'];
+  lockTimeoutMs?: DbOptions['lockTimeoutMs'];
   /**
    * Long reads (dashboards) on a thread of their own (reads/read-thread.ts). Default on
    * (SL_READ_THREAD=0 turns it off); off with onQuery (which sees only this thread's queries);
@@ -38,7 +39,12 @@ export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? 'sql
 
 /** Opens the database, migrates it, and returns the services' context. */
 export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }> {
-  const dbh = createDb({ url: opts.url, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}), ...(opts.onQuery ? { onQuery: opts.onQuery } : {}) });
+  const dbh = createDb({
+    url: opts.url,
+    ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+    ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
+    ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+  });
   if (opts.migrate !== false) await migrateToLatest(dbh);
   const ctx: Ctx = {
     db: dbh.db,

@@ -49,7 +49,14 @@ export const T0 = Date.UTC(2026, 10, 23, 2, 0, 0);
 
 export async function openTestDb(
   dialect: Dialect,
-  opts: { clock?: Clock; config?: Partial<CoreConfig>; caseHooks?: CaseHook[]; onQuery?: (sql: string, params: readonly unknown[]) => void; readThread?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    config?: Partial<CoreConfig>;
+    caseHooks?: CaseHook[];
+    onQuery?: (sql: string, params: readonly unknown[]) => void;
+    readThread?: boolean;
+    lockTimeoutMs?: number;
+  } = {},
 ): Promise<TestDb> {
   const { url, drop } = await freshDatabaseUrl(dialect);
   const clock = opts.clock ?? new ManualClock(T0);
@@ -60,6 +67,7 @@ export async function openTestDb(
     ...(opts.caseHooks ? { caseHooks: opts.caseHooks } : {}),
     ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
     ...(opts.readThread !== undefined ? { readThread: opts.readThread } : {}),
+    ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
   });
   return {
     ctx,

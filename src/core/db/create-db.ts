@@ -20,6 +20,7 @@ import { sqliteOps } from './dialect/sqlite.ts';
 import { postgresOps } from './dialect/postgres.ts';
 import { COPY_MARK, REUSE_MARK } from './fast-insert.ts';
 import { createHash } from 'node:crypto';
+import { msFromEnv } from '../shared/env-settings.ts';
 
 export interface Db {
   db: Kysely<Database>;
@@ -41,6 +42,12 @@ export interface DbOptions {
   readonly?: boolean;
   /** SQLite's page cache, MB (default 64). */
   sqliteCacheMb?: number;
+  /**
+   * How long a statement waits for a lock before it fails (SQLite's busy_timeout, PostgreSQL's
+   * lock_timeout), ms; 0 waits for ever. Default SL_DB_LOCK_TIMEOUT_MS, else 5000: a lock left
+   * held (a session left open in psql, a stalled node) turns into 503 answers, not hung requests.
+   */
+  lockTimeoutMs?: number;
 }
 
 const logOf = (opts: DbOptions) =>
@@ -59,12 +66,13 @@ const pgTypes = {
 } as unknown as pg.CustomTypesConfig;
 
 export function createDb(opts: DbOptions): Db {
+  const lockTimeoutMs = Math.round(opts.lockTimeoutMs ?? msFromEnv('SL_DB_LOCK_TIMEOUT_MS', 5000));
   if (isPostgresUrl(opts.url)) {
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 8,
       types: pgTypes,
-      ...(opts.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+      options: `-c lock_timeout=${lockTimeoutMs}${opts.readonly ? ' -c default_transaction_read_only=on' : ''}`,
     });
     // An idle pooled connection can be cut by the server (restart, admin termination); the pool
     // replaces it on next use. Without a listener that 'error' event would crash the process.
@@ -86,7 +94,8 @@ export function createDb(opts: DbOptions): Db {
     sqlite.pragma(`synchronous = ${opts.sqliteSync ?? process.env.SL_SQLITE_SYNC ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
   }
-  sqlite.pragma('busy_timeout = 5000');
+  // SQLite's 0 means not to wait at all
+  sqlite.pragma(`busy_timeout = ${lockTimeoutMs === 0 ? 2 ** 31 - 1 : lockTimeoutMs}`);
   sqlite.pragma(`cache_size = -${(opts.sqliteCacheMb ?? 64) * 1024}`);
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: sqliteDialect(withStatementCache(sqlite)), ...logOf(opts) });

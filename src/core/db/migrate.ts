@@ -1,5 +1,5 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { Db } from './create-db.ts';
+import { createDb, isPostgresUrl, type Db } from './create-db.ts';
 import * as m0900 from './migrations/2026_11_23_0900_users_and_teams.ts';
 import * as m0910 from './migrations/2026_11_23_0910_customers_and_cases.ts';
 import * as m0920 from './migrations/2026_11_23_0920_audit_and_outbox.ts';
@@ -41,8 +41,24 @@ function check(r: MigrationResultSet): MigrationResultSet {
   return r;
 }
 
-export const migrateToLatest = async (d: Db) => check(await migrator(d).migrateToLatest());
-export const migrateDownAll = async (d: Db) => {
-  const { NO_MIGRATIONS } = await import('kysely');
-  return check(await migrator(d).migrateTo(NO_MIGRATIONS));
-};
+/**
+ * PostgreSQL migrations run on a connection of their own without a lock timeout: another node
+ * starting at the same moment waits for the one migrating (Kysely's migration lock), however long
+ * its migrations take, instead of failing to start.
+ */
+async function unhurried<T>(d: Db, fn: (d: Db) => Promise<T>): Promise<T> {
+  if (!isPostgresUrl(d.url)) return fn(d);
+  const own = createDb({ url: d.url, poolSize: 1, lockTimeoutMs: 0 });
+  try {
+    return await fn(own);
+  } finally {
+    await own.close();
+  }
+}
+
+export const migrateToLatest = (d: Db) => unhurried(d, async (m) => check(await migrator(m).migrateToLatest()));
+export const migrateDownAll = (d: Db) =>
+  unhurried(d, async (m) => {
+    const { NO_MIGRATIONS } = await import('kysely');
+    return check(await migrator(m).migrateTo(NO_MIGRATIONS));
+  });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../core/shared/errors.ts';
+import { TRANSIENT_MESSAGES, transientDbFailure } from '../../core/db/transient-errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -38,6 +39,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[err.code] ?? (status === 429 ? 'rate_limited' : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'invalid_json' : 'bad_request');
       return reply.status(status).send({ error: { code, message: err.message } });
+    }
+    const transient = transientDbFailure(err);
+    if (transient) {
+      req.log.warn({ err }, transient);
+      return reply.status(503).header('retry-after', '1').send({ error: { code: transient, message: TRANSIENT_MESSAGES[transient] } });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; nothing was half-saved. Try again.' } });

@@ -1,0 +1,86 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
+import { DIALECTS, type Dialect } from '../helpers/db.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+
+const LOCK_TIMEOUT_MS = 300;
+
+/**
+ * Another session holds the write lock on the cases for longer than the lock timeout, as a
+ * transaction left open in psql or sqlite3 would: intake answers 503 instead of hanging, saves
+ * nothing of what it refused, and takes cases again once the lock is gone.
+ */
+describe.each(DIALECTS)('a lock held longer than the lock timeout on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp(dialect, { lockTimeoutMs: LOCK_TIMEOUT_MS, useTokens: true });
+  });
+  afterAll(async () => t?.close());
+
+  const intake = (i: number) =>
+    t.as('agent', 'POST', '/api/v1/cases', {
+      channel: 'phone',
+      contact: { name: `客户${i}`, phone: `1390000${String(i).padStart(4, '0')}` },
+      subject: `咨询 ${i}`,
+      description: '请问保修期多长',
+    });
+
+  /** Takes the lock from a connection of its own; returns its release. */
+  async function holdWriteLock(d: Dialect): Promise<() => Promise<void>> {
+    if (d === 'sqlite') {
+      const other = new Database(t.url.replace(/^sqlite:/, ''));
+      other.exec('BEGIN IMMEDIATE');
+      return async () => {
+        other.exec('ROLLBACK');
+        other.close();
+      };
+    }
+    const other = new pg.Client({ connectionString: t.url });
+    await other.connect();
+    await other.query('BEGIN');
+    // blocks every insert into cases; reads go on
+    await other.query('LOCK TABLE cases IN EXCLUSIVE MODE');
+    return async () => {
+      await other.query('ROLLBACK');
+      await other.end();
+    };
+  }
+
+  it('answers 503 database_busy within a lock timeout or two, keeps nothing it refused, and takes cases again after', async () => {
+    const first = await intake(0);
+    expect(first.statusCode, first.body).toBe(201);
+
+    const release = await holdWriteLock(dialect);
+    try {
+      const started = performance.now();
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => intake(i + 1)));
+      const took = performance.now() - started;
+      for (const r of answers) {
+        expect(r.statusCode, r.body).toBe(503);
+        expect(r.headers['retry-after']).toBe('1');
+        expect((r.json() as { error: { code: string; message: string } }).error).toMatchObject({
+          code: 'database_busy',
+          message: expect.stringContaining('nothing of this request was saved'),
+        });
+      }
+      // A batch that met the lock is refused whole. Run again one request at a time, each of the
+      // 20 would wait out the lock in turn: 20 x 300 ms at least.
+      expect(took).toBeLessThan(10 * LOCK_TIMEOUT_MS);
+      // the queue's counts are read while the lock is held (a page of the queue is audited: on
+      // SQLite its audit entry waits for the lock as well)
+      const counts = await t.as('agent', 'GET', '/api/v1/cases/counts');
+      expect(counts.statusCode, counts.body).toBe(200);
+      expect((counts.json() as { byStatus: Record<string, number> }).byStatus.new).toBe(1);
+    } finally {
+      await release();
+    }
+
+    const after = await intake(99);
+    expect(after.statusCode, after.body).toBe(201);
+    const subjects = await t.ctx.db.selectFrom('cases').select('subject').orderBy('subject').execute();
+    expect(subjects.map((c) => c.subject)).toEqual(['咨询 0', '咨询 99']);
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+});
