@@ -80,6 +80,11 @@ export function createDb(opts: DbOptions): Db {
       if (process.env.LOG_LEVEL !== 'silent') console.warn(`postgres: idle connection lost (${err.message})`);
     });
     pool.on('connect', (client) => {
+      // pg-pool listens for a client's 'error' only while it is idle. One lost while checked out
+      // (a restart or pg_terminate_backend in the middle of a transaction) would emit it with no
+      // listener, and an unhandled 'error' event ends the process; its query and transaction fail
+      // anyway (503 database_unavailable), and the pool drops the broken client on release.
+      client.on('error', () => undefined);
       preparesMarked(client);
       copiesMarked(client);
     });

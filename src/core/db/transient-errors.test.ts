@@ -1,4 +1,9 @@
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabaseUrl } from '../../../test/helpers/db.ts';
+import { createDb } from './create-db.ts';
 import { transientDbFailure } from './transient-errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -15,6 +20,7 @@ describe('transientDbFailure', () => {
       expect(transientDbFailure(withCode(code)), code).toBe('database_unavailable');
     }
     expect(transientDbFailure(new Error('Connection terminated unexpectedly'))).toBe('database_unavailable');
+    expect(transientDbFailure(new Error('Client has encountered a connection error and is not queryable'))).toBe('database_unavailable');
   });
 
   it('looks through the errors that wrap one', () => {
@@ -29,5 +35,56 @@ describe('transientDbFailure', () => {
     expect(transientDbFailure(new TypeError('x is undefined'))).toBeNull();
     expect(transientDbFailure('a string')).toBeNull();
     expect(transientDbFailure(null)).toBeNull();
+  });
+});
+
+/** The errors the drivers really give, not ones made up to look like them. */
+describe.each(DIALECTS)('transientDbFailure on what %s really throws', (dialect) => {
+  it('knows a lock it could not take as busy, and a connection lost or refused as unavailable', async () => {
+    const { url, drop } = await freshDatabaseUrl(dialect);
+    try {
+      if (dialect === 'sqlite') {
+        const file = url.replace(/^sqlite:/, '');
+        const holder = new Database(file);
+        holder.pragma('journal_mode = WAL');
+        holder.exec('create table t (x); begin immediate');
+        const other = createDb({ url, lockTimeoutMs: 50 });
+        const busy = await sql`insert into t values (1)`.execute(other.db).catch((e: unknown) => e);
+        expect(transientDbFailure(busy)).toBe('database_busy');
+        holder.exec('rollback');
+        holder.close();
+        await other.close();
+        return;
+      }
+      const a = createDb({ url, lockTimeoutMs: 50, poolSize: 1 });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await sql`create table t (x int)`.execute(a.db);
+        await admin.query('begin; lock table t in exclusive mode');
+        const busy = await sql`insert into t values (1)`.execute(a.db).catch((e: unknown) => e);
+        expect(transientDbFailure(busy)).toBe('database_busy');
+        await admin.query('rollback');
+        // a transaction whose connection an administrator ends
+        const lost = await a.db
+          .transaction()
+          .execute(async (trx) => {
+            await sql`insert into t values (2)`.execute(trx);
+            await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+            await sql`insert into t values (3)`.execute(trx);
+          })
+          .catch((e: unknown) => e);
+        expect(transientDbFailure(lost)).toBe('database_unavailable');
+      } finally {
+        await admin.end();
+        await a.close().catch(() => undefined);
+      }
+      const refused = createDb({ url: 'postgres://postgres@127.0.0.1:1/nowhere', poolSize: 1 });
+      const e = await sql`select 1`.execute(refused.db).catch((err: unknown) => err);
+      expect(transientDbFailure(e)).toBe('database_unavailable');
+      await refused.close();
+    } finally {
+      await drop();
+    }
   });
 });

@@ -12,6 +12,7 @@ const PG_BUSY = new Set(['55P03', '40P01', '40001', '57014']);
 /** too many connections, administrator shutdown or termination, crash shutdown, starting up. */
 const PG_UNAVAILABLE = new Set(['53300', '57P01', '57P02', '57P03']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error and is not queryable)/;
 
 function classify(err: object): TransientDbFailure | null {
   const code = (err as { code?: unknown }).code;
@@ -19,9 +20,9 @@ function classify(err: object): TransientDbFailure | null {
     if (PG_BUSY.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database_busy';
     if (PG_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code) || SOCKET_CODES.has(code)) return 'database_unavailable';
   }
-  // node-postgres gives a lost connection no code
+  // node-postgres gives a lost connection, and a query on a client that lost it, no code
   const message = (err as { message?: unknown }).message;
-  if (typeof message === 'string' && message.startsWith('Connection terminated')) return 'database_unavailable';
+  if (typeof message === 'string' && LOST_CONNECTION.test(message)) return 'database_unavailable';
   return null;
 }
 

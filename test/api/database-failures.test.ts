@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
+import type { CaseHook } from '../../src/core/modules/cases/index.ts';
 import { DIALECTS, type Dialect } from '../helpers/db.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -81,6 +82,57 @@ describe.each(DIALECTS)('a lock held longer than the lock timeout on %s', (diale
     expect(after.statusCode, after.body).toBe(201);
     const subjects = await t.ctx.db.selectFrom('cases').select('subject').orderBy('subject').execute();
     expect(subjects.map((c) => c.subject)).toEqual(['咨询 0', '咨询 99']);
+    expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+});
+
+/**
+ * PostgreSQL ends the server's connections in the middle of an intake batch (a restart, an
+ * administrator's pg_terminate_backend): the requests of that batch are answered 503, the server
+ * goes on, and the next intakes are taken on new connections.
+ */
+describe('connections ended in the middle of an intake batch on postgres', () => {
+  let t: TestApp;
+  let admin: pg.Client;
+  let armed = false;
+  const cutWhileWriting: CaseHook = {
+    name: 'cut-while-writing',
+    async onCreated(_ctx, _trx, c) {
+      if (!armed || c.subject !== 'cut') return;
+      armed = false;
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    },
+  };
+  beforeAll(async () => {
+    t = await makeTestApp('postgres', { useTokens: true, caseHooks: [cutWhileWriting] });
+    admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await t?.close();
+  });
+
+  const intake = (subject: string) =>
+    t.as('agent', 'POST', '/api/v1/cases', { channel: 'web', contact: { name: subject, email: `${subject}@example.com` }, subject, description: '请问保修期多长' });
+
+  it('answers 503 database_unavailable to that batch, saves none of it, and takes the next intakes', async () => {
+    expect((await intake('before')).statusCode).toBe(201);
+    armed = true;
+    const subjects = ['a', 'b', 'cut', 'c', 'd'];
+    const answers = await Promise.all(subjects.map(intake));
+    const cut = answers[2]!;
+    expect(cut.statusCode, cut.body).toBe(503);
+    expect((cut.json() as { error: { code: string } }).error.code).toBe('database_unavailable');
+    expect(cut.headers['retry-after']).toBe('1');
+    // the others were in that batch (503) or in one of their own before or after it (201); none is a 500
+    for (const r of answers) expect([201, 503], r.body).toContain(r.statusCode);
+
+    const after = await intake('after');
+    expect(after.statusCode, after.body).toBe(201);
+    const saved = new Set((await t.ctx.db.selectFrom('cases').select('subject').execute()).map((c) => c.subject));
+    const acknowledged = ['before', ...subjects.filter((_, i) => answers[i]!.statusCode === 201), 'after'];
+    expect([...saved].sort()).toEqual(acknowledged.sort());
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
   });
 });
