@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/core/modules/audit/index.ts';
@@ -134,5 +135,38 @@ describe('connections ended in the middle of an intake batch on postgres', () =>
     const acknowledged = ['before', ...subjects.filter((_, i) => answers[i]!.statusCode === 201), 'after'];
     expect([...saved].sort()).toEqual(acknowledged.sort());
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
+  });
+});
+
+/**
+ * The disk fills under SQLite (a database limited to the pages it has stands in for it): intake
+ * answers 503, keeps nothing it refused, and takes cases again once there is room.
+ */
+describe('the disk full under sqlite', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp('sqlite', { useTokens: true });
+  });
+  afterAll(async () => t?.close());
+
+  const intake = (subject: string, description: string) =>
+    t.as('agent', 'POST', '/api/v1/cases', { channel: 'email', contact: { name: '林女士', email: 'lin@example.com' }, subject, description });
+  const pragma = async (p: string) => (await sql.raw(`pragma ${p}`).execute(t.ctx.db)).rows[0] as Record<string, number> | undefined;
+
+  it('answers 503 database_unavailable while no page can be added, and 201 again after', async () => {
+    expect((await intake('之前', '请问保修期多长')).statusCode).toBe(201);
+    const pages = Object.values((await pragma('page_count'))!)[0]!;
+    const free = Object.values((await pragma('freelist_count'))!)[0]!;
+    await pragma(`max_page_count = ${pages}`);
+    // 18,000 characters (~54 KB) need new pages beyond the few free ones
+    expect(free).toBeLessThan(10);
+    const full = await intake('磁盘满', '热水器漏水，'.repeat(3_000));
+    expect(full.statusCode, full.body).toBe(503);
+    expect((full.json() as { error: { code: string } }).error.code).toBe('database_unavailable');
+
+    await pragma(`max_page_count = ${pages * 100}`);
+    expect((await intake('之后', '热水器漏水，'.repeat(3_000))).statusCode).toBe(201);
+    const subjects = (await t.ctx.db.selectFrom('cases').select('subject').orderBy('subject').execute()).map((c) => c.subject);
+    expect(subjects.sort()).toEqual(['之前', '之后'].sort());
   });
 });

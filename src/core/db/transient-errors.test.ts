@@ -15,8 +15,8 @@ describe('transientDbFailure', () => {
     }
   });
 
-  it('knows a lost or refused connection as unavailable', () => {
-    for (const code of ['08006', '08001', '57P01', '53300', 'ECONNREFUSED', 'ECONNRESET']) {
+  it('knows a lost or refused connection, and a full disk, as unavailable', () => {
+    for (const code of ['08006', '08001', '57P01', '53300', '53100', 'ECONNREFUSED', 'ECONNRESET', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE']) {
       expect(transientDbFailure(withCode(code)), code).toBe('database_unavailable');
     }
     expect(transientDbFailure(new Error('Connection terminated unexpectedly'))).toBe('database_unavailable');

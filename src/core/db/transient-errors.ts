@@ -1,6 +1,6 @@
 /**
  * Failures of the database that say nothing about the request: a lock held longer than the lock
- * timeout, a deadlock, a connection lost or refused. The request was not saved and may simply be
+ * timeout, a deadlock, a connection lost or refused, a full disk. The request was not saved and may simply be
  * sent again, so the API answers 503 with Retry-After rather than 500; and the intake batcher does
  * not run such a batch again one request at a time, where each request would wait out the same
  * lock in turn.
@@ -9,8 +9,8 @@ export type TransientDbFailure = 'database_busy' | 'database_unavailable';
 
 /** PostgreSQL SQLSTATEs: lock_not_available, deadlock, serialization failure, query cancelled (statement timeout). */
 const PG_BUSY = new Set(['55P03', '40P01', '40001', '57014']);
-/** too many connections, administrator shutdown or termination, crash shutdown, starting up. */
-const PG_UNAVAILABLE = new Set(['53300', '57P01', '57P02', '57P03']);
+/** administrator shutdown or termination, crash shutdown, starting up (class 53, out of disk, memory or connections, and 08, the connection, by prefix). */
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error and is not queryable)/;
 
@@ -18,7 +18,9 @@ function classify(err: object): TransientDbFailure | null {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (PG_BUSY.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database_busy';
-    if (PG_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code) || SOCKET_CODES.has(code)) return 'database_unavailable';
+    if (PG_UNAVAILABLE.has(code) || /^(08|53)[0-9A-Z]{3}$/.test(code) || SOCKET_CODES.has(code)) return 'database_unavailable';
+    // the disk full or failing under SQLite
+    if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) return 'database_unavailable';
   }
   // node-postgres gives a lost connection, and a query on a client that lost it, no code
   const message = (err as { message?: unknown }).message;
@@ -39,5 +41,6 @@ export function transientDbFailure(err: unknown): TransientDbFailure | null {
 
 export const TRANSIENT_MESSAGES: Record<TransientDbFailure, string> = {
   database_busy: 'The database is busy (a lock was held longer than the lock timeout); nothing of this request was saved. Send it again in a moment.',
-  database_unavailable: 'The database cannot be reached just now; nothing of this request was saved. Send it again in a moment.',
+  database_unavailable:
+    'The database cannot take this request just now (it cannot be reached, or is out of disk, memory or connections); nothing of this request was saved. Send it again in a moment.',
 };
