@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 import { attachBuffer, HandoverNoLongerHolds, type CommitBuffer, type Handover } from './commit-buffer.ts';
 import { settleAccepts } from '../shared/new-connections.ts';
 import { trace, tracing } from '../shared/trace.ts';
-import { transientDbFailure } from './transient-errors.ts';
+import { waitsAgain } from './transient-errors.ts';
 
 type Trx = Kysely<Database>;
 type Work<T> = (trx: Trx) => Promise<T>;
@@ -280,7 +280,7 @@ export class TransactionBatcher {
     const failed = async (err: unknown) => {
       // a lock held too long or a lost connection is nobody's request: run alone, each one would
       // wait out the same lock in turn
-      if (batch.length > 1 && !transientDbFailure(err)) return false;
+      if (batch.length > 1 && !waitsAgain(err)) return false;
       // nothing to isolate it from; the batches opened behind it followed what it handed over
       await this.cancelAhead();
       for (const job of batch) job.reject(err);
@@ -383,7 +383,7 @@ export class TransactionBatcher {
         } catch (error) {
           await sp.rollbackToSavepoint(name).execute();
           outcomes.push({ ok: false, error });
-          if (transientDbFailure(error)) {
+          if (waitsAgain(error)) {
             // the requests after it would meet the same lock or lost connection: not tried
             for (let j = i + 1; j < batch.length; j++) outcomes.push({ ok: false, error });
             break;

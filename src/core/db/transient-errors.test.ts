@@ -4,7 +4,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabaseUrl } from '../../../test/helpers/db.ts';
 import { createDb } from './create-db.ts';
-import { transientDbFailure } from './transient-errors.ts';
+import { transientDbFailure, waitsAgain } from './transient-errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -21,6 +21,12 @@ describe('transientDbFailure', () => {
     }
     expect(transientDbFailure(new Error('Connection terminated unexpectedly'))).toBe('database_unavailable');
     expect(transientDbFailure(new Error('Client has encountered a connection error and is not queryable'))).toBe('database_unavailable');
+  });
+
+  it('expects a lock, a lost connection or a full disk to be met again, not a deadlock', () => {
+    for (const code of ['55P03', '57014', 'SQLITE_BUSY', '08006', 'SQLITE_FULL']) expect(waitsAgain(withCode(code)), code).toBe(true);
+    for (const code of ['40P01', '40001', '23505']) expect(waitsAgain(withCode(code)), code).toBe(false);
+    expect(waitsAgain(new Error('wrapped', { cause: withCode('40P01') }))).toBe(false);
   });
 
   it('looks through the errors that wrap one', () => {
