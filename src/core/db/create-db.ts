@@ -13,6 +13,8 @@ import {
   SqliteQueryCompiler,
   type DatabaseConnection,
   type Dialect,
+  type QueryResult,
+  type SqliteDialectConfig,
 } from 'kysely';
 import type { Database } from './database.ts';
 import type { DialectOps } from './dialect/dialect.ts';
@@ -99,31 +101,87 @@ export function createDb(opts: DbOptions): Db {
     sqlite.pragma(`synchronous = ${opts.sqliteSync ?? process.env.SL_SQLITE_SYNC ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
   }
-  // SQLite's 0 means not to wait at all
-  sqlite.pragma(`busy_timeout = ${lockTimeoutMs === 0 ? 2 ** 31 - 1 : lockTimeoutMs}`);
+  // a lock is waited for by the driver, between turns of the event loop (ImmediateSqliteDriver)
+  sqlite.pragma('busy_timeout = 0');
   sqlite.pragma(`cache_size = -${(opts.sqliteCacheMb ?? 64) * 1024}`);
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: sqliteDialect(withStatementCache(sqlite)), ...logOf(opts) });
+  const db = new Kysely<Database>({ dialect: sqliteDialect(sqlite, lockTimeoutMs), ...logOf(opts) });
   return { db, ops: sqliteOps, url: opts.url, close: () => db.destroy() };
 }
 
 /**
- * SQLite transactions start with BEGIN IMMEDIATE: the write lock at once, waited for under
- * busy_timeout. With a plain (deferred) BEGIN a transaction that reads and then writes (an API
- * token's: the user, then the token) fails at its first write with "database is locked" whenever
- * another process (the server beside a CLI command) committed since the read; no wait can help a
- * stale snapshot. In one process transactions already run one at a time, so this costs nothing.
+ * SQLite transactions start with BEGIN IMMEDIATE: the write lock at once. With a plain (deferred)
+ * BEGIN a transaction that reads and then writes (an API token's: the user, then the token) fails
+ * at its first write with "database is locked" whenever another process (the server beside a CLI
+ * command) committed since the read; no wait can help a stale snapshot. In one process
+ * transactions already run one at a time, so this costs nothing.
+ *
+ * A lock another process holds (the CLI, a sqlite3 shell left in a transaction) is waited for
+ * between turns of the event loop, not by SQLite's busy handler, which sleeps in the thread: that
+ * would stop every request, health check and worker of the server for up to the lock timeout, again
+ * for each statement that meets the lock. A statement outside a transaction (BEGIN IMMEDIATE
+ * itself, or one on its own) that finds the database locked gives the connection back to the
+ * others (reads go on: WAL), waits 1, 2, 4 … 50 ms and tries again, until the lock timeout. Inside
+ * a transaction, which holds the write lock, nothing waits.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  #patient: DatabaseConnection | undefined;
+
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: SqliteDatabase.Database,
+    private readonly lockTimeoutMs: number,
+  ) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const conn = await super.acquireConnection();
+    return (this.#patient ??= {
+      executeQuery: <R>(q: CompiledQuery) => {
+        try {
+          // better-sqlite3 throws synchronously: the common path adds no await
+          return conn.executeQuery<R>(q);
+        } catch (err) {
+          if (!this.#waitable(err)) throw err;
+          return this.#retry<R>(conn, q, err);
+        }
+      },
+      streamQuery: <R>(q: CompiledQuery, chunkSize?: number) => conn.streamQuery<R>(q, chunkSize),
+    });
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  #waitable(err: unknown): boolean {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' && code.startsWith('SQLITE_BUSY') && !this.sqlite.inTransaction;
+  }
+
+  async #retry<R>(conn: DatabaseConnection, q: CompiledQuery, first: unknown): Promise<QueryResult<R>> {
+    const deadline = this.lockTimeoutMs === 0 ? Infinity : performance.now() + this.lockTimeoutMs;
+    let last = first;
+    for (let pause = 1; performance.now() + pause <= deadline; pause = Math.min(pause * 2, 50)) {
+      await this.releaseConnection();
+      await new Promise((r) => setTimeout(r, pause));
+      await super.acquireConnection();
+      try {
+        return await conn.executeQuery<R>(q);
+      } catch (err) {
+        if (!this.#waitable(err)) throw err;
+        last = err;
+      }
+    }
+    throw last;
+  }
 }
 
-function sqliteDialect(database: ReturnType<typeof withStatementCache>): Dialect {
+function sqliteDialect(sqlite: SqliteDatabase.Database, lockTimeoutMs: number): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createDriver: () => new ImmediateSqliteDriver({ database: withStatementCache(sqlite) }, sqlite, lockTimeoutMs),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
   };
