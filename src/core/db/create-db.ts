@@ -20,7 +20,7 @@ import type { Database } from './database.ts';
 import type { DialectOps } from './dialect/dialect.ts';
 import { sqliteOps } from './dialect/sqlite.ts';
 import { postgresOps } from './dialect/postgres.ts';
-import { COPY_MARK, REUSE_MARK } from './fast-insert.ts';
+import { COPY_MARK, NO_WAIT_MARK, REUSE_MARK } from './fast-insert.ts';
 import { createHash } from 'node:crypto';
 import { msFromEnv } from '../shared/env-settings.ts';
 
@@ -122,7 +122,7 @@ export function createDb(opts: DbOptions): Db {
  * for each statement that meets the lock. A statement outside a transaction (BEGIN IMMEDIATE
  * itself, or one on its own) that finds the database locked gives the connection back to the
  * others (reads go on: WAL), waits 1, 2, 4 … 50 ms and tries again, until the lock timeout. Inside
- * a transaction, which holds the write lock, nothing waits.
+ * a transaction, which holds the write lock, nothing waits; nor does a write marked NO_WAIT_MARK.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   #patient: DatabaseConnection | undefined;
@@ -143,7 +143,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
           // better-sqlite3 throws synchronously: the common path adds no await
           return conn.executeQuery<R>(q);
         } catch (err) {
-          if (!this.#waitable(err)) throw err;
+          if (!this.#waitable(err) || q.sql.startsWith(NO_WAIT_MARK)) throw err;
           return this.#retry<R>(conn, q, err);
         }
       },

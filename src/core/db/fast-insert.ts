@@ -10,6 +10,11 @@ const sqlCache = new Map<string, string>();
  * long, and PostgreSQL prepares it once per connection (create-db.ts).
  */
 export const REUSE_MARK = '/* reuse */ ';
+/**
+ * Marks a write that is only bookkeeping (a credential's last use): on SQLite it does not wait for
+ * a lock another process holds, and fails at once instead (see ImmediateSqliteDriver).
+ */
+export const NO_WAIT_MARK = '/* no-wait */ ';
 
 /**
  * INSERT of plain rows for the hot intake path. Kysely's builder parses and freezes every value
