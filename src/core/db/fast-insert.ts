@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Compilable, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { storableText, UNSTORABLE_ESCAPE } from '../shared/unicode.ts';
 
@@ -15,6 +15,12 @@ export const REUSE_MARK = '/* reuse */ ';
  * a lock another process holds, and fails at once instead (see ImmediateSqliteDriver).
  */
 export const NO_WAIT_MARK = '/* no-wait */ ';
+
+/** The query, compiled, with NO_WAIT_MARK in front. */
+export function noWait(query: Compilable): CompiledQuery {
+  const { sql, parameters } = query.compile();
+  return CompiledQuery.raw(NO_WAIT_MARK + sql, [...parameters]);
+}
 
 /**
  * INSERT of plain rows for the hot intake path. Kysely's builder parses and freezes every value

@@ -53,8 +53,9 @@ export const transientDbFailure = (err: unknown): TransientDbFailure | null => t
  * a connection still down, a disk still full. Not a deadlock or a serialization failure, which
  * ended with the losing transaction: the requests of such a batch are worth running again alone.
  */
-export const waitsAgain = (err: unknown): boolean =>
-  transientDbFailure(err) !== null && throughCauses(err, (e) => (PG_CONFLICT.has(String((e as { code?: unknown }).code)) ? true : null)) === null;
+export const waitsAgain = (err: unknown): boolean => transientDbFailure(err) !== null && throughCauses(err, conflict) === null;
+
+const conflict = (e: object): true | null => (PG_CONFLICT.has(String((e as { code?: unknown }).code)) ? true : null);
 
 export const TRANSIENT_MESSAGES: Record<TransientDbFailure, string> = {
   database_busy:

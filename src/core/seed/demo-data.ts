@@ -76,6 +76,7 @@ import {
 import { DemoTime, DAY, HOUR, MIN } from './demo-time.ts';
 import { Rng } from './prng.ts';
 import { DemoInterrupted } from './demo-state.ts';
+import { transientDbFailure } from '../db/transient-errors.ts';
 
 /**
  * The demo's history: customers, and cases received over the last 90 days that each live a
@@ -953,7 +954,6 @@ class Planner {
 // ---------------------------------------------------------------------------------------------
 // Run
 
-const RETRYABLE = new Set(['40P01', '40001', '55P03']);
 
 async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: number) => void, signal?: AbortSignal): Promise<void> {
   ops.sort((a, b) => a.at - b.at || a.seq - b.seq);
@@ -968,8 +968,8 @@ async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: numb
         await op.run(c);
         break;
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (attempt < 3 && code && RETRYABLE.has(code)) continue;
+        // a deadlock or a lock held too long among the loader's own concurrent operations
+        if (attempt < 3 && transientDbFailure(err) === 'database_busy') continue;
         const msg = err instanceof Error ? err.message : String(err);
         throw Object.assign(new Error(`demo data: ${op.label} at ${new Date(op.at).toISOString()} failed: ${msg}`), { cause: err });
       }

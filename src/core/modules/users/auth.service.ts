@@ -7,9 +7,9 @@ import { decoyHash, verifyPassword } from './password.ts';
 import type { Role } from './roles.ts';
 import type { UsersTable } from './users.table.ts';
 import { prepared } from '../../db/prepared.ts';
-import { NO_WAIT_MARK } from '../../db/fast-insert.ts';
+import { noWait } from '../../db/fast-insert.ts';
 import { transientDbFailure } from '../../db/transient-errors.ts';
-import { sql, type RawBuilder } from 'kysely';
+import type { Compilable } from 'kysely';
 import { CredentialCache } from './credential-cache.ts';
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -23,8 +23,8 @@ const TOKEN_PREFIX = 'slt_';
  * database is locked (a transaction another process left open), so it does not wait for the lock
  * on SQLite, and a lock or lost connection leaves it for the next use.
  */
-async function bookkeeping(ctx: Ctx, write: RawBuilder<unknown>): Promise<void> {
-  await write.execute(ctx.db).catch((err: unknown) => {
+async function bookkeeping(ctx: Ctx, write: Compilable): Promise<void> {
+  await ctx.db.executeQuery(noWait(write)).catch((err: unknown) => {
     if (!transientDbFailure(err)) throw err;
   });
 }
@@ -96,7 +96,10 @@ export async function actorFromSession(ctx: Ctx, token: string, ip: string | nul
     .executeTakeFirst();
   if (!row || row.expires_at <= now || row.active !== 1) return null;
   if (now - row.last_seen_at > TOUCH_EVERY_MS)
-    await bookkeeping(ctx, sql`${sql.raw(NO_WAIT_MARK)}update sessions set last_seen_at = ${now}, expires_at = ${now + ctx.config.sessionTtlMs} where id = ${row.session_id}`);
+    await bookkeeping(
+      ctx,
+      ctx.db.updateTable('sessions').set({ last_seen_at: now, expires_at: now + ctx.config.sessionTtlMs }).where('id', '=', row.session_id),
+    );
   return actorOf(row, ip);
 }
 
@@ -136,7 +139,7 @@ export async function actorFromApiToken(ctx: Ctx, token: string, ip: string | nu
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now) || row.active !== 1) return null;
   if (row.last_used_at === null || now - row.last_used_at > TOUCH_EVERY_MS) {
     row.last_used_at = now;
-    await bookkeeping(ctx, sql`${sql.raw(NO_WAIT_MARK)}update api_tokens set last_used_at = ${now} where id = ${row.token_id}`);
+    await bookkeeping(ctx, ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id));
   }
   return actorOf(row, ip);
 }
