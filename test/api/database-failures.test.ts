@@ -23,13 +23,19 @@ describe.each(DIALECTS)('a lock held longer than the lock timeout on %s', (diale
   });
   afterAll(async () => t?.close());
 
-  const intake = (i: number) =>
-    t.as('agent', 'POST', '/api/v1/cases', {
-      channel: 'phone',
-      contact: { name: `客户${i}`, phone: `1390000${String(i).padStart(4, '0')}` },
-      subject: `咨询 ${i}`,
-      description: '请问保修期多长',
-    });
+  const intake = (i: number, headers: Record<string, string> = {}) =>
+    t.as(
+      'agent',
+      'POST',
+      '/api/v1/cases',
+      {
+        channel: 'phone',
+        contact: { name: `客户${i}`, phone: `1390000${String(i).padStart(4, '0')}` },
+        subject: `咨询 ${i}`,
+        description: '请问保修期多长',
+      },
+      headers,
+    );
 
   /** Takes the lock from a connection of its own; returns its release. */
   async function holdWriteLock(d: Dialect): Promise<() => Promise<void>> {
@@ -68,7 +74,10 @@ describe.each(DIALECTS)('a lock held longer than the lock timeout on %s', (diale
 
       const started = performance.now();
       let settled = false;
-      const pending = Promise.all(Array.from({ length: 20 }, (_, i) => intake(i + 1))).then((a) => ((settled = true), a));
+      // the first of them as a client that sends it again after a 503 would
+      const pending = Promise.all(Array.from({ length: 20 }, (_, i) => intake(i + 1, i === 0 ? { 'idempotency-key': 'call-1' } : {}))).then(
+        (a) => ((settled = true), a),
+      );
       // the queue's counts are read while the intakes wait for the lock (on SQLite the wait gives
       // the connection and the event loop to others between tries; a page of the queue is audited,
       // so on SQLite it would wait for the lock as well)
@@ -99,8 +108,13 @@ describe.each(DIALECTS)('a lock held longer than the lock timeout on %s', (diale
 
     const after = await intake(99);
     expect(after.statusCode, after.body).toBe(201);
+    // sent again with its Idempotency-Key: nothing of the refused one was kept, so it is created now, once
+    const again = await intake(1, { 'idempotency-key': 'call-1' });
+    expect(again.statusCode, again.body).toBe(201);
+    const replayed = await intake(1, { 'idempotency-key': 'call-1' });
+    expect((replayed.json() as { id: string }).id).toBe((again.json() as { id: string }).id);
     const subjects = await t.ctx.db.selectFrom('cases').select('subject').orderBy('subject').execute();
-    expect(subjects.map((c) => c.subject)).toEqual(['咨询 0', '咨询 99']);
+    expect(subjects.map((c) => c.subject)).toEqual(['咨询 0', '咨询 1', '咨询 99']);
     expect(await verifyAuditChain(t.ctx)).toMatchObject({ ok: true });
   });
 });
