@@ -22,6 +22,7 @@ import { sqliteOps } from './dialect/sqlite.ts';
 import { postgresOps } from './dialect/postgres.ts';
 import { COPY_MARK, NO_WAIT_MARK, REUSE_MARK } from './fast-insert.ts';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { msFromEnv } from '../shared/env-settings.ts';
 
 export interface Db {
@@ -45,8 +46,9 @@ export interface DbOptions {
   /** SQLite's page cache, MB (default 64). */
   sqliteCacheMb?: number;
   /**
-   * How long a statement waits for a lock before it fails (SQLite's busy_timeout, PostgreSQL's
-   * lock_timeout), ms; 0 waits for ever. Default SL_DB_LOCK_TIMEOUT_MS, else 5000: a lock left
+   * How long a statement waits for a lock before it fails (PostgreSQL's lock_timeout; on SQLite
+   * the driver's wait between turns of the event loop, see ImmediateSqliteDriver), ms; 0 waits
+   * for ever. Default SL_DB_LOCK_TIMEOUT_MS, else 5000: a lock left
    * held (a session left open in psql, a stalled node) turns into 503 answers, not hung requests.
    */
   lockTimeoutMs?: number;
@@ -95,7 +97,9 @@ export function createDb(opts: DbOptions): Db {
   }
   const file = opts.url.replace(/^sqlite:/, '');
   if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+  // the pragmas below wait for another process's lock by the same setting (0: SQLite's 0 would not wait at all)
+  const timeout = lockTimeoutMs === 0 ? 2 ** 31 - 1 : lockTimeoutMs;
+  const sqlite = new SqliteDatabase(file, opts.readonly ? { readonly: true, fileMustExist: true, timeout } : { timeout });
   if (!opts.readonly) {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${opts.sqliteSync ?? process.env.SL_SQLITE_SYNC ?? 'FULL'}`);
@@ -165,7 +169,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
     let last = first;
     for (let pause = 1; performance.now() + pause <= deadline; pause = Math.min(pause * 2, 50)) {
       await this.releaseConnection();
-      await new Promise((r) => setTimeout(r, pause));
+      await sleep(pause);
       await super.acquireConnection();
       try {
         return await conn.executeQuery<R>(q);

@@ -954,7 +954,6 @@ class Planner {
 // ---------------------------------------------------------------------------------------------
 // Run
 
-
 async function runOps(ctx: Ctx, ops: Op[], concurrency: number, onDone: (n: number) => void, signal?: AbortSignal): Promise<void> {
   ops.sort((a, b) => a.at - b.at || a.seq - b.seq);
   const tails = new Map<string, Promise<void>>();
