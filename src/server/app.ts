@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Ctx } from '../core/context.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandler } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
 import { storableValue } from '../core/shared/unicode.ts';
 import { countAccepts } from '../core/shared/new-connections.ts';
@@ -50,6 +50,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: switchFromEnv('TRUST_PROXY', false),
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors,
+    clientErrorHandler,
     // the router's own parser; a %00 (NUL, which PostgreSQL's text cannot hold) becomes U+FFFD
     routerOptions: { querystringParser: (q: string) => (q.length === 0 ? {} : q.includes('%00') ? (storableValue(parseQuery(q)) as Record<string, unknown>) : parseQuery(q)) },
   }).withTypeProvider<ZodTypeProvider>();

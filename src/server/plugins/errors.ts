@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../core/shared/errors.ts';
 import { TRANSIENT_MESSAGES, transientDbFailure } from '../../core/db/transient-errors.ts';
@@ -51,4 +53,32 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` } }),
   );
+}
+
+/**
+ * Errors fastify answers before any route or handler (an undecodable URL, a request the HTTP
+ * parser refuses), in the same `{error: {code, message}}` shape as every other error.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply.status(400).send({ error: { code: 'bad_url', message: 'The URL is not valid: a %-escape in it does not decode to UTF-8 text.' } });
+    return;
+  }
+  void reply.status(err.statusCode ?? 400).send({ error: { code: 'bad_request', message: err.message } });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'The request was not received in time.'],
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'The request headers are too large.'],
+};
+
+/** The HTTP parser's refusals (a Content-Length that does not match the body, a malformed line) on the raw socket. */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'malformed_request', 'The request is not valid HTTP (a malformed line or header, or a Content-Length that does not match the body).'];
+  const body = JSON.stringify({ error: { code, message } });
+  this.log.trace({ err }, 'client error');
+  if (socket.writable)
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(err);
 }

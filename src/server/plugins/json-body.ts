@@ -1,5 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { DomainError } from '../../core/shared/errors.ts';
 import { storableValue, UNSTORABLE_ESCAPE } from '../../core/shared/unicode.ts';
+
+/** Valid JSON that the prototype-poisoning check refused: say so, rather than "not valid JSON". */
+function forbiddenKey(body: string): DomainError | null {
+  try {
+    JSON.parse(body);
+  } catch {
+    return null;
+  }
+  return new DomainError('forbidden_json_key', 'The body has a key that is not allowed ("__proto__", or "constructor" holding "prototype").', 400);
+}
 
 /**
  * Request bodies: fastify's own JSON parser (with its prototype-poisoning checks), and then text
@@ -12,7 +23,7 @@ export function registerJsonBody(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     parse(req, body as string, (err: Error | null, value?: unknown) => {
-      if (err) return done(err, undefined);
+      if (err) return done(forbiddenKey(body as string) ?? err, undefined);
       done(null, UNSTORABLE_ESCAPE.test(body as string) ? storableValue(value) : value);
     });
   });
