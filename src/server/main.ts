@@ -3,7 +3,7 @@ import { openCtx } from '../core/bootstrap.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { DemoInterrupted, demoPlan, demoProgress, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import type { Ctx } from '../core/context.ts';
-import { createTimerWorker } from '../core/modules/commitments/index.ts';
+import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { buildApp } from './app.ts';
@@ -81,6 +81,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const base = `http://${o.host}:${port}`;
   console.log(`\nServiceLoop is running at ${base} on ${dbh.ops.name} (${o.url.replace(/\/\/[^@]*@/, '//***@')})`);
   console.log(`API docs: ${base}/api/docs`);
+  const notice = chinaScheduleNotice(await listCalendars(ctx), new Date(ctx.clock.now()));
+  if (notice) console.log(`Note: ${notice}`);
   // The workers wait for the demo: its history runs on its own clock through the past (with its
   // own timer sweeps), and its old notifications are marked sent when it finishes, not mailed.
   const demoStop = new AbortController();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/errors.ts';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendar, STANDARD_CALENDAR, type CalendarSpec } from './index.ts';
 import { referenceCalendar } from './reference.ts';
+import { CHINA_SCHEDULE_LAST_YEAR, chinaScheduleNotice } from './china-statutory.ts';
 
 /** 'YYYY-MM-DD HH:mm[:ss]' in China time (+08:00) -> epoch ms. */
 const cn = (local: string): number => Date.parse(`${local.replace(' ', 'T')}+08:00`);
@@ -369,5 +370,54 @@ describe('edges of local days and of the precomputed range', () => {
         { numRuns: 100 },
       );
     });
+  });
+});
+
+// ---- after the last published arrangement ---------------------------------------------------
+
+describe('the years after the published holiday arrangement', () => {
+  it('keeps the statutory holidays (2027, whose arrangement chinese-days does not carry)', () => {
+    expect(CHINA_SCHEDULE_LAST_YEAR).toBe(2026);
+    // New Year's Day, a Friday
+    expect(std.isWorkingDay('2027-01-01')).toBe(false);
+    expect(std.isWorkingDay('2027-01-04')).toBe(true);
+    // the Spring Festival: New Year's Eve Fri 02-05 and the first three days (Sat 06 to Mon 08)
+    for (const d of ['2027-02-05', '2027-02-08']) expect(std.isWorkingDay(d), d).toBe(false);
+    expect(std.isWorkingDay('2027-02-04')).toBe(true);
+    expect(std.isWorkingDay('2027-02-09')).toBe(true);
+    // Qingming Mon 04-05, Labour Day Sat 05-01 and Sun 05-02, Dragon Boat Wed 06-09,
+    // Mid-Autumn Wed 09-15, National Day Fri 10-01 to Sun 10-03
+    for (const d of ['2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01']) expect(std.isWorkingDay(d), d).toBe(false);
+    // 2028's Mid-Autumn Festival falls on 10-03, inside National Day; 2033's leap month leaves it on 09-08
+    expect(std.isWorkingDay('2028-10-03')).toBe(false);
+    expect(std.isWorkingDay('2028-10-04')).toBe(true);
+    expect(std.isWorkingDay('2033-09-08')).toBe(false);
+  });
+
+  it('counts a deadline across them', () => {
+    // 5 working days from Mon 2026-12-28: Tue 29, Wed 30, Thu 31, (Fri 01-01 holiday), Mon 04, Tue 05
+    expect(std.addWorkingDays(cn('2026-12-28 10:00'), 5)).toBe(cn('2027-01-05 18:00'));
+    // 4 business hours from Thu 2026-12-31 17:50: 10 min that day, then Mon 2027-01-04 from 09:00
+    expect(std.addBusinessMinutes(cn('2026-12-31 17:50'), 240)).toBe(cn('2027-01-04 14:20'));
+  });
+
+  it('lets an own workday override a statutory day, as it does a published one', () => {
+    const cal = BusinessCalendar.fromSpec({ ...STANDARD_CALENDAR, id: 'x', workdays: ['2027-01-01'] });
+    expect(cal.isWorkingDay('2027-01-01')).toBe(true);
+  });
+});
+
+describe('the notice at start about a missing arrangement', () => {
+  const std2 = { id: 'standard', useChinaHolidays: true };
+  it('names the year and the calendars that lack it, from October of the year before', () => {
+    expect(chinaScheduleNotice([std2], new Date('2026-09-30T12:00:00Z'))).toBeNull();
+    const n = chinaScheduleNotice([std2, { id: '7x24' }], new Date('2026-12-07T00:00:00Z'));
+    expect(n).toContain('for 2027');
+    expect(n).toContain("'standard'");
+    expect(n).not.toContain('7x24');
+    expect(chinaScheduleNotice([std2], new Date('2027-03-01T00:00:00Z'))).toContain('for 2027');
+  });
+  it('is quiet once a calendar lists own days in that year', () => {
+    expect(chinaScheduleNotice([{ ...std2, workdays: ['2027-02-07'] }], new Date('2026-12-07T00:00:00Z'))).toBeNull();
   });
 });

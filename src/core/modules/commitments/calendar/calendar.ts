@@ -16,6 +16,7 @@ import { z } from 'zod';
 // Source: npm package `chinese-days`, file dist/chinese-days.json ({ holidays, workdays }).
 import chinaDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { invalid } from '../../../shared/errors.ts';
+import { statutoryHolidaysAfterSchedule } from './china-statutory.ts';
 
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7; // ISO: 1 = Monday
 
@@ -147,7 +148,8 @@ function daySpanRule(spec: CalendarSpec): (date: string, weekday: Weekday) => Ar
   const holidays = new Set(ownHolidays);
   const workdays = new Set(ownWorkdays);
   if (spec.useChinaHolidays) {
-    for (const d of Object.keys(chinaDays.holidays)) if (!ownWorkdays.has(d)) holidays.add(d);
+    // after the last published arrangement, the statutory days (china-statutory.ts)
+    for (const d of [...Object.keys(chinaDays.holidays), ...statutoryHolidaysAfterSchedule()]) if (!ownWorkdays.has(d)) holidays.add(d);
     for (const d of Object.keys(chinaDays.workdays)) if (!ownHolidays.has(d)) workdays.add(d);
   }
   return (date, weekday) => (holidays.has(date) ? [] : workdays.has(date) ? makeupHours : hoursOf(weekday));

@@ -6,3 +6,4 @@ export {
   type CalendarSpec,
   type Weekday,
 } from './calendar.ts';
+export { CHINA_SCHEDULE_LAST_YEAR, chinaScheduleNotice } from './china-statutory.ts';

@@ -5,6 +5,7 @@
  * China schedule from the chinese-days functions (not its JSON file).
  */
 import { getDayDetail } from 'chinese-days';
+import { statutoryHolidaysAfterSchedule } from './china-statutory.ts';
 import type { CalendarSpec, Weekday } from './calendar.ts';
 
 const MIN_MS = 60_000;
@@ -52,6 +53,7 @@ export function referenceCalendar(spec: CalendarSpec): ReferenceCalendar {
   };
   const localDayOf = (ms: number): number => Math.floor((ms + offsetAt(ms)) / DAY_MS);
 
+  const statutory = new Set(statutoryHolidaysAfterSchedule());
   const daySpans = new Map<number, Array<[number, number]>>();
   /** Working spans (minutes of the day) of a local date given as days since 1970-01-01. */
   const spansOf = (day: number): Array<[number, number]> => {
@@ -70,6 +72,7 @@ export function referenceCalendar(spec: CalendarSpec): ReferenceCalendar {
         const detail = getDayDetail(new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 12));
         const ordinary = detail.name === WEEKDAY_NAMES[jsDay];
         if (!ordinary) spans = detail.work ? hours(makeup) : [];
+        if (statutory.has(iso)) spans = [];
       }
       if (spec.workdays?.includes(iso)) spans = hours(makeup);
       if (spec.holidays?.includes(iso)) spans = [];
