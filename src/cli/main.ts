@@ -17,6 +17,14 @@ const positiveInt = (v: string | undefined, name: string): number | undefined =>
 };
 
 const program = new Command();
+/** --port, else $PORT, else 3000: a whole number 0..65535 (0: any free port), named when it is not. */
+function portOf(option: string | undefined, env: string | undefined): number {
+  const [name, raw] = option !== undefined ? ['--port', option] : env !== undefined && env !== '' ? ['PORT', env] : ['', '3000'];
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new Error(`${name} must be a port number, 0 to 65535 (got "${raw}")`);
+  return port;
+}
+
 program.name('serviceloop').description('ServiceLoop — customer-service quality management (客户服务质量管理系统)');
 const dbOption = ['--db <url>', 'database URL (postgres://... or sqlite:path); default $DATABASE_URL or sqlite:./data/serviceloop.db'] as const;
 
@@ -31,7 +39,7 @@ program
   .action(async (o: { db?: string; port?: string; host?: string; demo?: boolean; demoCases?: string }) => {
     await startServer({
       url: o.db ?? defaultDatabaseUrl(),
-      port: Number(o.port ?? process.env.PORT ?? 3000),
+      port: portOf(o.port, process.env.PORT),
       host: o.host ?? process.env.HOST ?? '127.0.0.1',
       demo: Boolean(o.demo),
       demoCases: positiveInt(o.demoCases, '--demo-cases'),

@@ -29,7 +29,10 @@ export const defaultConfig: CoreConfig = {
   timeZone: 'Asia/Shanghai',
   scryptCost: 2 ** 15,
   sessionTtlMs: 12 * 3600_000,
-  authCacheMs: msFromEnv('SL_AUTH_CACHE_MS', 1000),
+  // read when a context is made (a bad value stops that command with its message), not at import
+  get authCacheMs() {
+    return msFromEnv('SL_AUTH_CACHE_MS', 1000);
+  },
   repeatWindowDays: 180,
   maxAttachmentBytes: 10 * 1024 * 1024,
   nodeId: process.env.SL_NODE_ID ?? `${hostname()}:${process.pid}`,

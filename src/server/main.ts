@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { openCtx } from '../core/bootstrap.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { DemoInterrupted, demoPlan, demoProgress, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
-import type { Ctx } from '../core/context.ts';
+import { defaultConfig, type Ctx } from '../core/context.ts';
 import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
@@ -39,6 +39,8 @@ async function waitForDemo(ctx: Ctx, stop: AbortSignal): Promise<boolean> {
   }
 }
 
+const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
 /** config -> database -> app -> listen; stops cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: ServerOptions): Promise<void> {
   // the workers' settings first: a bad one stops the start before anything is opened
@@ -49,6 +51,9 @@ export async function startServer(o: ServerOptions): Promise<void> {
     workers: switchFromEnv('SL_WORKERS', true),
     secureCookies: switchFromEnv('SECURE_COOKIES', false),
   };
+  void defaultConfig.authCacheMs; // SL_AUTH_CACHE_MS, read again when the context is made
+  const level = process.env.LOG_LEVEL;
+  if (level && !LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`);
   let { ctx, dbh } = await openCtx({ url: o.url });
   if (o.demo) {
     const r = await resetUnfinishedDemo(dbh);

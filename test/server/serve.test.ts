@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCtx } from '../../src/core/bootstrap.ts';
@@ -136,18 +138,22 @@ describe.each(DIALECTS)('serve --demo on %s', (dialect) => {
 });
 
 describe('serve with a bad setting in its environment', () => {
-  it('stops before it opens the database, naming the variable', { timeout: 60_000 }, async () => {
-    for (const [name, value, message] of [
-      ['SL_TIMER_POLL_MS', 'fast', 'SL_TIMER_POLL_MS must be a number of milliseconds, 1 or more (got "fast")'],
-      ['SL_TIMER_BATCH', '0', 'SL_TIMER_BATCH must be a whole number, 1 or more (got "0")'],
-      ['SL_AUTH_CACHE_MS', '-1', 'SL_AUTH_CACHE_MS must be a number of milliseconds, 0 or more (got "-1")'],
-      ['SECURE_COOKIES', 'yes', 'SECURE_COOKIES must be 1 or 0 (true or false) (got "yes")'],
-      ['SL_WORKERS', 'off', 'SL_WORKERS must be 1 or 0 (true or false) (got "off")'],
-    ] as const) {
+  it('stops before it opens the database, naming the variable, without a stack trace', { timeout: 90_000 }, async () => {
+    const cases: Array<[Record<string, string>, string[], string]> = [
+      [{ SL_TIMER_POLL_MS: 'fast' }, [], 'SL_TIMER_POLL_MS must be a number of milliseconds, 1 or more (got "fast")'],
+      [{ SL_TIMER_BATCH: '0' }, [], 'SL_TIMER_BATCH must be a whole number, 1 or more (got "0")'],
+      [{ SL_AUTH_CACHE_MS: '-1' }, [], 'SL_AUTH_CACHE_MS must be a number of milliseconds, 0 or more (got "-1")'],
+      [{ SECURE_COOKIES: 'yes' }, [], 'SECURE_COOKIES must be 1 or 0 (true or false) (got "yes")'],
+      [{ SL_WORKERS: 'off' }, [], 'SL_WORKERS must be 1 or 0 (true or false) (got "off")'],
+      [{ LOG_LEVEL: 'loud' }, [], 'LOG_LEVEL must be one of silent, fatal, error, warn, info, debug, trace (got "loud")'],
+      [{ PORT: 'abc' }, ['--db', 'sqlite:/nonexistent-dir/x.db'], 'PORT must be a port number, 0 to 65535 (got "abc")'],
+      [{}, ['--db', 'sqlite:/nonexistent-dir/x.db', '--port', '99999'], '--port must be a port number, 0 to 65535 (got "99999")'],
+    ];
+    for (const [env, args, message] of cases) {
       // a database path that cannot be opened: the start must fail on the variable first
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', 'sqlite:/nonexistent-dir/x.db', '--port', '0'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...(args.length ? args : ['--db', 'sqlite:/nonexistent-dir/x.db', '--port', '0'])], {
         cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1', [name]: value },
+        env: { ...process.env, NO_COLOR: '1', PORT: '', LOG_LEVEL: '', ...env },
       });
       let err = '';
       child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
@@ -155,6 +161,27 @@ describe('serve with a bad setting in its environment', () => {
       const code = await new Promise<number | null>((r) => child.once('exit', r));
       expect(code, err).not.toBe(0);
       expect(err).toContain(message);
+      expect(err, message).not.toMatch(/^\s+at /m);
+      // as root the directory could be made: nothing may have been
+      expect(existsSync('/nonexistent-dir'), message).toBe(false);
+    }
+  });
+
+  it('refuses a database URL of a scheme it does not know, and creates nothing', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-scheme-'));
+    try {
+      for (const url of ['postgress://u@db.example:5432/prod', 'mysql://x']) {
+        const child = spawn(process.execPath, [join(ROOT, 'bin/serviceloop.js'), 'audit', 'verify', '--db', url], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+        let err = '';
+        child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+        child.stdout!.resume();
+        const code = await new Promise<number | null>((r) => child.once('exit', r));
+        expect(code, err).toBe(1);
+        expect(err).toContain(`scheme "${url.split(':')[0]}:" is not one ServiceLoop knows`);
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

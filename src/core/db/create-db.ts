@@ -59,6 +59,9 @@ const logOf = (opts: DbOptions) =>
     ? { log: (e: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => opts.onQuery!(e.query.sql, e.query.parameters) }
     : {};
 
+/** A database URL that names neither PostgreSQL nor a SQLite file. */
+export class DatabaseUrlError extends Error {}
+
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 // Epoch milliseconds are BIGINT in PostgreSQL; they fit a JS number exactly (< 2^53).
@@ -95,6 +98,10 @@ export function createDb(opts: DbOptions): Db {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(opts) });
     return { db, ops: postgresOps, url: opts.url, close: () => db.destroy() };
   }
+  // a typo in a URL's scheme ("postgress://") would otherwise open a new, empty SQLite file named like it
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(opts.url)?.[1];
+  if (scheme !== undefined && scheme.toLowerCase() !== 'sqlite')
+    throw new DatabaseUrlError(`The database URL's scheme "${scheme}:" is not one ServiceLoop knows: use postgres://… (or postgresql://…), sqlite:<file> or a file path.`);
   const file = opts.url.replace(/^sqlite:/, '');
   if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
   // the pragmas below wait for another process's lock by the same setting (0: SQLite's 0 would not wait at all)
