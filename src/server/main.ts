@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openCtx } from '../core/bootstrap.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
-import { DemoInterrupted, demoPlan, demoProgress, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
+import { closeKilledDemo, DemoInterrupted, demoPlan, demoProgress, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { defaultConfig, type Ctx } from '../core/context.ts';
 import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
@@ -59,6 +59,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     const r = await resetUnfinishedDemo(dbh);
     if (r) console.log(describeReset(r));
     if (r?.reset) ({ ctx, dbh } = await openCtx({ url: o.url }));
+    else if (r?.found === 'killed' && (await closeKilledDemo(dbh))) console.log('  demo: its loader is gone; the part loaded stays, and the workers start');
   }
   // On an empty database the demo loads in the background once the server answers, so the first
   // start is usable at once (logins work as soon as "demo organisation created" is printed).

@@ -5,7 +5,7 @@ import { createDb } from '../db/create-db.ts';
 import type { Ctx } from '../context.ts';
 import { seedBase, isSeeded } from './base-seed.ts';
 import { loadDemo } from './demo.ts';
-import { claimDemo, DEMO_STALE_MS, DemoInterrupted, demoPlan, demoProgress, finishDemo, resetUnfinishedDemo } from './demo-state.ts';
+import { claimDemo, closeKilledDemo, DEMO_STALE_MS, DemoInterrupted, demoPlan, demoProgress, finishDemo, resetUnfinishedDemo } from './demo-state.ts';
 import { createCase } from '../modules/cases/index.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { systemActor } from '../shared/actor.ts';
@@ -112,6 +112,28 @@ describe.each(DIALECTS)('demo load state on %s', (dialect) => {
     await finishDemo(failed.ctx, 'failed'); // it would fail again
     expect(await resetAt(failedUrl)).toMatchObject({ reset: false, found: 'failed' });
     expect(await count(failed.ctx, 'users')).toBeGreaterThan(0);
+  });
+
+  it('a killed load on a database used since is closed, so that the workers run', async () => {
+    const url = await freshUrl();
+    const { ctx } = await open(url);
+    const t = Date.now() - 1000;
+    expect(await claimDemo(ctx, t)).toBe(true);
+    await seedBase({ ...ctx, clock: new ManualClock(t - 60_000) }, 'demo-password-1');
+    // a notification of the history, and one of the case taken after the load began
+    const old = await createCase({ ...ctx, clock: new ManualClock(t - 30_000) }, { channel: 'phone', contact: { name: '历史', email: 'old@example.com' }, subject: '历史', description: '演示历史' }, systemActor('test'));
+    const fresh = await createCase(ctx, { channel: 'phone', contact: { name: '用户', email: 'new@example.com' }, subject: '咨询', description: '演示数据加载时建的' }, systemActor('test'));
+    const later = Date.now() + DEMO_STALE_MS + 10_000;
+    expect(await closeKilledDemo(ctx, Date.now() + 1000)).toBe(false); // the loader may still be alive
+    expect(await resetAt(url, later)).toMatchObject({ reset: false, found: 'killed' });
+    expect(await demoPlan(ctx)).toBe('busy'); // what kept every later start's workers off
+    expect(await closeKilledDemo(ctx, later)).toBe(true);
+    expect(await state(ctx)).toBe('interrupted');
+    expect(await demoPlan(ctx)).toBe('skip');
+    const unsent = await ctx.db.selectFrom('outbox').select('case_id').where('sent_at', 'is', null).execute();
+    expect(unsent.map((r) => r.case_id)).not.toContain(old.case.id);
+    expect(unsent.map((r) => r.case_id)).toContain(fresh.case.id);
+    expect(await closeKilledDemo(ctx, later)).toBe(false);
   });
 
   it('a database with data of its own is never emptied', async () => {

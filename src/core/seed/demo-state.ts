@@ -123,3 +123,19 @@ export async function demoHeartbeat(ctx: Ctx, now = Date.now()): Promise<void> {
 export async function finishDemo(ctx: Ctx, state: 'ready' | 'interrupted' | 'failed', now = Date.now()): Promise<void> {
   await ctx.db.updateTable('seed_state').set({ state, heartbeat_at: now, finished_at: now }).where('name', '=', 'demo').execute();
 }
+
+/**
+ * A load that was killed on a database used since cannot be redone (resetUnfinishedDemo leaves
+ * it): its record is closed as interrupted, and the history's notifications marked sent as a
+ * stopped load does, so that this start and the next run their workers instead of waiting on a
+ * loader that is gone. False when the record is not a killed load.
+ */
+export async function closeKilledDemo(ctx: Pick<Ctx, 'db'>, now = Date.now()): Promise<boolean> {
+  const row = await demoRow(ctx);
+  if (row?.state !== 'loading' || now - row.heartbeat_at <= DEMO_STALE_MS) return false;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('outbox').set((eb) => ({ sent_at: eb.ref('created_at') })).where('sent_at', 'is', null).where('created_at', '<=', row.started_at).execute();
+    await trx.updateTable('seed_state').set({ state: 'interrupted', finished_at: now }).where('name', '=', 'demo').where('state', '=', 'loading').execute();
+  });
+  return true;
+}
