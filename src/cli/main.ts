@@ -132,15 +132,27 @@ program
 const audit = program.command('audit').description('the tamper-evident audit log');
 audit
   .command('verify')
-  .description('recompute the hash chain; exit 1 if a row was edited or deleted')
+  .description('recompute the hash chain; exit 1 if a row was edited or deleted, or if the entry given with --expect is gone or differs')
   .option(...dbOption)
-  .action(async (o: { db?: string }) => {
+  .option('--expect <seq:hash>', 'a head printed by an earlier verify and kept outside the database: proves the chain was not cut or rewritten up to it')
+  .action(async (o: { db?: string; expect?: string }) => {
+    let expect: { seq: number; hash: string } | undefined;
+    if (o.expect !== undefined) {
+      const m = /^(\d+):([0-9a-f]{64})$/.exec(o.expect.trim());
+      if (!m) throw new Error(`--expect must be <seq>:<hash> as verify printed it (got "${o.expect}")`);
+      expect = { seq: Number(m[1]), hash: m[2]! };
+    }
     const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl(), migrate: false });
-    const r = await verifyAuditChain(ctx);
+    const r = await verifyAuditChain(ctx, { expect });
     await dbh.close();
-    if (r.ok) console.log(`audit chain intact: ${r.checked} entries verified`);
-    else {
-      console.error(`audit chain BROKEN at seq ${r.brokenAt!.seq} (${r.brokenAt!.reason}) after ${r.checked} good entries`);
+    if (r.ok) {
+      console.log(`audit chain intact: ${r.checked} entries verified${expect ? `, including seq ${expect.seq} as expected` : ''}`);
+      if (r.head) console.log(`head: ${r.head.seq}:${r.head.hash} (keep it elsewhere; \`audit verify --expect ${r.head.seq}:${r.head.hash}\` later shows nothing up to it was cut or rewritten)`);
+    } else {
+      const b = r.brokenAt!;
+      const why =
+        b.reason === 'expected_entry_missing' ? 'the expected entry is gone: the chain was cut' : b.reason === 'expected_entry_differs' ? 'the expected entry differs: the chain was rewritten' : b.reason;
+      console.error(`audit chain BROKEN at seq ${b.seq} (${why}) after ${r.checked} good entries`);
       process.exitCode = 1;
     }
   });

@@ -10,9 +10,9 @@ import { systemActor } from '../../src/core/shared/actor.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `serviceloop audit verify --db <url>` as an operator would run it. */
-function cliVerify(url: string): Promise<{ code: number | null; out: string }> {
+function cliVerify(url: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', '--db', url], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', '--db', url, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -24,7 +24,8 @@ function cliVerify(url: string): Promise<{ code: number | null; out: string }> {
 interface Verification {
   ok: boolean;
   checked: number;
-  brokenAt?: { seq: number; id: string; reason: string };
+  head: { seq: number; hash: string } | null;
+  brokenAt?: { seq: number; id: string | null; reason: string };
 }
 
 describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
@@ -129,5 +130,32 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     const deleted = await verify();
     expect(deleted.ok).toBe(false);
     expect(deleted.brokenAt).toEqual({ seq: next.seq, id: next.id, reason: 'chain_broken' });
+  });
+
+  it('catches a deleted tail or a rewritten chain against a head kept elsewhere', async () => {
+    // the chain as the last test left it (a row deleted from the middle): start from a whole one
+    await sql`DELETE FROM audit_log`.execute(t.ctx.db);
+    for (let i = 0; i < 6; i++) await t.as('agent2', 'POST', `/api/v1/cases/${caseId}/notes`, { body: `第${i}条备注` });
+    const whole = await verify();
+    expect(whole.ok).toBe(true);
+    const all = await rows();
+    expect(whole.head).toEqual({ seq: all.at(-1)!.seq, hash: all.at(-1)!.hash });
+    const cli = await cliVerify(t.url);
+    expect(cli.out).toContain(`head: ${whole.head!.seq}:${whole.head!.hash}`);
+    const kept = `${whole.head!.seq}:${whole.head!.hash}`;
+    expect((await cliVerify(t.url, '--expect', kept)).code).toBe(0);
+
+    // the newest entries deleted: the shorter chain still verifies on its own, not against the head kept
+    await sql`DELETE FROM audit_log WHERE seq > ${all.at(-4)!.seq}`.execute(t.ctx.db);
+    expect((await verify()).ok).toBe(true);
+    const cut = await cliVerify(t.url, '--expect', kept);
+    expect(cut.code).toBe(1);
+    expect(cut.out).toContain('the chain was cut');
+
+    // every entry hashed again from an edited one on (no secret stops that): the kept head differs
+    const { verifyAuditChain } = await import('../../src/core/modules/audit/index.ts');
+    const shortHead = (await verifyAuditChain(t.ctx)).head!;
+    expect(await verifyAuditChain(t.ctx, { expect: { seq: shortHead.seq, hash: '0'.repeat(64) } })).toMatchObject({ ok: false, brokenAt: { seq: shortHead.seq, reason: 'expected_entry_differs' } });
+    expect((await cliVerify(t.url, '--expect', 'nonsense')).out).toContain('--expect must be <seq>:<hash>');
   });
 });

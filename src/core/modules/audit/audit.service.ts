@@ -92,23 +92,44 @@ export const recordAuditNow = (ctx: Ctx, e: AuditEntry): Promise<void> =>
 export interface AuditVerification {
   ok: boolean;
   checked: number;
-  /** First row that does not fit the chain: edited, or the row before it was deleted. */
-  brokenAt?: { seq: number; id: string; reason: 'hash_mismatch' | 'chain_broken' };
+  /**
+   * The last entry: a deleted tail leaves a shorter chain that still verifies, so record this
+   * outside the database and pass it back as `expect` later (ADR 0002).
+   */
+  head: { seq: number; hash: string } | null;
+  /** First row that does not fit the chain: edited, or the row before it was deleted; or the expected entry is gone or differs. */
+  brokenAt?: { seq: number; id: string | null; reason: 'hash_mismatch' | 'chain_broken' | 'expected_entry_missing' | 'expected_entry_differs' };
 }
 
-/** Walks the whole chain in order, in pages, recomputing every hash. */
-export async function verifyAuditChain(ctx: Ctx): Promise<AuditVerification> {
+/**
+ * Walks the whole chain in order, in pages, recomputing every hash. With `expect` (a head recorded
+ * earlier), that entry must still be in the chain with that hash: the chain was not cut before
+ * it, nor rewritten up to it.
+ */
+export async function verifyAuditChain(ctx: Ctx, opts: { expect?: { seq: number; hash: string } } = {}): Promise<AuditVerification> {
   let prev = GENESIS_HASH;
   let afterSeq = 0;
   let checked = 0;
+  let head: AuditVerification['head'] = null;
+  const want = opts.expect;
+  let seen = false;
   for (;;) {
     const rows = await ctx.db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(5000).execute();
-    if (rows.length === 0) return { ok: true, checked };
+    if (rows.length === 0) {
+      if (want && !seen) return { ok: false, checked, head, brokenAt: { seq: want.seq, id: null, reason: 'expected_entry_missing' } };
+      return { ok: true, checked, head };
+    }
     for (const r of rows) {
-      if (r.prev_hash !== prev) return { ok: false, checked, brokenAt: { seq: r.seq, id: r.id, reason: 'chain_broken' } };
-      if (hashOf(r) !== r.hash) return { ok: false, checked, brokenAt: { seq: r.seq, id: r.id, reason: 'hash_mismatch' } };
+      if (r.prev_hash !== prev) return { ok: false, checked, head, brokenAt: { seq: r.seq, id: r.id, reason: 'chain_broken' } };
+      if (hashOf(r) !== r.hash) return { ok: false, checked, head, brokenAt: { seq: r.seq, id: r.id, reason: 'hash_mismatch' } };
+      if (want && !seen && r.seq >= want.seq) {
+        if (r.seq > want.seq) return { ok: false, checked, head, brokenAt: { seq: want.seq, id: null, reason: 'expected_entry_missing' } };
+        if (r.hash !== want.hash) return { ok: false, checked, head, brokenAt: { seq: r.seq, id: r.id, reason: 'expected_entry_differs' } };
+        seen = true;
+      }
       prev = r.hash;
       afterSeq = r.seq;
+      head = { seq: r.seq, hash: r.hash };
       checked++;
     }
   }
