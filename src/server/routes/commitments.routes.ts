@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import * as cm from '../../core/modules/commitments/index.ts';
+import { CASE_TYPES, CHANNELS, COMPLAINT_GRADES, PRIORITIES, SERVICE_KINDS } from '../../core/modules/cases/index.ts';
+import { CUSTOMER_TIERS } from '../../core/modules/customers/index.ts';
 import { actor } from '../plugins/auth.ts';
 import { renderCommitmentsPage } from '../pages/commitments.page.ts';
 import type { ZApp } from './zapp.ts';
@@ -11,19 +13,21 @@ const duration = z.union([
   z.strictObject({ workingDays: z.number().int().min(1).max(365) }),
 ]);
 const strings = z.array(z.string().max(64)).max(50).optional();
+/** A list of known values: a policy matching "fax" or "P9" would silently match nothing. */
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.array(z.enum(values)).max(50).optional();
 export const policyBody = z.strictObject({
   code: z.string().regex(/^[a-z0-9_-]{1,64}$/),
   name: z.string().trim().min(1).max(100),
   nameEn: z.string().trim().min(1).max(100),
   position: z.number().int().min(0).max(1_000_000),
   match: z.strictObject({
-    types: strings,
-    priorities: strings,
-    complaintGrades: strings,
-    channels: strings,
-    tiers: strings,
+    types: oneOf(CASE_TYPES),
+    priorities: oneOf(PRIORITIES),
+    complaintGrades: oneOf(COMPLAINT_GRADES),
+    channels: oneOf(CHANNELS),
+    tiers: oneOf(CUSTOMER_TIERS),
     categories: strings,
-    serviceKinds: strings,
+    serviceKinds: oneOf(SERVICE_KINDS),
     isRepeat: z.boolean().optional(),
   }),
   calendarId: z.string().max(64),

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/db.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+
+const policy = (match: Record<string, unknown>) => ({
+  code: 'vip-phone',
+  name: 'VIP 电话',
+  nameEn: 'VIP phone',
+  position: 5,
+  match,
+  calendarId: 'standard',
+  targets: { first_response: { minutes: 30 } },
+  warnFractions: [0.75],
+  escalateOnWarning: false,
+  active: true,
+  published: false,
+});
+
+describe.each(DIALECTS)('a commitment policy matches known values only, on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp(dialect, { caseHooks: [] });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a type, priority, grade, channel, tier or service kind that does not exist, naming it', async () => {
+    for (const [field, value] of [
+      ['types', 'bogus'],
+      ['priorities', 'P9'],
+      ['complaintGrades', 'severe'],
+      ['channels', 'fax'],
+      ['tiers', 'gold'],
+      ['serviceKinds', 'free'],
+    ] as const) {
+      const r = await t.as('admin', 'POST', '/api/v1/commitments/policies', policy({ [field]: [value] }));
+      expect(r.statusCode, `${field}: ${r.body}`).toBe(400);
+      const e = (r.json() as { error: { code: string; message: string } }).error;
+      expect(e.code).toBe('validation_failed');
+      expect(e.message).toContain(`body.match.${field}.0`);
+    }
+    expect((await t.ctx.db.selectFrom('commitment_policies').select('id').where('code', '=', 'vip-phone').execute()).length).toBe(0);
+  });
+
+  it('takes known ones', async () => {
+    const r = await t.as('admin', 'POST', '/api/v1/commitments/policies', policy({ types: ['complaint'], priorities: ['P1'], channels: ['phone'], tiers: ['vip'], serviceKinds: ['warranty'], categories: ['repair'] }));
+    expect(r.statusCode, r.body).toBe(201);
+  });
+});
