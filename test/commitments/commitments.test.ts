@@ -178,7 +178,8 @@ describe.each(DIALECTS)('service commitments on %s', (dialect) => {
     expect(due.initial_review).toBe(sh('2026-10-09T18:00:00'));
     expect(cm.escalationLevel).toBe(3);
     expect(cm.escalations[0]).toMatchObject({ reason: 'urgent_complaint' });
-    expect(cm.escalations[0]!.notified).toEqual([t.seed.users.manager!.id]);
+    // handled at manager level, the service director told at once as well (SPEC 2)
+    expect(cm.escalations[0]!.notified).toEqual([t.seed.users.manager!.id, t.seed.users.director!.id]);
 
     const g = await create({ subject: '投诉：快递包装破损', description: '要求重新发货', type: 'complaint', complaintGrade: 'general' });
     // 7 working days from Wed 09-30: 10-08, 10-09, Sat 10-10 (make-up day), 10-12, 10-13, 10-14, 10-15

@@ -80,7 +80,8 @@ export interface AnalyticsDailyTable {
  * SLA outcomes per target kind and due day (UTC), kept by the analytics case hooks (every change
  * of a target's kind, deadline, completion or cancellation happens in a case change; the timer
  * worker only marks breaches, which changes no outcome): a target counts on the day of its
- * deadline, as met (met_at <= due_at) or breached (anything else), unless cancelled unmet. The
+ * deadline, as met or breached by its state (commitments/outcome.ts; a running one as breached,
+ * which it is once that day is past unless met first), not at all while paused or cancelled. The
  * period's partial edge days, and targets met ahead of a deadline after the period, are read raw.
  */
 export interface SlaDailyTable {

@@ -8,6 +8,7 @@ import type { CaseEventsTable, CasesTable } from '../cases/index.ts';
 // its own file, not the module's index: the read thread loads this one (reads/jobs.ts)
 import { OPEN_STATUSES } from '../cases/case.ts';
 import type { BusinessCalendar } from '../commitments/index.ts';
+import { outcomeOf } from '../commitments/outcome.ts';
 import type { Database } from '../../db/database.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from './analytics.table.ts';
 
@@ -350,11 +351,11 @@ export const ANALYTICS_DAILY_COLUMNS = ['day', 'dim', 'key', 'n', 'repeats', 're
 
 export type TargetOutcome = Pick<Database['case_targets'], 'kind' | 'due_at' | 'met_at' | 'state'>;
 
-/** A target's outcome where its deadline falls (SPEC 8): met by the deadline, or breached; none when cancelled unmet. */
+/** A target's outcome where its deadline falls (SPEC 8), by its state (commitments/outcome.ts); none when paused or cancelled. */
 export function slaOf(t: TargetOutcome): SlaDailyTable | null {
-  if (t.state === 'cancelled' && t.met_at === null) return null;
-  const met = t.met_at !== null && t.met_at <= t.due_at;
-  return { kind: t.kind, day: dayOf(t.due_at), met: met ? 1 : 0, breached: met ? 0 : 1 };
+  const o = outcomeOf(t.state);
+  if (o === null) return null;
+  return { kind: t.kind, day: dayOf(t.due_at), met: o === 'met' ? 1 : 0, breached: o === 'breached' ? 1 : 0 };
 }
 
 /** Sums SLA outcomes by (kind, day); `sign` -1 subtracts. */

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 // its own file, not the module's index: the read thread loads this one (reads/jobs.ts)
 import { TARGET_KINDS, TARGET_LABELS, type TargetKind } from '../commitments/policy.ts';
+import { BREACHED_SQL as BREACHED, MET_SQL as MET } from '../commitments/outcome.ts';
 import { DAY_MS } from './metrics.ts';
 
 export interface TargetCompliance {
@@ -27,17 +28,15 @@ export function splitDays(from: number, to: number): { days: [number, number] | 
   return { days: [d1, d2], edges };
 }
 
-const MET = sql<number>`sum(case when met_at is not null and met_at <= due_at then 1 else 0 end)`;
-const BREACHED = sql<number>`sum(case when met_at is null or met_at > due_at then 1 else 0 end)`;
-
 /**
  * SLA compliance of each target kind over [from, to] (SPEC 8): met / (met + breached), over the
  * targets completed or due in the period; a target not completed by its deadline is breached.
  * The rules of the commitments module's `complianceOver(ctx, days)` with its "now" replaced by the
  * period's end (or now, if that is still to come), so complianceBetween(now - days, now) equals
- * complianceOver(days) (a test checks it): targets due in the period are judged (cancelled unmet
- * ones left out), and a target met ahead of a deadline after the period counts as met when it was
- * met in the period. The due ones come from sla_daily for whole days and raw for the edge days.
+ * complianceOver(days) (a test checks it): targets due in the period are judged, met or breached
+ * by their state (commitments/outcome.ts: paused and cancelled ones are neither), and a target met
+ * ahead of a deadline after the period counts as met when it was met in the period. The due ones
+ * come from sla_daily for whole days and raw for the edge days.
  */
 export async function complianceBetween(ctx: Ctx, from: number, to: number): Promise<TargetCompliance[]> {
   const end = Math.min(to, ctx.clock.now());
@@ -61,7 +60,6 @@ export async function complianceBetween(ctx: Ctx, from: number, to: number): Pro
         .where('kind', 'in', kinds)
         .where('due_at', '>=', a)
         .where('due_at', '<', b)
-        .where((eb) => eb.or([eb('state', '!=', 'cancelled'), eb('met_at', 'is not', null)]))
         .groupBy('kind')
         .execute(),
     ),
@@ -71,6 +69,7 @@ export async function complianceBetween(ctx: Ctx, from: number, to: number): Pro
       .select(['kind', sql<number>`count(*)`.as('met'), sql<number>`0`.as('breached')])
       .where('kind', 'in', kinds)
       .where('due_at', '>', end)
+      .where('state', '=', 'met')
       .where('met_at', '>=', from)
       .where('met_at', '<=', end)
       .groupBy('kind')
@@ -99,7 +98,7 @@ export async function rebuildSlaDaily(ctx: Pick<Ctx, 'db'>): Promise<void> {
     await trx.deleteFrom('sla_daily').execute();
     await sql`INSERT INTO sla_daily (kind, day, met, breached)
       SELECT kind, due_at / ${sql.lit(DAY_MS)}, ${MET}, ${BREACHED}
-      FROM case_targets WHERE NOT (state = 'cancelled' AND met_at IS NULL)
+      FROM case_targets WHERE state IN ('met', 'breached', 'running')
       GROUP BY kind, due_at / ${sql.lit(DAY_MS)}`.execute(trx);
   });
 }

@@ -5,7 +5,8 @@ import { newId } from '../../shared/ids.ts';
 import type { Acknowledgement, CaseHook, CasesTable, ChangeInfo, IntakeFacts } from '../cases/index.ts';
 import type { CaseTargetsTable } from './commitments.table.ts';
 import { calendarOf, commitmentConfig } from './config.service.ts';
-import { escalate } from './escalation.ts';
+import { currentLevel, escalate, escalateUrgentComplaint, MAX_LEVEL } from './escalation.ts';
+import { chooseRemedy, REMEDY_TARGETS } from './remedy-rules.ts';
 import { chooseTargets, type CaseFacts, type ChosenTarget, type Duration, type Policy, type TargetKind } from './policy.ts';
 import { nextCheckAt, pauseTimer, resumeTimer, startTimer, elapsedMinutes, type TimerState } from './timer.ts';
 import { appendRow } from '../../db/commit-buffer.ts';
@@ -148,7 +149,7 @@ export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Ackn
   if (res) ack.resolutionDueAt = res.due_at;
   if (rows.length) await appendRow(trx, 'case_events', event(ctx, c.id, 'sla_applied', { targets: rows.map(summary) }));
   // Urgent complaints reach the director and senior management at once (SPEC 2).
-  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalate(ctx, trx, c, 3, 'urgent_complaint', null);
+  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalateUrgentComplaint(ctx, trx, c);
 }
 
 async function targetsOf(ctx: Ctx, trx: Trx, caseId: string): Promise<CaseTargetsTable[]> {
@@ -157,17 +158,82 @@ async function targetsOf(ctx: Ctx, trx: Trx, caseId: string): Promise<CaseTarget
   return q.execute();
 }
 
-/** Completes a timer: met if before its deadline (a late completion keeps the breach and records when). */
+/**
+ * Completes a timer: met if before its deadline (a late completion keeps the breach and records
+ * when; applyOnChange has breached any timer whose deadline passed unseen). A timer completed
+ * while paused had no deadline running: its deadline becomes where it stood then (now plus the
+ * business time left), so it counts as met ahead of it, as a running one would.
+ */
 async function complete(ctx: Ctx, trx: Trx, t: CaseTargetsTable, now: number, how: 'met' | 'cancelled'): Promise<void> {
   if (t.state === 'met' || t.state === 'cancelled' || t.met_at !== null) return;
   const cal = await calendarOf(ctx, t.calendar_id, trx);
   const elapsed = elapsedMinutes(toTimer(t), cal, now);
   const state = t.state === 'breached' ? 'breached' : how;
+  const dueAt = t.state === 'paused' && how === 'met' ? cal.addBusinessMinutes(now, Math.max(0, t.budget_minutes - t.consumed_minutes)) : t.due_at;
   await trx
     .updateTable('case_targets')
-    .set({ state, met_at: how === 'met' ? now : null, elapsed_minutes: elapsed, consumed_minutes: elapsed, running_since: null, next_check_at: null })
+    .set({ state, due_at: dueAt, met_at: how === 'met' ? now : null, elapsed_minutes: elapsed, consumed_minutes: elapsed, running_since: null, next_check_at: null })
     .where('id', '=', t.id)
     .execute();
+}
+
+const overdue = (t: CaseTargetsTable, now: number) => t.state === 'running' && t.met_at === null && now > t.due_at;
+
+/**
+ * Running timers whose deadline passed before the timer worker reached them are breached now, as
+ * the sweep would have done it (breach event and remedy; escalation: see escalateStillOpen),
+ * before the change completes, pauses or re-plans them: a target completed after its deadline is
+ * breached (SPEC 8) whenever the worker last ran. Exactly once with the sweep: both hold the case
+ * row first (PostgreSQL; SQLite has one writer), and only a timer still running is taken.
+ * Returns the timers it breached.
+ */
+async function breachOverdue(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargetsTable[], now: number): Promise<CaseTargetsTable[]> {
+  const cfg = await commitmentConfig(ctx, trx);
+  const breached: CaseTargetsTable[] = [];
+  for (const t of targets.filter((x) => overdue(x, now))) {
+    const warned = (await warnFractionsOf(ctx, trx, t.policy_id)).length;
+    const r = await trx
+      .updateTable('case_targets')
+      .set({ state: 'breached', breached_at: t.due_at, warned, next_check_at: null })
+      .where('id', '=', t.id)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) continue;
+    breached.push(t);
+    await appendRow(trx, 'case_events', event(ctx, c.id, 'sla_breach', { targetId: t.id, kind: t.kind, dueAt: t.due_at }));
+    if (!REMEDY_TARGETS.has(t.kind)) continue;
+    const tier = c.customer_id ? ((await tierOf(trx, c.customer_id))[0]?.tier ?? null) : null;
+    const rule = chooseRemedy(cfg.remedyRules, t.kind, c.type, tier);
+    if (!rule) continue;
+    const ruleId = rule.id ?? null;
+    const had = await trx
+      .selectFrom('remedies')
+      .select('id')
+      .where('case_id', '=', c.id)
+      .where((eb) => (ruleId === null ? eb('rule_id', 'is', null) : eb('rule_id', '=', ruleId)))
+      .executeTakeFirst();
+    if (had) continue;
+    const remedyId = newId();
+    await appendRow(trx, 'remedies', { id: remedyId, case_id: c.id, target_id: t.id, rule_id: ruleId, status: 'proposed', proposal: JSON.stringify(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
+    await appendRow(trx, 'case_events', event(ctx, c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal }));
+  }
+  return breached;
+}
+
+/**
+ * Escalates for the timers breachOverdue found late that the change left open (paused, re-planned,
+ * or untouched) on a case still open, one level each as the sweep does. One the change completed
+ * (a late first reply, a late resolution) does not escalate: escalation brings the next authority
+ * in to act on a step that is slipping (SPEC 4), and that step is done; its breach and remedy are
+ * recorded all the same.
+ */
+async function escalateStillOpen(ctx: Ctx, trx: Trx, c: CasesTable, breached: CaseTargetsTable[]): Promise<void> {
+  const rows = await trx.selectFrom('case_targets').select(['id', 'met_at']).where('id', 'in', breached.map((t) => t.id)).execute();
+  for (const t of breached) {
+    if (rows.find((r) => r.id === t.id)?.met_at !== null) continue; // completed by this change
+    const level = Math.min(MAX_LEVEL, (await currentLevel(trx, c.id)) + 1);
+    await escalate(ctx, trx, { ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id, { target: t.kind, dueAt: t.due_at });
+  }
 }
 
 const open = (t: CaseTargetsTable) => t.met_at === null && t.state !== 'met' && t.state !== 'cancelled';
@@ -176,7 +242,15 @@ const CLASSIFYING: Array<keyof CasesTable> = ['type', 'priority', 'complaint_gra
 
 export async function applyOnChange(ctx: Ctx, trx: Trx, before: CasesTable, after: CasesTable, info: ChangeInfo): Promise<void> {
   const now = ctx.clock.now();
-  let targets = await targetsOf(ctx, trx, after.id);
+  const targets = await targetsOf(ctx, trx, after.id);
+  const late = targets.some((t) => overdue(t, now)) ? await breachOverdue(ctx, trx, before, targets, now) : [];
+  await applyChange(ctx, trx, before, after, info, late.length ? await targetsOf(ctx, trx, after.id) : targets);
+  if (late.length && after.status !== 'resolved' && after.status !== 'closed') await escalateStillOpen(ctx, trx, before, late);
+}
+
+async function applyChange(ctx: Ctx, trx: Trx, before: CasesTable, after: CasesTable, info: ChangeInfo, current: CaseTargetsTable[]): Promise<void> {
+  const now = ctx.clock.now();
+  let targets = current;
   const byKind = (k: TargetKind) => targets.filter((t) => t.kind === k && open(t));
   const staffSpoke = info.actor.kind === 'staff' && info.events.some((e) => e.visibility === 'public' && (e.type === 'reply' || e.type === 'resolved'));
 
@@ -248,10 +322,11 @@ async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargets
       if (alt.dueAt < dueAt) ({ budgetMinutes, dueAt } = { budgetMinutes: cal.businessMinutesBetween(existing.started_at, alt.dueAt), dueAt: alt.dueAt });
     }
     if (budgetMinutes === existing.budget_minutes && p.calendarId === existing.calendar_id && (p.policy?.id ?? null) === existing.policy_id) continue;
+    // The business time already used carries over, pauses excluded. On a new calendar the running
+    // stretch (known: runningSince to now) is measured on it by the timer itself; the earlier
+    // stretches are known only by their total on the old calendar, carried over as that many
+    // minutes (a minute worked is a minute worked, whichever hours the new calendar keeps).
     const timer: TimerState = { ...toTimer(existing), budgetMinutes };
-    if (p.calendarId !== existing.calendar_id) {
-      timer.consumedMinutes = cal.businessMinutesBetween(existing.started_at, existing.running_since ?? now);
-    }
     if (timer.state === 'running') timer.dueAt = cal.addBusinessMinutes(timer.runningSince!, Math.max(0, budgetMinutes - timer.consumedMinutes));
     else timer.dueAt = dueAt;
     const warned = 0;
@@ -275,7 +350,7 @@ async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargets
     changes.push({ kind: t.kind, before: t.due_at, after: null });
   }
   if (changes.length) await trx.insertInto('case_events').values(event(ctx, c.id, 'sla_recomputed', { changes })).execute();
-  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalate(ctx, trx, c, 3, 'urgent_complaint', null);
+  if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalateUrgentComplaint(ctx, trx, c);
 }
 
 export const commitmentsHook: CaseHook = {

@@ -15,7 +15,8 @@ export interface TargetView {
   calendarId: string;
   teamId: string | null;
   startedAt: number;
-  dueAt: number;
+  /** null while paused: no deadline runs then (it is set again on resuming); remainingMinutes is what is left */
+  dueAt: number | null;
   budgetMinutes: number;
   elapsedMinutes: number;
   remainingMinutes: number;
@@ -46,7 +47,7 @@ export async function caseCommitments(ctx: Ctx, caseId: string, actor: Actor) {
       calendarId: t.calendar_id,
       teamId: t.team_id,
       startedAt: t.started_at,
-      dueAt: t.due_at,
+      dueAt: t.state === 'paused' ? null : t.due_at,
       budgetMinutes: round(t.budget_minutes),
       elapsedMinutes: round(elapsed),
       remainingMinutes: round(t.budget_minutes - elapsed),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { commitmentConfig } from './config.service.ts';
+import { BREACHED_SQL, MET_SQL } from './outcome.ts';
 import { describeDuration, TARGET_KINDS, TARGET_LABELS, type Duration, type TargetKind } from './policy.ts';
 
 export interface KindCompliance {
@@ -24,7 +25,8 @@ const DAY = 86_400_000;
 
 /**
  * SLA compliance of each target kind over a window (SPEC 8): met / (met + breached) over targets
- * completed or due in the window; one not completed by its deadline counts as breached.
+ * completed or due in the window; one not completed by its deadline counts as breached (by its
+ * state: see outcome.ts; a paused one is not due).
  */
 export async function complianceOver(ctx: Ctx, days: number): Promise<KindCompliance[]> {
   const now = ctx.clock.now();
@@ -33,12 +35,11 @@ export async function complianceOver(ctx: Ctx, days: number): Promise<KindCompli
     .selectFrom('case_targets')
     .select([
       'kind',
-      sql<number>`sum(case when met_at is not null and met_at <= due_at then 1 else 0 end)`.as('met'),
-      sql<number>`sum(case when met_at is null or met_at > due_at then 1 else 0 end)`.as('breached'),
+      MET_SQL.as('met'),
+      BREACHED_SQL.as('breached'),
     ])
     .where('due_at', '>=', from)
     .where('due_at', '<=', now)
-    .where((eb) => eb.or([eb('state', '!=', 'cancelled'), eb('met_at', 'is not', null)]))
     .groupBy('kind')
     .execute();
   // met ahead of a deadline that is still in the future
@@ -46,6 +47,7 @@ export async function complianceOver(ctx: Ctx, days: number): Promise<KindCompli
     .selectFrom('case_targets')
     .select(['kind', sql<number>`count(*)`.as('met')])
     .where('due_at', '>', now)
+    .where('state', '=', 'met')
     .where('met_at', '>=', from)
     .where('met_at', '<=', now)
     .groupBy('kind')
@@ -71,7 +73,7 @@ async function medianMet(ctx: Ctx, kind: string, from: number, now: number, n: n
     .where('kind', '=', kind)
     .where('met_at', '>=', from)
     .where('met_at', '<=', now)
-    .where(sql<boolean>`met_at <= due_at`)
+    .where('state', '=', 'met')
     .orderBy('elapsed_minutes')
     .limit(1)
     .offset(rank - 1)

@@ -64,11 +64,14 @@ export async function escalate(
   targetId: string | null,
   /** what the notification should say: the target kind and its deadline */
   about: { target?: string; dueAt?: number } = {},
+  /** higher levels told as well, the case staying at `level` */
+  alsoLevels: number[] = [],
 ): Promise<EscalationResult | null> {
   const now = ctx.clock.now();
   const current = await currentLevel(trx, c.id);
   if (level <= current) return null;
   const notified = await recipientsAt(trx, c, level);
+  for (const l of alsoLevels) for (const id of await recipientsAt(trx, c, l)) if (!notified.includes(id)) notified.push(id);
   await appendRow(trx, 'case_escalations', { id: newId(), case_id: c.id, level, target_id: targetId, reason, notified: JSON.stringify(notified), created_at: now });
   await appendRow(trx, 'case_events', {
     id: newId(),
@@ -89,3 +92,10 @@ export async function escalate(
     });
   return { level, notified };
 }
+
+/**
+ * An urgent complaint is handled at manager level or above, and notifies the service director(s)
+ * and senior management at once (SPEC 2): escalated to level 3 with the directors told as well.
+ */
+export const escalateUrgentComplaint = (ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'team_id' | 'number' | 'subject'>): Promise<EscalationResult | null> =>
+  escalate(ctx, trx, c, 3, 'urgent_complaint', null, {}, [MAX_LEVEL]);

@@ -58,3 +58,13 @@ export function chooseRemedy(rules: RemedyRule[], targetKind: string, type: stri
   const has = (list: string[] | undefined, v: string | null) => !list || list.length === 0 || (v !== null && list.includes(v));
   return [...rules].sort((a, b) => a.position - b.position).find((r) => has(r.targets, targetKind) && has(r.types, type) && has(r.tiers, tier));
 }
+
+/** Target kinds whose breach may owe the customer a remedy. */
+export const REMEDY_TARGETS: ReadonlySet<string> = new Set(['resolution', 'first_response', 'handling']);
+
+/**
+ * A case is owed each rule's remedy once: a second breach the same rule answers (a late
+ * resolution after a late first response, both an apology) proposes nothing new, a breach another
+ * rule answers (the compensation of a VIP complaint's resolution) proposes that rule's remedy.
+ */
+export const remedyKey = (caseId: string, ruleId: string | null | undefined): string => `${caseId}|${ruleId ?? ''}`;

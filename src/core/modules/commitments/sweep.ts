@@ -12,7 +12,7 @@ import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
 import type { Policy } from './policy.ts';
-import { chooseRemedy } from './remedy-rules.ts';
+import { chooseRemedy, REMEDY_TARGETS, remedyKey } from './remedy-rules.ts';
 import { evaluateTimer, nextCheckAt } from './timer.ts';
 
 type Trx = Kysely<Database>;
@@ -168,7 +168,7 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
   for (const { t, c, policy, ev } of evaluated) {
     if (!c) continue;
     if (ev.breached || (policy?.escalateOnWarning && ev.warnings.length)) escalating.add(c.id);
-    if (ev.breached && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) remedying.add(c.id);
+    if (ev.breached && REMEDY_TARGETS.has(t.kind)) remedying.add(c.id);
   }
   // The current escalation level of each case (1 when it has none), kept up to date below.
   const levels = new Map<string, number>();
@@ -182,10 +182,10 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
     for (const r of rows) levels.set(r.case_id, Number(r.level ?? 1) || 1);
   }
   const levelOf = (caseId: string) => levels.get(caseId) ?? 1;
-  const hasRemedy = new Set<string>();
+  const hasRemedy = new Set<string>(); // remedyKey(case, rule)
   if (remedying.size) {
-    const rows = await trx.selectFrom('remedies').select('case_id').distinct().where(inList(pg, 'case_id', [...remedying])).execute();
-    for (const r of rows) hasRemedy.add(r.case_id);
+    const rows = await trx.selectFrom('remedies').select(['case_id', 'rule_id']).distinct().where(inList(pg, 'case_id', [...remedying])).execute();
+    for (const r of rows) hasRemedy.add(remedyKey(r.case_id, r.rule_id));
   }
   // recipientsAt() reads only teams and users: once per team and level in a batch.
   const recipients = new Map<string, string[]>();
@@ -263,11 +263,11 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
         const level = Math.min(MAX_LEVEL, levelOf(c.id) + 1);
         if (await escalate({ ...c, team_id: t.kind === 'handling' ? (t.team_id ?? c.team_id) : c.team_id }, level, `${t.kind}_breached`, t.id, { target: t.kind, dueAt: t.due_at })) res.escalations++;
         const rule = chooseRemedy(cfg.remedyRules, t.kind, c.type, c.tier ?? null);
-        if (rule && (t.kind === 'resolution' || t.kind === 'first_response' || t.kind === 'handling')) {
-          if (!hasRemedy.has(c.id)) {
+        if (rule && REMEDY_TARGETS.has(t.kind)) {
+          if (!hasRemedy.has(remedyKey(c.id, rule.id))) {
             const remedyId = newId();
             remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: rule.proposal, final: null, decided_by: null, decided_at: null, note: null, created_at: now });
-            hasRemedy.add(c.id);
+            hasRemedy.add(remedyKey(c.id, rule.id));
             event(c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal });
             res.remedies++;
           }
