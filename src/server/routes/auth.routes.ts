@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
+import { DomainError } from '../../core/shared/errors.ts';
 import * as users from '../../core/modules/users/index.ts';
 import { actor, SESSION_COOKIE } from '../plugins/auth.ts';
 import type { ZApp } from './zapp.ts';
@@ -43,7 +44,10 @@ export function authRoutes(app: ZApp, ctx: Ctx, opts: { secureCookies: boolean }
     },
     async (req, reply) => {
       const a = actor(req);
-      const r = await users.createApiToken(ctx, a.id, req.body.name, req.body.expiresAt ?? null, a);
+      const expiresAt = req.body.expiresAt ?? null;
+      if (expiresAt !== null && expiresAt <= ctx.clock.now())
+        throw new DomainError('expiry_in_past', `expiresAt (${new Date(expiresAt).toISOString()}) has passed: a token must expire later than now, or not at all (null).`, 400);
+      const r = await users.createApiToken(ctx, a.id, req.body.name, expiresAt, a);
       return reply.status(201).send({ token: r.token, ...r.view });
     },
   );
