@@ -82,6 +82,21 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect((await t.as('agent', 'GET', '/api/v1/audit')).statusCode).toBe(403);
   });
 
+  it('records a login refused while the account is locked', async () => {
+    const tech = t.seed.users.tech!;
+    const login = (password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: tech.email, password } });
+    for (let i = 0; i < 5; i++) expect((await login(`wrong-${i}`)).statusCode).toBe(401);
+    expect((await login('wrong-again')).statusCode).toBe(429);
+    const all = await rows();
+    expect(all.filter((r) => r.action === 'auth.login_failed' && r.target_id === tech.id)).toHaveLength(5);
+    const locked = all.filter((r) => r.action === 'auth.login_locked' && r.target_id === tech.id);
+    expect(locked).toHaveLength(1);
+    expect(locked[0]!.actor_id).not.toBe(tech.id);
+    // not counted as a failure: the lock still runs from the five that set it
+    const attempts = await t.ctx.db.selectFrom('login_attempts').select('id').where('email', '=', tech.email).execute();
+    expect(attempts).toHaveLength(5);
+  });
+
   it('links entries of any text, several in one transaction, exactly as the verifier hashes them', async () => {
     const head = (await rows()).at(-1)!;
     const odd = ['引号"与\\反斜杠', '换行\n制表\t', '表情😀 and 𠀋', '\u2028\u2029', '<b>&amp;</b>', "'; drop table audit_log; --"];

@@ -52,14 +52,17 @@ export async function login(ctx: Ctx, email: string, password: string, ip: strin
     .where('ok', '=', 0)
     .where('at', '>', now - FAILURE_WINDOW_MS)
     .executeTakeFirstOrThrow();
-  if (Number(failures.n) >= MAX_FAILURES)
-    throw new DomainError('too_many_attempts', 'Too many failed logins for this account; try again in 15 minutes.', 429);
   const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', addr).executeTakeFirst();
+  // Whoever failed is unknown: the account is the target of the attempt, never its actor.
+  const guest: Actor = { id: 'anonymous', kind: 'staff', role: 'system', name: addr, teamId: null, customerId: null, ip };
+  if (Number(failures.n) >= MAX_FAILURES) {
+    // recorded (SPEC 10: every login), not counted: the lock runs from the failures that set it
+    await ctx.db.transaction().execute((trx) => recordAudit(ctx, trx, { actor: guest, action: 'auth.login_locked', targetType: 'user', targetId: user?.id ?? addr }));
+    throw new DomainError('too_many_attempts', 'Too many failed logins for this account; try again in 15 minutes.', 429);
+  }
   const hash = user && user.active === 1 && user.password_hash ? user.password_hash : null;
   const matches = await verifyPassword(password, hash ?? (await decoyHash(ctx.config.scryptCost))); // (see decoyHash)
   const ok = hash !== null && matches;
-  // Whoever failed is unknown: the account is the target of the attempt, never its actor.
-  const guest: Actor = { id: 'anonymous', kind: 'staff', role: 'system', name: addr, teamId: null, customerId: null, ip };
   if (!ok || !user) {
     await ctx.db.transaction().execute(async (trx) => {
       await trx.insertInto('login_attempts').values({ email: addr, ip, at: now, ok: 0 }).execute();
