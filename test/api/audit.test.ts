@@ -80,6 +80,12 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect(trail.statusCode).toBe(200);
     expect((trail.json() as Array<{ action: string }>).map((r) => r.action).sort()).toEqual(['case.create', 'case.read']);
     expect((await t.as('agent', 'GET', '/api/v1/audit')).statusCode).toBe(403);
+    // reading the trail is on the trail: its entries hold personal data
+    const director = t.seed.users.director!;
+    const read = (await rows()).filter((r) => r.action === 'audit.list');
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatchObject({ actor_id: director.id, target_type: 'audit' });
+    expect(JSON.parse(read[0]!.after!)).toEqual({ count: 2, targetType: 'case', targetId: caseId, actorId: null, beforeSeq: null });
   });
 
   it('records a login refused while the account is locked', async () => {

@@ -129,7 +129,7 @@ export function adminRoutes(app: ZApp, ctx: Ctx): void {
         }),
       },
     },
-    (req) => listAudit(ctx, req.query),
+    (req) => listAudit(ctx, req.query, actor(req)),
   );
   app.get('/api/v1/audit/verify', { config: { permission: 'audit.read' }, schema: { tags: ['audit'], summary: 'Recompute the audit hash chain' } }, () => verifyAuditChain(ctx));
 }

@@ -143,13 +143,16 @@ export interface AuditQuery {
   limit: number;
 }
 
-export async function listAudit(ctx: Ctx, q: AuditQuery) {
+/** A page of the log, newest first; reading it is recorded too (its entries hold personal data: SPEC 10). */
+export async function listAudit(ctx: Ctx, q: AuditQuery, actor: Actor) {
   let qb = ctx.db.selectFrom('audit_log').selectAll();
   if (q.targetType) qb = qb.where('target_type', '=', q.targetType);
   if (q.targetId) qb = qb.where('target_id', '=', q.targetId);
   if (q.actorId) qb = qb.where('actor_id', '=', q.actorId);
   if (q.beforeSeq) qb = qb.where('seq', '<', q.beforeSeq);
   const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();
+  const filters = { targetType: q.targetType ?? null, targetId: q.targetId ?? null, actorId: q.actorId ?? null, beforeSeq: q.beforeSeq ?? null };
+  await recordAuditNow(ctx, { actor, action: 'audit.list', targetType: 'audit', after: { count: rows.length, ...filters } });
   return rows.map((r) => ({
     seq: r.seq,
     id: r.id,
