@@ -97,14 +97,18 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
   });
 
   it('confines a customer portal account to its own cases and their public timeline', async () => {
-    const own = await t.as(portalA, 'POST', '/api/v1/cases', {
+    const request = {
       channel: 'phone', // a customer always comes in through the portal
-      customerId: customerB.id, // and cannot file for someone else
-      receivedAt: (t.clock as ManualClock).now() - 30 * 86_400_000, // nor backdate the request
       contact: { name: 'Alpha 联系人', email: 'alpha@example.com' },
       subject: '门户提交的咨询',
       description: '请问发票什么时候寄出？',
-    });
+    };
+    // a customer cannot file for someone else, nor backdate the request
+    for (const extra of [{ customerId: customerB.id }, { receivedAt: (t.clock as ManualClock).now() - 30 * 86_400_000 }]) {
+      const refused = await t.as(portalA, 'POST', '/api/v1/cases', { ...request, ...extra });
+      expect({ status: refused.statusCode, code: (refused.json() as { error: { code: string } }).error.code }).toEqual({ status: 422, code: 'staff_only_fields' });
+    }
+    const own = await t.as(portalA, 'POST', '/api/v1/cases', request);
     expect(own.statusCode).toBe(201);
     const mine = own.json() as { id: string; number: string; customerId: string; channel: string; receivedAt: number };
     expect(mine.customerId).toBe(customerA.id);

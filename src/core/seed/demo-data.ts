@@ -650,7 +650,7 @@ class Planner {
       subject,
       description,
       request,
-      receivedAt,
+      receivedAt: portal ? undefined : receivedAt, // a portal case is received when it is sent
       language: lang,
       type: portal ? undefined : type,
       categoryId: uncategorised ? undefined : this.categories[sc.cat],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_SORTS } from './case.queries.ts';
-import { CASE_TYPES, CHANNELS, CLOSE_REASONS, COMPLAINT_GRADES, PRIORITIES, SERVICE_KINDS, STATUSES } from './case.ts';
+import { CASE_TYPES, CHANNELS, CLOSE_REASONS, COMPLAINT_GRADES, EARLIEST_RECEIVED_AT, PRIORITIES, SERVICE_KINDS, STATUSES } from './case.ts';
 
 /** The API contract of the cases module (validated on the server, shared with the web client). */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -29,7 +29,7 @@ export const newCaseBody = z.strictObject({
   description: text(20_000),
   descriptionHtml: z.string().max(100_000).optional(),
   request: z.string().trim().max(5_000).optional(),
-  receivedAt: z.number().int().positive().optional(),
+  receivedAt: z.number().int().min(EARLIEST_RECEIVED_AT, `no earlier than ${new Date(EARLIEST_RECEIVED_AT).toISOString()}`).optional(),
   language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
   type: z.enum(CASE_TYPES).optional(),
   categoryId: z.string().max(64).optional(),
@@ -99,6 +99,11 @@ export const resolveBody = z.strictObject({
   correctiveAction: z.string().trim().max(5_000).optional(),
 });
 export const confirmBody = z.strictObject({ comment: z.string().trim().max(5_000).optional() });
-export const closeBody = z.strictObject({ reason: z.enum(CLOSE_REASONS), note: z.string().trim().max(5_000).optional() });
+export const closeBody = z.strictObject({
+  reason: z.enum(CLOSE_REASONS),
+  note: z.string().trim().max(5_000).optional(),
+  cause: z.string().trim().max(5_000).optional(),
+  correctiveAction: z.string().trim().max(5_000).optional(),
+});
 export const reopenBody = z.strictObject({ reason: text(5_000) });
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });

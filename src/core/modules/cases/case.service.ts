@@ -11,6 +11,7 @@ import { enqueue } from '../notifications/index.ts';
 import { authorityOf, can } from '../users/index.ts';
 import {
   canTransition,
+  EARLIEST_RECEIVED_AT,
   minimumAuthorityForGrade,
   newCaseRow,
   OPEN_STATUSES,
@@ -206,7 +207,19 @@ export interface CreateResult {
   created: boolean;
 }
 
+/** What only staff decide at intake; a portal customer's case is classified and timed by the rules. */
+const STAFF_ONLY_FIELDS = ['type', 'impact', 'urgency', 'complaintGrade', 'serviceKind', 'sensitive', 'teamId', 'receivedAt'] as const;
+
+function refuseStaffOnlyFields(input: NewCaseInput, actor: Actor): void {
+  if (actor.kind !== 'customer') return;
+  const fields: string[] = STAFF_ONLY_FIELDS.filter((k) => input[k] !== undefined);
+  if (input.customerId !== undefined && input.customerId !== actor.customerId) fields.push('customerId');
+  if (fields.length > 0)
+    throw invalid('staff_only_fields', `Only staff set ${fields.join(', ')} on a case; leave ${fields.length > 1 ? 'them' : 'it'} out.`, { fields });
+}
+
 export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string): Promise<CreateResult> {
+  refuseStaffOnlyFields(input, actor);
   // Only a keyed request is ever compared with an earlier one.
   const requestHash = idempotencyKey ? sha256(JSON.stringify(input)) : '';
   if (idempotencyKey) {
@@ -256,12 +269,15 @@ async function createInTrx(
   // Only staff log a request received earlier (a phone call, an import); a portal customer cannot backdate one.
   const receivedAt = isCustomer ? now : (input.receivedAt ?? now);
   if (receivedAt > now + 60_000) throw invalid('received_in_future', 'receivedAt cannot be in the future.');
+  if (receivedAt < EARLIEST_RECEIVED_AT)
+    throw invalid('received_too_early', `receivedAt cannot be before ${new Date(EARLIEST_RECEIVED_AT).toISOString()}.`);
   // Allocate the number first: the counter row's lock (held to commit) serialises intakes of the
   // day, so the find-or-create of the customer below cannot run twice at once for one contact on
   // PostgreSQL. It rolls back with the transaction, so a failed intake consumes no number.
   const number = await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone);
 
   let customer = undefined as Awaited<ReturnType<typeof findCustomerByContact>>;
+  if (isCustomer && !actor.customerId) throw new DomainError('customer_required', 'This portal account belongs to no customer.', 403);
   const customerId = isCustomer ? actor.customerId : input.customerId;
   if (customerId) {
     customer = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
@@ -280,6 +296,10 @@ async function createInTrx(
     if (!team) throw notFound('team', input.teamId);
   }
 
+  const contact = isCustomer
+    ? await ownContact(trx, actor, customer!, input.contact)
+    : { email: input.contact.email?.trim().toLowerCase() || null, phone: input.contact.phone?.trim() || null };
+  // channel is a required field of the request, but a portal case always comes in through the portal
   const channel: Channel = isCustomer ? 'web' : input.channel;
   const auto = suggestClassification({ subject: input.subject, description: input.description, channel, customerTier: customer?.tier ?? null });
   const type = (!isCustomer && input.type) || auto.type;
@@ -292,8 +312,8 @@ async function createInTrx(
     number,
     customer_id: customer?.id ?? null,
     contact_name: input.contact.name,
-    contact_email: input.contact.email?.trim().toLowerCase() || null,
-    contact_phone: input.contact.phone?.trim() || null,
+    contact_email: contact.email,
+    contact_phone: contact.phone,
     channel,
     received_at: receivedAt,
     received_by: actor.kind === 'staff' ? actor.id : null,
@@ -357,6 +377,32 @@ async function createInTrx(
     });
   await recordAudit(ctx, trx, { actor, action: 'case.create', targetType: 'case', targetId: id, after: { number: row.number, channel, type, priority: row.priority } });
   return { case: toCaseView(row), created: true };
+}
+
+const digitsOf = (phone: string) => phone.replace(/\D/g, '');
+
+/**
+ * The contact of a portal customer's case: their own, the portal account's email or their customer
+ * record's email and phone. The case's mail goes there, so another address or phone is refused
+ * (rather than dropped unseen); the customer can name it in the description.
+ */
+async function ownContact(
+  trx: Trx,
+  actor: Actor,
+  customer: { email: string | null; phone: string | null },
+  given: NewCaseInput['contact'],
+): Promise<{ email: string | null; phone: string | null }> {
+  const account = await trx.selectFrom('users').select('email').where('id', '=', actor.id).executeTakeFirst();
+  const emails = [account?.email, customer.email].filter((e): e is string => Boolean(e)).map((e) => e.trim().toLowerCase());
+  const email = given.email?.trim().toLowerCase() || null;
+  const phone = given.phone?.trim() || null;
+  const foreign = [
+    ...(email && !emails.includes(email) ? ['contact.email'] : []),
+    ...(phone && !(customer.phone && digitsOf(customer.phone) === digitsOf(phone)) ? ['contact.phone'] : []),
+  ];
+  if (foreign.length > 0)
+    throw invalid('contact_not_own', 'A portal case is answered at your own contact details (your account or customer record); give any other in the description.', { fields: foreign });
+  return { email: email ?? emails[0] ?? null, phone: customer.phone };
 }
 
 /** Customers see only their own cases; restricted (sensitive) cases only their handlers and leads. */
@@ -471,6 +517,7 @@ export function reply(ctx: Ctx, caseId: string, input: { body: string; bodyHtml?
     if (input.setStatus) {
       const from = (set.status ?? c.status) as CaseStatus;
       if (from !== input.setStatus) {
+        assertAuthorityForGrade(actor.role, c.complaint_grade, 'You'); // a status change, as changeStatus()
         if (!canTransition(from, input.setStatus)) throw illegal(from, input.setStatus);
         set.status = input.setStatus;
         events.push({ type: 'status_changed', visibility: 'internal', data: { from, to: input.setStatus } });
@@ -577,6 +624,10 @@ export function assign(ctx: Ctx, caseId: string, input: { assigneeId: string; te
     const handover = c.owner_id !== null && c.owner_id !== u.id;
     if (handover && (!input.handoverNote || input.handoverNote.trim().length < 5))
       throw invalid('handover_note_required', 'The case already has an owner: assigning it elsewhere needs a hand-over note (at least 5 characters).');
+    if (input.teamId) {
+      const t = await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst();
+      if (!t) throw notFound('team', input.teamId);
+    }
     const teamId = input.teamId ?? u.team_id ?? c.team_id;
     const crossTeam = c.team_id !== null && teamId !== c.team_id;
     const set: Partial<CasesTable> = {
@@ -632,6 +683,7 @@ const illegal = (from: string, to: string) =>
 export function changeStatus(ctx: Ctx, caseId: string, input: { status: 'open' | 'pending_customer' | 'pending_internal'; note?: string | undefined }, actor: Actor) {
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'status', 'case.status', (c) => {
+    assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     if (!canTransition(c.status as CaseStatus, input.status)) throw illegal(c.status, input.status);
     return { set: { status: input.status }, events: [{ type: 'status_changed', visibility: 'internal', body: input.note ?? null, data: { from: c.status, to: input.status } }] };
   });
@@ -647,6 +699,7 @@ export interface ResolveInput {
 export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Actor) {
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'resolved', 'case.resolve', (c) => {
+    assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     if (!canTransition(c.status as CaseStatus, 'resolved')) throw illegal(c.status, 'resolved');
     if (c.is_repeat === 1 && !input.correctiveAction?.trim())
       throw invalid('corrective_action_required', 'A repeat complaint cannot be resolved without its root cause and a corrective action (SPEC 2).');
@@ -674,6 +727,8 @@ export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Ac
 
 export function confirm(ctx: Ctx, caseId: string, input: { comment?: string | undefined }, actor: Actor) {
   return mutateCase(ctx, caseId, actor, 'closed', 'case.confirm', (c) => {
+    // staff confirming for the customer close the case: the same level as close
+    if (actor.kind === 'staff') assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     if (c.status !== 'resolved') throw illegal(c.status, 'closed');
     return {
       set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: 'solved' },
@@ -682,15 +737,38 @@ export function confirm(ctx: Ctx, caseId: string, input: { comment?: string | un
   });
 }
 
-export function close(ctx: Ctx, caseId: string, input: { reason: CloseReason; note?: string | undefined }, actor: Actor) {
+export interface CloseInput {
+  reason: CloseReason;
+  note?: string | undefined;
+  /** Only when a repeat complaint is withdrawn (SPEC 2): its root cause and corrective action. */
+  cause?: string | undefined;
+  correctiveAction?: string | undefined;
+}
+
+export function close(ctx: Ctx, caseId: string, input: CloseInput, actor: Actor) {
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'closed', 'case.close', (c) => {
+    assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     if (!canTransition(c.status as CaseStatus, 'closed')) throw illegal(c.status, 'closed');
     const needsResolution = input.reason === 'solved' || input.reason === 'unsolved';
     if (needsResolution && c.status !== 'resolved')
       throw invalid('resolve_first', 'Resolve the case (cause and solution) before closing it as solved or unsolved.');
+    if ((input.cause || input.correctiveAction) && input.reason !== 'withdrawn')
+      throw invalid('resolve_instead', 'A cause and corrective action are given when resolving the case (or when closing a withdrawn complaint).');
+    const set: Partial<CasesTable> = { status: 'closed', closed_at: ctx.clock.now(), close_reason: input.reason };
+    // A repeat complaint cannot close without a root cause and a corrective action (SPEC 2).
+    // Solved and unsolved ones were resolved first, where resolve() demanded them. A withdrawn one
+    // was a real complaint all the same, so it needs them too; a duplicate (the earlier case
+    // carries the complaint) or spam never was one, and has no cause to find.
+    if (c.is_repeat === 1 && input.reason === 'withdrawn') {
+      const cause = input.cause?.trim() || c.resolution_cause;
+      const correctiveAction = input.correctiveAction?.trim() || c.corrective_action;
+      if (!cause || !correctiveAction)
+        throw invalid('corrective_action_required', 'A withdrawn repeat complaint cannot close without its root cause (cause) and a corrective action (correctiveAction) (SPEC 2).');
+      Object.assign(set, { resolution_cause: cause, corrective_action: correctiveAction });
+    }
     return {
-      set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: input.reason },
+      set,
       events: [{ type: 'closed', visibility: 'public', body: input.note ?? null, data: { reason: input.reason } }],
       // a spam sender gets no mail; a solved/unsolved close was already told by the resolution notice
       emails: needsResolution || input.reason === 'spam' ? [] : [{ template: 'case_closed', vars: { reason: input.reason } }],
@@ -700,6 +778,8 @@ export function close(ctx: Ctx, caseId: string, input: { reason: CloseReason; no
 
 export function reopen(ctx: Ctx, caseId: string, input: { reason: string }, actor: Actor) {
   return mutateCase(ctx, caseId, actor, 'reopened', 'case.reopen', (c) => {
+    // the customer may always reopen their case; staff reopen it for its grade's handlers
+    if (actor.kind === 'staff') assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     if (!canTransition(c.status as CaseStatus, 'reopened')) throw illegal(c.status, 'reopened');
     return {
       set: { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null },

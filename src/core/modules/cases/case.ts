@@ -62,6 +62,13 @@ export const isComplaintType = (t: string): boolean => t === 'complaint';
 export const minimumAuthorityForGrade = (grade: string | null): number =>
   grade === 'urgent' ? 3 : grade === 'important' ? 2 : 1;
 
+/**
+ * The earliest time of receipt a case may have. The business calendars that time the service
+ * commitments are precomputed from 2020-01-01 (local time of any zone, hence the day of margin)
+ * and throw a RangeError before it; an older record is refused at intake instead of failing there.
+ */
+export const EARLIEST_RECEIVED_AT = Date.UTC(2020, 0, 2);
+
 /** Case number `SL-YYYYMMDD-NNNN`, the day in the centre's zone. */
 export const formatCaseNumber = (day: string, n: number): string => `SL-${day}-${String(n).padStart(4, '0')}`;
 

@@ -103,6 +103,12 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
   const view = await ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound('user', id);
+    if (patch.role === 'customer' && !before.customer_id)
+      throw invalid('customer_required', 'A portal account (role customer) must belong to a customer.');
+    if (patch.teamId) {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', patch.teamId).executeTakeFirst();
+      if (!team) throw notFound('team', patch.teamId);
+    }
     const changes: Partial<UsersTable> = { updated_at: ctx.clock.now() };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.role !== undefined) changes.role = patch.role;
