@@ -119,7 +119,16 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     if (patch.locale !== undefined) changes.locale = patch.locale;
     if (passwordHash) changes.password_hash = passwordHash;
     await trx.updateTable('users').set(changes).where('id', '=', id).execute();
-    if (patch.active === false || passwordHash) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    // A new password or a deactivation ends every credential: sessions, and API tokens for good
+    // (a token made by whoever knew the old password must not outlive it, nor come back when the
+    // account is active again). A new password also lifts a lock from failed logins.
+    let tokensRevoked = 0;
+    if (patch.active === false || passwordHash) {
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      const r = await trx.updateTable('api_tokens').set({ revoked_at: ctx.clock.now() }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      tokensRevoked = Number(r.numUpdatedRows);
+    }
+    if (passwordHash) await trx.deleteFrom('login_attempts').where('email', '=', before.email).where('ok', '=', 0).execute();
     const after = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     await recordAudit(ctx, trx, {
       actor,
@@ -127,7 +136,7 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
       targetType: 'user',
       targetId: id,
       before: toUserView(before),
-      after: { ...toUserView(after), passwordChanged: Boolean(passwordHash) },
+      after: { ...toUserView(after), passwordChanged: Boolean(passwordHash), ...(tokensRevoked ? { tokensRevoked } : {}) },
     });
     return toUserView(after);
   });
