@@ -3,7 +3,7 @@ import { openCtx, defaultDatabaseUrl } from '../core/bootstrap.ts';
 import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
-import { createApiToken, createUser, ROLES, type Role } from '../core/modules/users/index.ts';
+import { createApiToken, createUser, newUserBody, ROLES, type NewUser } from '../core/modules/users/index.ts';
 import { DemoInterrupted, demoPlan, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
@@ -97,14 +97,19 @@ user
   .requiredOption('--role <role>', ROLES.join('|'))
   .option('--password <password>', 'at least 10 characters (or set SL_PASSWORD)')
   .option('--team <teamId>')
+  .option('--customer <customerId>', 'the customer a portal account (role customer) belongs to')
   .option(...dbOption)
-  .action(async (o: { email: string; name: string; role: string; password?: string; team?: string; db?: string }) => {
-    if (!(ROLES as readonly string[]).includes(o.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-    const password = o.password ?? process.env.SL_PASSWORD;
-    if (!password || password.length < 10) throw new Error('a password of at least 10 characters is required (--password or SL_PASSWORD)');
+  .action(async (o: { email: string; name: string; role: string; password?: string; team?: string; customer?: string; db?: string }) => {
+    // the API's own rules for a new user, each named by its option
+    const parsed = newUserBody.safeParse({ email: o.email, name: o.name, role: o.role, password: o.password ?? process.env.SL_PASSWORD, teamId: o.team, customerId: o.customer });
+    if (!parsed.success) {
+      const option: Record<string, string> = { email: '--email', name: '--name', role: '--role', password: '--password (or SL_PASSWORD)', teamId: '--team', customerId: '--customer' };
+      throw new Error(parsed.error.issues.map((i) => `${option[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '));
+    }
+    if (!parsed.data.password) throw new Error('a password of at least 10 characters is required (--password or SL_PASSWORD)');
     const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
     try {
-      const u = await createUser(ctx, { email: o.email, name: o.name, role: o.role as Role, password, teamId: o.team }, systemActor('cli'));
+      const u = await createUser(ctx, parsed.data as NewUser, systemActor('cli'));
       console.log(JSON.stringify(u, null, 2));
     } finally {
       await dbh.close();

@@ -17,7 +17,7 @@ const customerBody = z.strictObject({
   branch: z.string().trim().max(100).nullable().optional(),
   locale: z.string().max(10).optional(),
 });
-const password = z.string().min(10, 'at least 10 characters').max(200);
+const password = users.userPassword;
 
 export function adminRoutes(app: ZApp, ctx: Ctx): void {
   app.get(
@@ -53,17 +53,7 @@ export function adminRoutes(app: ZApp, ctx: Ctx): void {
       config: { permission: 'user.write' },
       schema: {
         tags: ['users'],
-        body: z.strictObject({
-          email: z.email().max(254),
-          name: z.string().trim().min(1).max(100),
-          role: z.enum(users.ROLES),
-          password: password.optional(),
-          teamId: z.string().max(64).nullable().optional(),
-          customerId: z.string().max(64).nullable().optional(),
-          locale: z.enum(['zh-CN', 'en']).optional(),
-          skills: z.array(z.string().max(50)).max(50).optional(),
-          languages: z.array(z.string().max(10)).max(20).optional(),
-        }),
+        body: users.newUserBody,
       },
     },
     async (req, reply) => reply.status(201).send(await users.createUser(ctx, req.body, actor(req))),
