@@ -37,6 +37,14 @@ describe.each(DIALECTS)('case rules on %s', (dialect) => {
     expect(list.items.map((x) => x.id)).not.toContain(c.id);
     const mine = (await t.as('agent', 'GET', '/api/v1/cases?limit=200')).json() as { items: CaseView[] };
     expect(mine.items.map((x) => x.id)).toContain(c.id);
+    // the agent who logged it cannot open it to everyone; a supervisor can
+    const lift = { sensitive: false, reason: '经核实不涉及隐私' };
+    const byAgent = await t.as('agent', 'POST', `/api/v1/cases/${c.id}/classify`, lift);
+    expect(byAgent.statusCode, byAgent.body).toBe(403);
+    expect((byAgent.json() as { error: { code: string } }).error.code).toBe('insufficient_authority');
+    expect((await t.as('agent2', 'GET', `/api/v1/cases/${c.id}`)).statusCode).toBe(403);
+    expect((await t.as('supervisor', 'POST', `/api/v1/cases/${c.id}/classify`, lift)).statusCode).toBe(200);
+    expect((await t.as('agent2', 'GET', `/api/v1/cases/${c.id}`)).statusCode).toBe(200);
   });
 
   it('counts the result notice as the first response when a case is resolved without a reply', async () => {

@@ -555,6 +555,10 @@ export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: 
       const newGrade = (input.type ?? c.type) === 'complaint' ? (input.complaintGrade ?? c.complaint_grade) : null;
       if (minimumAuthorityForGrade(newGrade) < minimumAuthorityForGrade(c.complaint_grade)) assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     }
+    // Lifting a restriction opens the case to every agent: only those who may read restricted cases
+    // (leads) decide that, not whoever received it.
+    if (c.sensitive === 1 && input.sensitive === false && !can(actor.role, 'case.read_sensitive'))
+      throw new DomainError('insufficient_authority', 'Only a supervisor or above can lift the restriction on a sensitive case.', 403);
     const type = input.type ?? (c.type as CaseType);
     const impact = input.impact ?? (c.impact as Level);
     const urgency = input.urgency ?? (c.urgency as Level);
