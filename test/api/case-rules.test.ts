@@ -28,6 +28,16 @@ describe.each(DIALECTS)('case rules on %s', (dialect) => {
     expect((await t.as('agent', 'POST', `/api/v1/cases/${c.id}/take`, {})).statusCode).toBe(200);
   });
 
+  it('takes two uncategorised complaints of one customer for a repeat only when they are about the same thing', async () => {
+    const contact = { name: '孙女士', phone: '13722223333' };
+    const first = await create('agent', { type: 'complaint', contact, subject: '投诉：发票重复扣款', description: '上月发票被扣了两次款' });
+    const other = await create('agent', { type: 'complaint', contact, subject: '投诉：上门师傅态度差', description: '师傅上门时态度很差' });
+    expect(other.isRepeat).toBe(false);
+    const again = await create('agent', { type: 'complaint', contact, subject: '再次投诉：发票重复扣款', description: '扣款问题还没解决' });
+    expect(again.isRepeat).toBe(true);
+    expect(again.repeatOfId).toBe(first.id);
+  });
+
   it('lets the agent who logged a sensitive case open it, and no other agent', async () => {
     const c = await create('agent', { subject: '涉及隐私的投诉', description: '客户身份证信息被泄露', sensitive: true });
     expect(c.sensitive).toBe(true);

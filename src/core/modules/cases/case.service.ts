@@ -30,6 +30,7 @@ import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
+import { sameIssue } from './same-issue.ts';
 import { prepared } from '../../db/prepared.ts';
 import { appendRow, appendRows, bufferedTransaction, bufferOf, FLUSH_ORDER, pendingRows, rowsBefore, type PendingWrite } from '../../db/commit-buffer.ts';
 
@@ -157,35 +158,41 @@ async function insertAttachment(ctx: Ctx, trx: Trx, caseId: string, eventId: str
 }
 
 /**
- * The first complaint of a customer (or, without one, a contact email) in a category (or none)
- * received in [since, until], other than `id`: one prepared text for each of the four shapes.
+ * The complaints of a customer (or, without one, a contact email) received in [since, until] other
+ * than `id`, oldest first: in a category, the first; without one, up to 50, for sameIssue to choose
+ * from. One prepared text for each of the four shapes.
  */
-const firstComplaint = (by: 'customer_id' | 'contact_email', withCategory: boolean) =>
+const complaintsOf = (by: 'customer_id' | 'contact_email', withCategory: boolean) =>
   prepared((db, id: string, who: string, category: string, since: number, until: number) => {
     const q = db
       .selectFrom('cases')
-      .select(['id', 'number', 'repeat_of_id', 'received_at'])
+      .select(['id', 'number', 'repeat_of_id', 'received_at', 'subject'])
       .where('type', '=', 'complaint')
       .where('id', '!=', id)
       .where('received_at', '>=', since)
       .where('received_at', '<=', until)
       .where(by, '=', who);
-    return (withCategory ? q.where('category_id', '=', category) : q.where('category_id', 'is', null)).orderBy('received_at').limit(1);
+    return (withCategory ? q.where('category_id', '=', category).limit(1) : q.where('category_id', 'is', null).limit(50)).orderBy('received_at');
   });
-const FIRST_COMPLAINT = {
-  customer_id: { true: firstComplaint('customer_id', true), false: firstComplaint('customer_id', false) },
-  contact_email: { true: firstComplaint('contact_email', true), false: firstComplaint('contact_email', false) },
+const COMPLAINTS_OF = {
+  customer_id: { true: complaintsOf('customer_id', true), false: complaintsOf('customer_id', false) },
+  contact_email: { true: complaintsOf('contact_email', true), false: complaintsOf('contact_email', false) },
 };
 
-/** Earlier complaints by the same customer (or contact) about the same issue inside the window (SPEC 2). */
-async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'customer_id' | 'contact_email' | 'category_id' | 'received_at'>) {
+/**
+ * Earlier complaints by the same customer (or contact) about the same issue inside the window
+ * (SPEC 2): in the same category, or, without a category, with a subject about the same thing
+ * (sameIssue): two complaints of one customer are not a repeat for being complaints.
+ */
+async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'customer_id' | 'contact_email' | 'category_id' | 'received_at' | 'subject'>) {
   const who = c.customer_id ?? c.contact_email;
   if (!who) return undefined;
   const since = c.received_at - ctx.config.repeatWindowDays * 86_400_000;
-  const lookup = FIRST_COMPLAINT[c.customer_id ? 'customer_id' : 'contact_email'][c.category_id ? 'true' : 'false'];
+  const about = (p: { subject: string }) => c.category_id !== null || sameIssue(p.subject, c.subject);
+  const lookup = COMPLAINTS_OF[c.customer_id ? 'customer_id' : 'contact_email'][c.category_id ? 'true' : 'false'];
   let earlier: { id: string; number: string; repeat_of_id: string | null; received_at: number } | undefined = (
     await lookup(trx, c.id, who, c.category_id ?? '', since, c.received_at)
-  )[0];
+  ).find(about);
   // complaints taken earlier in the same intake batch are not written yet, nor, while it writes, those of the batch before
   for (const p of [...rowsBefore(trx, 'cases'), ...(pendingRows(trx, 'cases') ?? [])])
     if (
@@ -195,6 +202,7 @@ async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'cu
       p.received_at <= c.received_at &&
       (c.customer_id ? p.customer_id === c.customer_id : p.contact_email === c.contact_email) &&
       p.category_id === (c.category_id ?? null) &&
+      about(p) &&
       (!earlier || p.received_at < earlier.received_at)
     )
       earlier = { id: p.id, number: p.number, repeat_of_id: p.repeat_of_id, received_at: p.received_at };
