@@ -15,6 +15,7 @@ import * as m20261204c from './migrations/2026_12_04_1600_metrics_times_index.ts
 import * as m20261205 from './migrations/2026_12_05_1000_contact_customers.ts';
 import * as m20261206 from './migrations/2026_12_06_0900_cases_received_max.ts';
 import * as m20261207 from './migrations/2026_12_07_0900_sla_outcomes_by_state.ts';
+import * as m20261207b from './migrations/2026_12_07_1000_normalise_phones.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_1000_contact_customers': m20261205,
   '2026_12_06_0900_cases_received_max': m20261206,
   '2026_12_07_0900_sla_outcomes_by_state': m20261207,
+  '2026_12_07_1000_normalise_phones': m20261207b,
 };
 
 const migrator = (d: Db) =>

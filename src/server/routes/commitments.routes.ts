@@ -122,7 +122,7 @@ export function commitmentRoutes(app: ZApp, ctx: Ctx): void {
       config: { permission: 'remedy.read' },
       schema: { tags, querystring: z.strictObject({ status: z.enum(['proposed', 'approved', 'rejected']).optional(), caseId: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
     },
-    (req) => cm.listRemedies(ctx, req.query),
+    (req) => cm.listRemedies(ctx, req.query, actor(req)),
   );
   app.post(
     '/api/v1/remedies/:id/decision',

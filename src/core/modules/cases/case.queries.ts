@@ -1,4 +1,4 @@
-import { sql, type JoinBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { expressionBuilder, sql, type Expression, type JoinBuilder, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { CasesTable } from './case.table.ts';
 import type { Ctx } from '../../context.ts';
@@ -32,6 +32,18 @@ export interface CaseFilter {
   cursor?: string | undefined;
 }
 
+/**
+ * The cases an actor may see, as a condition on `cases` (undefined: every case), for lists and
+ * for anything listed by its case: assertCanSee's rule. Customers see their own cases; a
+ * restricted (sensitive) case only its handlers and leads.
+ */
+export function visibleCases(actor: Actor): Expression<SqlBool> | undefined {
+  const eb = expressionBuilder<Database, 'cases'>();
+  if (actor.kind === 'customer') return eb('cases.customer_id', '=', actor.customerId ?? '\u0000');
+  if (actor.kind === 'system' || can(actor.role, 'case.read_sensitive')) return undefined;
+  return eb.or([eb('cases.sensitive', '=', 0), eb('cases.owner_id', '=', actor.id), eb('cases.assignee_id', '=', actor.id), eb('cases.received_by', '=', actor.id)]);
+}
+
 const SORT_COLUMN = { '-receivedAt': 'received_at', receivedAt: 'received_at', '-updatedAt': 'updated_at' } as const;
 
 /**
@@ -43,9 +55,8 @@ export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<
   const col = SORT_COLUMN[sort];
   const desc = sort.startsWith('-');
   let q = ctx.db.selectFrom('cases').selectAll('cases');
-  if (actor.kind === 'customer') q = q.where('cases.customer_id', '=', actor.customerId ?? '\u0000');
-  else if (!can(actor.role, 'case.read_sensitive'))
-    q = q.where((eb) => eb.or([eb('cases.sensitive', '=', 0), eb('cases.owner_id', '=', actor.id), eb('cases.assignee_id', '=', actor.id), eb('cases.received_by', '=', actor.id)]));
+  const visible = visibleCases(actor);
+  if (visible) q = q.where(visible);
   if (f.status?.length) q = q.where('cases.status', 'in', f.status);
   if (f.type?.length) q = q.where('cases.type', 'in', f.type);
   if (f.priority?.length) q = q.where('cases.priority', 'in', f.priority);

@@ -23,7 +23,7 @@ export const newCaseBody = z.strictObject({
   contact: z.strictObject({
     name: text(200),
     email: z.email().max(254).optional(),
-    phone: z.string().trim().regex(/^[+\d][\d\s()-]{4,30}$/, 'a phone number').optional(),
+    phone: z.string().trim().regex(/^[+\d(][\d\s().-]{4,30}$/, 'a phone number').optional(),
   }),
   subject: text(300),
   description: text(20_000),

@@ -6,7 +6,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../../shared/errors.ts';
 import { newId, sha256 } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
-import { findCustomerByContact, insertCustomer, type ContactHint } from '../customers/index.ts';
+import { findCustomerByContact, insertCustomer, normalisePhone, phoneKey, type ContactHint } from '../customers/index.ts';
 import { enqueue } from '../notifications/index.ts';
 import { authorityOf, can } from '../users/index.ts';
 import {
@@ -306,7 +306,7 @@ async function createInTrx(
 
   const contact = isCustomer
     ? await ownContact(trx, actor, customer!, input.contact)
-    : { email: input.contact.email?.trim().toLowerCase() || null, phone: input.contact.phone?.trim() || null };
+    : { email: input.contact.email?.trim().toLowerCase() || null, phone: normalisePhone(input.contact.phone) };
   // channel is a required field of the request, but a portal case always comes in through the portal
   const channel: Channel = isCustomer ? 'web' : input.channel;
   const auto = suggestClassification({ subject: input.subject, description: input.description, channel, customerTier: customer?.tier ?? null });
@@ -387,8 +387,6 @@ async function createInTrx(
   return { case: toCaseView(row), created: true };
 }
 
-const digitsOf = (phone: string) => phone.replace(/\D/g, '');
-
 /**
  * The contact of a portal customer's case: their own, the portal account's email or their customer
  * record's email and phone. The case's mail goes there, so another address or phone is refused
@@ -403,10 +401,10 @@ async function ownContact(
   const account = await trx.selectFrom('users').select('email').where('id', '=', actor.id).executeTakeFirst();
   const emails = [account?.email, customer.email].filter((e): e is string => Boolean(e)).map((e) => e.trim().toLowerCase());
   const email = given.email?.trim().toLowerCase() || null;
-  const phone = given.phone?.trim() || null;
+  const phone = phoneKey(given.phone);
   const foreign = [
     ...(email && !emails.includes(email) ? ['contact.email'] : []),
-    ...(phone && !(customer.phone && digitsOf(customer.phone) === digitsOf(phone)) ? ['contact.phone'] : []),
+    ...(phone && phoneKey(customer.phone) !== phone ? ['contact.phone'] : []),
   ];
   if (foreign.length > 0)
     throw invalid('contact_not_own', 'A portal case is answered at your own contact details (your account or customer record); give any other in the description.', { fields: foreign });

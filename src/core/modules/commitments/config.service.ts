@@ -185,6 +185,7 @@ export async function setHandlingLimit(
   limit: { minutes?: number | null | undefined; workingDays?: number | null | undefined; calendarId: string } | null,
   actor: Actor,
 ): Promise<void> {
+  if (limit) await assertCalendar(ctx, limit.calendarId);
   await ctx.db.transaction().execute(async (trx) => {
     const team = await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
     if (!team) throw notFound('team', teamId);

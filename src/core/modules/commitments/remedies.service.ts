@@ -3,7 +3,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { assertCanSee } from '../cases/index.ts';
+import { assertCanSee, visibleCases } from '../cases/index.ts';
 import { enqueue } from '../notifications/index.ts';
 import type { RemediesTable } from './commitments.table.ts';
 import type { RemedyProposal } from './remedy-rules.ts';
@@ -34,11 +34,24 @@ const toView = (r: RemediesTable): RemedyView => ({
   createdAt: r.created_at,
 });
 
-export async function listRemedies(ctx: Ctx, f: { status?: RemediesTable['status'] | undefined; caseId?: string | undefined; limit: number }): Promise<RemedyView[]> {
-  let q = ctx.db.selectFrom('remedies').selectAll();
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.caseId) q = q.where('case_id', '=', f.caseId);
-  return (await q.orderBy('created_at', 'desc').limit(f.limit).execute()).map(toView);
+/** Remedies of the cases the actor may see: of one case as the case itself answers (404, 403 case_restricted). */
+export async function listRemedies(
+  ctx: Ctx,
+  f: { status?: RemediesTable['status'] | undefined; caseId?: string | undefined; limit: number },
+  actor: Actor,
+): Promise<RemedyView[]> {
+  let q = ctx.db.selectFrom('remedies').selectAll('remedies');
+  if (f.caseId) {
+    const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', f.caseId).executeTakeFirst();
+    if (!c) throw notFound('case', f.caseId);
+    assertCanSee(actor, c);
+    q = q.where('remedies.case_id', '=', f.caseId);
+  } else {
+    const visible = visibleCases(actor);
+    if (visible) q = q.innerJoin('cases', 'cases.id', 'remedies.case_id').where(visible);
+  }
+  if (f.status) q = q.where('remedies.status', '=', f.status);
+  return (await q.orderBy('remedies.created_at', 'desc').limit(f.limit).execute()).map(toView);
 }
 
 /**

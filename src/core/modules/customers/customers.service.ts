@@ -9,6 +9,7 @@ import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
 import { prepared } from '../../db/prepared.ts';
 import { appendRow, bufferOf, pendingRows } from '../../db/commit-buffer.ts';
+import { normalisePhone, phoneKey } from './phone.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -60,7 +61,7 @@ export async function insertCustomer(ctx: Ctx, trx: Kysely<Database>, input: New
     id: newId(),
     name: input.name,
     email: input.email?.trim().toLowerCase() || null,
-    phone: input.phone?.trim() || null,
+    phone: normalisePhone(input.phone),
     company: input.company ?? null,
     tier: input.tier ?? 'normal',
     region: input.region ?? null,
@@ -122,7 +123,7 @@ function batchContacts(hints: ContactHint[]): { keys: string[]; emails: string[]
   for (const h of hints) {
     if (!h) continue; // other writes ride in the batches too, without a contact
     const email = h.email?.trim().toLowerCase();
-    const phone = h.phone?.trim();
+    const phone = phoneKey(h.phone); // a number that is not one locks nothing; its intake is refused
     if (email) emails.add(email);
     if (phone) phones.add(phone);
   }
@@ -197,10 +198,10 @@ export async function findCustomerByContact(
     const c = known !== undefined ? known : ((await firstByEmail(trx, key))[0] ?? pending('email', key));
     if (c) return c;
   }
-  if (phone) {
-    const key = phone.trim();
-    const known = memo?.byPhone.get(key);
-    return known !== undefined ? (known ?? undefined) : ((await firstByPhone(trx, key))[0] ?? pending('phone', key));
+  const p = phoneKey(phone);
+  if (p) {
+    const known = memo?.byPhone.get(p);
+    return known !== undefined ? (known ?? undefined) : ((await firstByPhone(trx, p))[0] ?? pending('phone', p));
   }
   return undefined;
 }
@@ -219,7 +220,7 @@ export async function updateCustomer(ctx: Ctx, id: string, patch: Partial<NewCus
     const changes: Partial<CustomersTable> = { updated_at: ctx.clock.now() };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.email !== undefined) changes.email = patch.email?.trim().toLowerCase() || null;
-    if (patch.phone !== undefined) changes.phone = patch.phone?.trim() || null;
+    if (patch.phone !== undefined) changes.phone = normalisePhone(patch.phone);
     if (patch.company !== undefined) changes.company = patch.company;
     if (patch.tier !== undefined) changes.tier = patch.tier;
     if (patch.region !== undefined) changes.region = patch.region;
@@ -241,7 +242,7 @@ export async function listCustomers(
   if (f.tier) q = q.where('tier', '=', f.tier);
   if (f.q) {
     const s = f.q.trim().toLowerCase();
-    q = q.where((eb) => eb.or([eb('email', '=', s), eb('phone', '=', f.q!.trim()), eb('name', '=', f.q!.trim())]));
+    q = q.where((eb) => eb.or([eb('email', '=', s), eb('phone', '=', phoneKey(f.q) ?? f.q!.trim()), eb('name', '=', f.q!.trim())]));
   }
   if (f.after) q = q.where('id', '>', f.after);
   const rows = await q.orderBy('id').limit(f.limit).execute();

@@ -1,1 +1,2 @@
 export * from './customers.service.ts';
+export * from './phone.ts';
