@@ -50,7 +50,8 @@ const calendarBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   timeZone: z.string().max(64),
   alwaysOpen: z.boolean().optional(),
-  weekly: z.record(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(z.tuple([hhmm, hhmm])).max(6)),
+  // partial: the days without hours are left out (as GET /api/v1/calendars gives them)
+  weekly: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(z.tuple([hhmm, hhmm])).max(6)),
   useChinaHolidays: z.boolean().optional(),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(1000).optional(),
   workdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(1000).optional(),
