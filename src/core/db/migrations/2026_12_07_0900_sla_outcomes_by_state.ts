@@ -1,8 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isPg } from './helpers.ts';
-
-/** PostgreSQL runs each migration in a transaction; SQLite's run without one. */
-const atomically = (db: Kysely<any>, fn: (d: Kysely<any>) => Promise<void>): Promise<void> => (isPg(db) ? fn(db) : db.transaction().execute(fn));
+import { atomically } from './helpers.ts';
 
 /**
  * SLA outcomes are judged by a target's state, no longer by `met_at > due_at` (the deadline of a

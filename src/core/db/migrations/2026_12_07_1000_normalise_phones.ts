@@ -1,8 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { isPg } from './helpers.ts';
-
-/** PostgreSQL runs each migration in a transaction; SQLite's run without one. */
-const atomically = (db: Kysely<any>, fn: (d: Kysely<any>) => Promise<void>): Promise<void> => (isPg(db) ? fn(db) : db.transaction().execute(fn));
+import { atomically, isPg } from './helpers.ts';
 
 /**
  * Phone numbers are stored normalised from now on (modules/customers/phone.ts), and intake finds

@@ -6,3 +6,5 @@ export const blobType = (db: Kysely<any>) => (isPg(db) ? 'bytea' : 'blob');
 export const serialType = (db: Kysely<any>) => (isPg(db) ? 'bigserial' : 'integer');
 export const serialPk = (db: Kysely<any>) => (c: ColumnDefinitionBuilder) =>
   isPg(db) ? c.primaryKey() : c.primaryKey().autoIncrement();
+/** A migration's statements all or none: PostgreSQL's migrator runs each in a transaction already, SQLite's does not. */
+export const atomically = (db: Kysely<any>, fn: (d: Kysely<any>) => Promise<void>): Promise<void> => (isPg(db) ? fn(db) : db.transaction().execute(fn));
