@@ -122,8 +122,16 @@ describe.each(DIALECTS)('commitment outcomes on %s', (dialect) => {
     at('2026-11-25T09:00:00');
     await act('agent', b.id, 'status', { status: 'open' });
 
-    at('2026-11-25T10:00:00'); // Wednesday: both become P1, 24 hours on the 7x24 calendar
-    for (const id of [a.id, b.id]) await act('supervisor', id, 'classify', { impact: 1, urgency: 1, reason: '影响停产' });
+    // running since Monday without a pause: its nights were not business time
+    at('2026-11-23T10:00:00');
+    const c = await create({ teamId: t.seed.teams.frontline, contact: { name: '李女士', phone: '13900139001' } });
+    await act('agent', c.id, 'take');
+
+    at('2026-11-25T10:00:00'); // Wednesday: all three become P1, 24 hours on the 7x24 calendar
+    for (const id of [a.id, b.id, c.id]) await act('supervisor', id, 'classify', { impact: 1, urgency: 1, reason: '影响停产' });
+    // c: Mon 10:00-12:00 and 13:30-18:00 (390), Tue (450), Wed 09:00-10:00 (60) on the standard
+    // calendar: 900 used, not the 2880 wall minutes; 540 left from Wed 10:00 on 7x24 -> Wed 19:00
+    expect(await target(c.id, 'resolution')).toMatchObject({ calendarId: '7x24', state: 'running', elapsedMinutes: 900, dueAt: sh('2026-11-25T19:00:00') });
     // a: 10 used (not the 2880 wall minutes since Monday 10:00), 1430 left, still paused
     expect(await target(a.id, 'resolution')).toMatchObject({ calendarId: '7x24', state: 'paused', dueAt: null, elapsedMinutes: 10, remainingMinutes: 1430 });
     // b: 10 + 60 on the running stretch; 1430 from Wed 09:00 on 7x24 (23 h 50 min) -> Thu 08:50
@@ -134,6 +142,8 @@ describe.each(DIALECTS)('commitment outcomes on %s', (dialect) => {
     // a resumes with its 1430 minutes: Wed 10:01 + 23 h 50 min -> Thu 09:51
     expect(await target(a.id, 'resolution')).toMatchObject({ state: 'running', dueAt: sh('2026-11-26T09:51:00') });
     expect(await sweepDueTimers(t.ctx)).toMatchObject({ breaches: 0, escalations: 0 });
+    // c's first response was due Monday 11:00 and is breached; its resolution is not
+    expect(await target(c.id, 'resolution')).toMatchObject({ state: 'running' });
     for (const id of [a.id, b.id]) {
       expect(await events(id, 'sla_breach')).toEqual([]);
       expect((await commitments(id)).escalationLevel).toBe(1);

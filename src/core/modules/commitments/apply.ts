@@ -322,11 +322,15 @@ async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargets
       if (alt.dueAt < dueAt) ({ budgetMinutes, dueAt } = { budgetMinutes: cal.businessMinutesBetween(existing.started_at, alt.dueAt), dueAt: alt.dueAt });
     }
     if (budgetMinutes === existing.budget_minutes && p.calendarId === existing.calendar_id && (p.policy?.id ?? null) === existing.policy_id) continue;
-    // The business time already used carries over, pauses excluded. On a new calendar the running
-    // stretch (known: runningSince to now) is measured on it by the timer itself; the earlier
-    // stretches are known only by their total on the old calendar, carried over as that many
-    // minutes (a minute worked is a minute worked, whichever hours the new calendar keeps).
+    // The business time already used carries over, pauses excluded, measured on the calendar it
+    // ran on: on a new calendar, the time used until now on the old one is carried as that many
+    // minutes and the timer runs on the new one from now (a case moved to 7x24 after two working
+    // days has used 15 business hours, not the 48 hours since it began).
     const timer: TimerState = { ...toTimer(existing), budgetMinutes };
+    if (timer.state === 'running' && p.calendarId !== existing.calendar_id) {
+      timer.consumedMinutes = elapsedMinutes(toTimer(existing), await calendarOf(ctx, existing.calendar_id, trx), now);
+      timer.runningSince = now;
+    }
     if (timer.state === 'running') timer.dueAt = cal.addBusinessMinutes(timer.runningSince!, Math.max(0, budgetMinutes - timer.consumedMinutes));
     else timer.dueAt = dueAt;
     const warned = 0;
@@ -337,6 +341,7 @@ async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargets
         calendar_id: p.calendarId,
         budget_minutes: budgetMinutes,
         consumed_minutes: timer.consumedMinutes,
+        running_since: timer.runningSince,
         due_at: timer.dueAt,
         warned,
         next_check_at: nextCheckAt({ ...timer, warned }, cal, p.warnFractions),
