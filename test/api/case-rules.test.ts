@@ -38,6 +38,25 @@ describe.each(DIALECTS)('case rules on %s', (dialect) => {
     expect(again.repeatOfId).toBe(first.id);
   });
 
+  it('leaves the course of a case to its owner or a lead (首问负责); other agents may reply', async () => {
+    const c = await create('agent', { type: 'inquiry', contact: { name: '赵先生', phone: '13744445555' }, subject: '会员积分', description: '积分怎么兑换' });
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${c.id}/take`, {})).statusCode).toBe(200);
+    expect((await t.as('agent2', 'POST', `/api/v1/cases/${c.id}/replies`, { body: '补充：积分可在会员中心兑换' })).statusCode).toBe(200);
+    for (const [action, body] of [
+      ['resolve', { cause: '咨询', solution: '已告知兑换方式' }],
+      ['status', { status: 'pending_internal' }],
+      ['close', { reason: 'withdrawn' }],
+      ['replies', { body: '我来结束', setStatus: 'pending_customer' }],
+    ] as const) {
+      const r = await t.as('agent2', 'POST', `/api/v1/cases/${c.id}/${action}`, body);
+      expect(r.statusCode, `${action}: ${r.body}`).toBe(409);
+      expect((r.json() as { error: { code: string } }).error.code).toBe('case_owned');
+    }
+    expect((await t.as('supervisor', 'POST', `/api/v1/cases/${c.id}/status`, { status: 'pending_internal' })).statusCode).toBe(200);
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${c.id}/resolve`, { cause: '咨询', solution: '已告知兑换方式' })).statusCode).toBe(200);
+    expect((await t.as('agent2', 'POST', `/api/v1/cases/${c.id}/reopen`, { reason: '客户还有疑问' })).statusCode).toBe(409);
+  });
+
   it('lets the agent who logged a sensitive case open it, and no other agent', async () => {
     const c = await create('agent', { subject: '涉及隐私的投诉', description: '客户身份证信息被泄露', sensitive: true });
     expect(c.sensitive).toBe(true);

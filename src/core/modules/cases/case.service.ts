@@ -474,6 +474,16 @@ const requireStaff = (actor: Actor) => {
   if (actor.kind !== 'staff') throw forbidden();
 };
 
+/**
+ * First-contact ownership (SPEC 3, 首问负责): the owner of a case, or a lead, decides its course
+ * (resolve, close, reopen, move it between statuses); other agents may reply and add notes, and
+ * take it over only by a documented hand-over.
+ */
+function assertMayDecide(actor: Actor, c: Pick<CasesTable, 'owner_id'>) {
+  if (actor.kind === 'staff' && c.owner_id !== null && c.owner_id !== actor.id && authorityOf(actor.role) < 2)
+    throw conflict('case_owned', 'Another agent owns this case (首问负责): its owner or a lead resolves, closes or moves it; hand it over first.', { ownerId: c.owner_id });
+}
+
 function assertAuthorityForGrade(role: string, grade: string | null, who = 'This person') {
   const need = minimumAuthorityForGrade(grade);
   if (authorityOf(role) < need)
@@ -524,6 +534,7 @@ export function reply(ctx: Ctx, caseId: string, input: { body: string; bodyHtml?
       const from = (set.status ?? c.status) as CaseStatus;
       if (from !== input.setStatus) {
         assertAuthorityForGrade(actor.role, c.complaint_grade, 'You'); // a status change, as changeStatus()
+        assertMayDecide(actor, c);
         if (!canTransition(from, input.setStatus)) throw illegal(from, input.setStatus);
         set.status = input.setStatus;
         events.push({ type: 'status_changed', visibility: 'internal', data: { from, to: input.setStatus } });
@@ -694,6 +705,7 @@ export function changeStatus(ctx: Ctx, caseId: string, input: { status: 'open' |
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'status', 'case.status', (c) => {
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, input.status)) throw illegal(c.status, input.status);
     return { set: { status: input.status }, events: [{ type: 'status_changed', visibility: 'internal', body: input.note ?? null, data: { from: c.status, to: input.status } }] };
   });
@@ -710,6 +722,7 @@ export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Ac
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'resolved', 'case.resolve', (c) => {
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, 'resolved')) throw illegal(c.status, 'resolved');
     if (c.is_repeat === 1 && !input.correctiveAction?.trim())
       throw invalid('corrective_action_required', 'A repeat complaint cannot be resolved without its root cause and a corrective action (SPEC 2).');
@@ -739,6 +752,7 @@ export function confirm(ctx: Ctx, caseId: string, input: { comment?: string | un
   return mutateCase(ctx, caseId, actor, 'closed', 'case.confirm', (c) => {
     // staff confirming for the customer close the case: the same level as close
     if (actor.kind === 'staff') assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    assertMayDecide(actor, c);
     if (c.status !== 'resolved') throw illegal(c.status, 'closed');
     return {
       set: { status: 'closed', closed_at: ctx.clock.now(), close_reason: 'solved' },
@@ -759,6 +773,7 @@ export function close(ctx: Ctx, caseId: string, input: CloseInput, actor: Actor)
   requireStaff(actor);
   return mutateCase(ctx, caseId, actor, 'closed', 'case.close', (c) => {
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, 'closed')) throw illegal(c.status, 'closed');
     const needsResolution = input.reason === 'solved' || input.reason === 'unsolved';
     if (needsResolution && c.status !== 'resolved')
@@ -790,6 +805,7 @@ export function reopen(ctx: Ctx, caseId: string, input: { reason: string }, acto
   return mutateCase(ctx, caseId, actor, 'reopened', 'case.reopen', (c) => {
     // the customer may always reopen their case; staff reopen it for its grade's handlers
     if (actor.kind === 'staff') assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, 'reopened')) throw illegal(c.status, 'reopened');
     return {
       set: { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null },
