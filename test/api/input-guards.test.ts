@@ -83,6 +83,34 @@ describe.each(DIALECTS)('input guards and handling rules on %s', (dialect) => {
     expect(((await t.as('admin', 'GET', `/api/v1/users/${userId('tech')}`)).json() as { role: string }).role).toBe('agent');
   });
 
+  it('makes a portal account moved to a staff role leave its customer', async () => {
+    const sys = systemActor('test');
+    const u = await createUser(t.ctx, { email: 'moved.portal@example.com', name: '转岗用户', role: 'customer', customerId, password: TEST_PASSWORD }, sys);
+    const r = await t.as('admin', 'PATCH', `/api/v1/users/${u.id}`, { role: 'agent' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ role: 'agent', customerId: null });
+  });
+
+  it('refuses a team lead who is not active staff, on a new team and on an existing one', async () => {
+    const created = await t.as('admin', 'POST', '/api/v1/teams', { name: '新组', kind: 'team', leadUserId: 'nope' });
+    expect({ status: created.statusCode, code: err(created).code }).toEqual({ status: 404, code: 'user_not_found' });
+    const team = t.seed.teams.frontline!;
+    const patched = await t.as('admin', 'PATCH', `/api/v1/teams/${team}`, { leadUserId: 'nope' });
+    expect({ status: patched.statusCode, code: err(patched).code }).toEqual({ status: 404, code: 'user_not_found' });
+    const lead = (await t.ctx.db.selectFrom('teams').select('lead_user_id').where('id', '=', team).executeTakeFirstOrThrow()).lead_user_id;
+    expect(lead).not.toBe('nope');
+  });
+
+  it('refuses a complaint grade on a case that is not a complaint, and assigning a closed case', async () => {
+    const graded = await t.as('agent', 'POST', '/api/v1/cases', base({ type: 'inquiry', complaintGrade: 'urgent' }));
+    expect({ status: graded.statusCode, code: err(graded).code }).toEqual({ status: 422, code: 'grade_without_complaint' });
+    const c = await create('agent', base({ type: 'inquiry' }));
+    await ok('agent', c.id, 'take');
+    await ok('agent', c.id, 'close', { reason: 'spam' });
+    const r = await act('supervisor', c.id, 'assign', { assigneeId: userId('agent2'), handoverNote: '交给二号处理' });
+    expect({ status: r.statusCode, code: err(r).code }).toEqual({ status: 409, code: 'case_closed' });
+  });
+
   it('sends a portal case’s mail only to the customer’s own address, whatever the request names', async () => {
     const portal = { channel: 'web', subject: '门户咨询', description: '发票什么时候寄出' };
     const victim = await t.as(PORTAL, 'POST', '/api/v1/cases', { ...portal, contact: { name: 'x', email: 'victim@example.org' } });

@@ -314,6 +314,8 @@ async function createInTrx(
   const impact = (!isCustomer && input.impact) || auto.impact;
   const urgency = (!isCustomer && input.urgency) || auto.urgency;
   const grade = type === 'complaint' ? (!isCustomer && input.complaintGrade) || auto.complaintGrade || 'general' : null;
+  if (input.complaintGrade && type !== 'complaint')
+    throw invalid('grade_without_complaint', `A complaint grade is given for a case of type ${type}: set type complaint, or leave the grade out.`);
 
   const row = newCaseRow({
     id,
@@ -642,6 +644,7 @@ export function assign(ctx: Ctx, caseId: string, input: { assigneeId: string; te
   return mutateCase(ctx, caseId, actor, 'assigned', 'case.assign', async (c, trx) => {
     const u = await activeStaff(trx, input.assigneeId);
     assertAuthorityForGrade(u.role, c.complaint_grade, u.name);
+    if (c.status === 'closed') throw conflict('case_closed', 'The case is closed.');
     const handover = c.owner_id !== null && c.owner_id !== u.id;
     if (handover && (!input.handoverNote || input.handoverNote.trim().length < 5))
       throw invalid('handover_note_required', 'The case already has an owner: assigning it elsewhere needs a hand-over note (at least 5 characters).');

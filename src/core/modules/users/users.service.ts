@@ -1,4 +1,6 @@
 import type { Ctx } from '../../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { conflict, invalid, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -112,6 +114,8 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     const changes: Partial<UsersTable> = { updated_at: ctx.clock.now() };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.role !== undefined) changes.role = patch.role;
+    // a portal account made staff no longer speaks for its customer (a staff user with a customer_id would be scoped as one)
+    if (patch.role !== undefined && patch.role !== 'customer') changes.customer_id = null;
     if (patch.teamId !== undefined) changes.team_id = patch.teamId;
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     if (patch.skills !== undefined) changes.skills = JSON.stringify(patch.skills);
@@ -175,6 +179,13 @@ const toTeamView = (t: TeamsTable): TeamView => ({
   leadUserId: t.lead_user_id,
 });
 
+/** A team's lead is an active member of staff: the escalation chain notifies them (commitments/escalation.ts). */
+async function assertLead(trx: Kysely<Database>, leadUserId: string | null | undefined): Promise<void> {
+  if (!leadUserId) return;
+  const u = await trx.selectFrom('users').select(['role', 'active']).where('id', '=', leadUserId).executeTakeFirst();
+  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', leadUserId);
+}
+
 export async function createTeam(
   ctx: Ctx,
   input: { name: string; nameEn?: string | undefined; parentId?: string | null | undefined; kind: 'department' | 'team'; leadUserId?: string | null | undefined },
@@ -185,6 +196,7 @@ export async function createTeam(
       const p = await trx.selectFrom('teams').select('id').where('id', '=', input.parentId).executeTakeFirst();
       if (!p) throw notFound('team', input.parentId);
     }
+    await assertLead(trx, input.leadUserId);
     const row: TeamsTable = {
       id: newId(),
       name: input.name,
@@ -204,6 +216,7 @@ export async function setTeamLead(ctx: Ctx, teamId: string, leadUserId: string |
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('teams').selectAll().where('id', '=', teamId).executeTakeFirst();
     if (!before) throw notFound('team', teamId);
+    await assertLead(trx, leadUserId);
     await trx.updateTable('teams').set({ lead_user_id: leadUserId }).where('id', '=', teamId).execute();
     await recordAudit(ctx, trx, { actor, action: 'team.update', targetType: 'team', targetId: teamId, before, after: { lead_user_id: leadUserId } });
     return toTeamView({ ...before, lead_user_id: leadUserId });
