@@ -44,9 +44,9 @@ export function adminRoutes(app: ZApp, ctx: Ctx): void {
   app.get(
     '/api/v1/users',
     { config: { permission: 'user.read' }, schema: { tags: ['users'], querystring: z.strictObject({ role: z.enum(users.ROLES).optional(), teamId: z.string().max(64).optional() }) } },
-    (req) => users.listUsers(ctx, req.query),
+    (req) => users.listUsers(ctx, req.query, actor(req)),
   );
-  app.get('/api/v1/users/:id', { config: { permission: 'user.read' }, schema: { tags: ['users'], params: id } }, (req) => users.getUser(ctx, req.params.id));
+  app.get('/api/v1/users/:id', { config: { permission: 'user.read' }, schema: { tags: ['users'], params: id } }, (req) => users.getUser(ctx, req.params.id, actor(req)));
   app.post(
     '/api/v1/users',
     {

@@ -23,7 +23,7 @@ export function authRoutes(app: ZApp, ctx: Ctx, opts: { secureCookies: boolean }
         secure: opts.secureCookies,
         expires: new Date(r.expiresAt),
       });
-      return { user: await users.getUser(ctx, r.actor.id), permissions: users.permissionsOf(r.actor.role), expiresAt: r.expiresAt };
+      return { user: await users.getUser(ctx, r.actor.id, r.actor), permissions: users.permissionsOf(r.actor.role), expiresAt: r.expiresAt };
     },
   );
   app.post('/api/v1/auth/logout', { config: { permission: 'self.read' }, schema: { tags } }, async (req, reply) => {
@@ -33,7 +33,7 @@ export function authRoutes(app: ZApp, ctx: Ctx, opts: { secureCookies: boolean }
   });
   app.get('/api/v1/auth/me', { config: { permission: 'self.read' }, schema: { tags, summary: 'Who am I, and what may I do' } }, async (req) => {
     const a = actor(req);
-    return { user: await users.getUser(ctx, a.id), permissions: users.permissionsOf(a.role) };
+    return { user: await users.getUser(ctx, a.id, a), permissions: users.permissionsOf(a.role) };
   });
   app.get('/api/v1/auth/tokens', { config: { permission: 'token.own' }, schema: { tags } }, (req) => users.listApiTokens(ctx, actor(req).id));
   app.post(

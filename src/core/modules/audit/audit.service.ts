@@ -5,6 +5,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { newId, sha256 } from '../../shared/ids.ts';
 import { insertRowsAnyCount } from '../../db/fast-insert.ts';
 import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
+import { maskFields, seesPersonalData } from '../../shared/masking.ts';
 
 export interface AuditEntry {
   actor: Actor;
@@ -153,6 +154,9 @@ export async function listAudit(ctx: Ctx, q: AuditQuery, actor: Actor) {
   const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();
   const filters = { targetType: q.targetType ?? null, targetId: q.targetId ?? null, actorId: q.actorId ?? null, beforeSeq: q.beforeSeq ?? null };
   await recordAuditNow(ctx, { actor, action: 'audit.list', targetType: 'audit', after: { count: rows.length, ...filters } });
+  // stored in clear (the hash chain covers it); masked here for a reader without personal.read
+  const clear = seesPersonalData(actor);
+  const shown = (v: string | null): unknown => (v === null ? null : clear ? JSON.parse(v) : maskFields(JSON.parse(v)));
   return rows.map((r) => ({
     seq: r.seq,
     id: r.id,
@@ -162,8 +166,8 @@ export async function listAudit(ctx: Ctx, q: AuditQuery, actor: Actor) {
     action: r.action,
     targetType: r.target_type,
     targetId: r.target_id,
-    before: r.before === null ? null : (JSON.parse(r.before) as unknown),
-    after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+    before: shown(r.before),
+    after: shown(r.after),
     ip: r.ip,
     hash: r.hash,
   }));

@@ -164,7 +164,7 @@ async function finishPage(ctx: Ctx, f: CaseFilter, actor: Actor, col: SortColumn
   const last = items[items.length - 1];
   if (actor.kind === 'staff' && items.length > 0)
     await recordAuditNow(ctx, { actor, action: 'case.list', targetType: 'case', after: { count: items.length, q: f.q ?? null } });
-  return { items: items.map(toCaseView), nextCursor: more && last ? encodeCursor({ v: last[col], id: last.id }) : null };
+  return { items: items.map((c) => toCaseView(c, actor)), nextCursor: more && last ? encodeCursor({ v: last[col], id: last.id }) : null };
 }
 
 export interface QueueCounts {

@@ -28,6 +28,7 @@ import { allocateCaseNumber } from './case-number.ts';
 import type { Acknowledgement, CaseChange, IntakeFacts } from './case.hooks.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
 import { suggestClassification } from './classification.ts';
+import { seesPersonalData } from '../../shared/masking.ts';
 import { toCaseView, toEventView, type CaseEventView, type CaseView } from './case.views.ts';
 import { insertRow } from '../../db/fast-insert.ts';
 import { sameIssue } from './same-issue.ts';
@@ -256,7 +257,7 @@ async function findIdempotent(ctx: Ctx, actor: Actor, key: string, requestHash: 
   if (k.request_hash !== requestHash)
     throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
   const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', k.case_id).executeTakeFirstOrThrow();
-  return { case: toCaseView(c), created: false };
+  return { case: toCaseView(c, null), created: false }; // the same request's echo
 }
 
 async function createInTrx(
@@ -386,7 +387,7 @@ async function createInTrx(
       payload: { to: row.contact_email, template: 'case_acknowledged', locale: row.language, vars: { number: row.number, subject: row.subject, name: row.contact_name, ...ack } },
     });
   await recordAudit(ctx, trx, { actor, action: 'case.create', targetType: 'case', targetId: id, after: { number: row.number, channel, type, priority: row.priority } });
-  return { case: toCaseView(row), created: true };
+  return { case: toCaseView(row, null), created: true }; // echoes what the caller sent
 }
 
 /**
@@ -465,7 +466,7 @@ export async function mutateCase(
         });
     for (const h of ctx.caseHooks) await h.onChanged?.(ctx, trx, before, after, change, { actor, events: m.events });
     await recordAudit(ctx, trx, { actor, action, targetType: 'case', targetId: caseId, before: m.audit ? undefined : pick(before, m.set), after: m.audit ?? m.set });
-    return toCaseView(after);
+    return toCaseView(after, actor);
   });
 }
 
@@ -847,10 +848,11 @@ export async function getCase(ctx: Ctx, caseId: string, actor: Actor): Promise<C
     ctx.db.selectFrom('case_attachments').select(['id', 'filename', 'content_type', 'size', 'created_at', 'event_id']).where('case_id', '=', caseId).orderBy('created_at').execute(),
   ]);
   const visibleEvents = new Set(events.map((e) => e.id));
+  const clear = seesPersonalData(actor, c.customer_id);
   await recordAuditNow(ctx, { actor, action: 'case.read', targetType: 'case', targetId: caseId });
   return {
-    case: toCaseView(c),
-    timeline: events.map(toEventView),
+    case: toCaseView(c, actor),
+    timeline: events.map((e) => toEventView(e, clear)),
     attachments: files
       .filter((f) => actor.kind !== 'customer' || f.event_id === null || visibleEvents.has(f.event_id))
       .map((f) => ({ id: f.id, filename: f.filename, contentType: f.content_type, size: f.size, createdAt: f.created_at })),

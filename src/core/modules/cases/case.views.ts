@@ -1,3 +1,5 @@
+import type { Actor } from '../../shared/actor.ts';
+import { maskEmail, maskFields, maskNullable, maskPhone, seesPersonalData } from '../../shared/masking.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
 
 export interface CaseView {
@@ -39,11 +41,14 @@ export interface CaseView {
   version: number;
 }
 
-export const toCaseView = (c: CasesTable): CaseView => ({
+/** The case as `viewer` may see it: contact email and phone masked unless they see personal data (null: the intake's own echo). */
+export const toCaseView = (c: CasesTable, viewer: Actor | null): CaseView => ({
   id: c.id,
   number: c.number,
   customerId: c.customer_id,
-  contact: { name: c.contact_name, email: c.contact_email, phone: c.contact_phone },
+  contact: seesPersonalData(viewer, c.customer_id)
+    ? { name: c.contact_name, email: c.contact_email, phone: c.contact_phone }
+    : { name: c.contact_name, email: maskNullable(c.contact_email, maskEmail), phone: maskNullable(c.contact_phone, maskPhone) },
   channel: c.channel,
   receivedAt: c.received_at,
   receivedBy: c.received_by,
@@ -89,13 +94,14 @@ export interface CaseEventView {
   createdAt: number;
 }
 
-export const toEventView = (e: CaseEventsTable): CaseEventView => ({
+/** `clear`: whether the viewer sees the case's personal data (else email and phone fields of the data are masked). */
+export const toEventView = (e: CaseEventsTable, clear: boolean): CaseEventView => ({
   id: e.id,
   type: e.type,
   actorId: e.actor_id,
   actorKind: e.actor_kind,
   visibility: e.visibility,
   body: e.body,
-  data: e.data === null ? null : (JSON.parse(e.data) as Record<string, unknown>),
+  data: e.data === null ? null : ((clear ? JSON.parse(e.data) : maskFields(JSON.parse(e.data))) as Record<string, unknown>),
   createdAt: e.created_at,
 });

@@ -10,6 +10,7 @@ import type { CustomersTable } from './customers.table.ts';
 import { prepared } from '../../db/prepared.ts';
 import { appendRow, bufferOf, pendingRows } from '../../db/commit-buffer.ts';
 import { normalisePhone, phoneKey } from './phone.ts';
+import { maskEmail, maskNullable, maskPhone, seesPersonalData } from '../../shared/masking.ts';
 
 export const CUSTOMER_TIERS = ['vip', 'key', 'normal'] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -29,20 +30,24 @@ export interface CustomerView {
   updatedAt: number;
 }
 
-export const toCustomerView = (c: CustomersTable): CustomerView => ({
-  id: c.id,
-  name: c.name,
-  email: c.email,
-  phone: c.phone,
-  company: c.company,
-  tier: c.tier,
-  region: c.region,
-  branch: c.branch,
-  locale: c.locale,
-  status: c.status,
-  createdAt: c.created_at,
-  updatedAt: c.updated_at,
-});
+/** The customer as `viewer` may see them: email and phone masked unless they see personal data. */
+export const toCustomerView = (c: CustomersTable, viewer: Actor): CustomerView => {
+  const clear = seesPersonalData(viewer, c.id);
+  return {
+    id: c.id,
+    name: c.name,
+    email: clear ? c.email : maskNullable(c.email, maskEmail),
+    phone: clear ? c.phone : maskNullable(c.phone, maskPhone),
+    company: c.company,
+    tier: c.tier,
+    region: c.region,
+    branch: c.branch,
+    locale: c.locale,
+    status: c.status,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+  };
+};
 
 export interface NewCustomer {
   name: string;
@@ -86,7 +91,7 @@ export async function createCustomer(ctx: Ctx, input: NewCustomer, actor: Actor)
   return ctx.db.transaction().execute(async (trx) => {
     const row = await insertCustomer(ctx, trx, input);
     await recordAudit(ctx, trx, { actor, action: 'customer.create', targetType: 'customer', targetId: row.id, after: row });
-    return toCustomerView(row);
+    return toCustomerView(row, actor);
   });
 }
 
@@ -210,7 +215,7 @@ export async function getCustomer(ctx: Ctx, id: string, actor: Actor): Promise<C
   const c = await ctx.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c) throw notFound('customer', id);
   await recordAuditNow(ctx, { actor, action: 'customer.read', targetType: 'customer', targetId: id });
-  return toCustomerView(c);
+  return toCustomerView(c, actor);
 }
 
 export async function updateCustomer(ctx: Ctx, id: string, patch: Partial<NewCustomer>, actor: Actor): Promise<CustomerView> {
@@ -229,7 +234,7 @@ export async function updateCustomer(ctx: Ctx, id: string, patch: Partial<NewCus
     await trx.updateTable('customers').set(changes).where('id', '=', id).execute();
     const after = { ...before, ...changes };
     await recordAudit(ctx, trx, { actor, action: 'customer.update', targetType: 'customer', targetId: id, before, after });
-    return toCustomerView(after);
+    return toCustomerView(after, actor);
   });
 }
 
@@ -247,5 +252,5 @@ export async function listCustomers(
   if (f.after) q = q.where('id', '>', f.after);
   const rows = await q.orderBy('id').limit(f.limit).execute();
   await recordAuditNow(ctx, { actor, action: 'customer.list', targetType: 'customer', after: { count: rows.length, q: f.q ?? null } });
-  return rows.map(toCustomerView);
+  return rows.map((c) => toCustomerView(c, actor));
 }

@@ -27,6 +27,14 @@ export const PERMISSIONS = {
   'case.confirm': [...HANDLERS, 'customer'],
   'case.reopen': [...HANDLERS, 'customer'],
   'case.read_sensitive': [...LEADS, 'admin'],
+  /**
+   * Customers' email and phone in clear (SPEC 10: masked for roles that do not need them). Held by
+   * those who contact customers and handle their cases and complaints (agents and the escalation
+   * path above them). Not inspectors: quality inspection (SPEC 7) reviews how a case was handled,
+   * not who the customer is. Not admin: system administration needs neither. A customer always sees
+   * their own (scoped by ownership, not by this permission). What is shown, not what may be called.
+   */
+  'personal.read': HANDLERS,
   'customer.read': STAFF,
   'customer.write': [...HANDLERS, 'admin'],
   'category.read': [...STAFF, 'customer'],

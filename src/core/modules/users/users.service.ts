@@ -9,6 +9,7 @@ import type { TeamsTable, UsersTable } from './users.table.ts';
 import { hashPassword } from './password.ts';
 import { forgetCredentials } from './auth.service.ts';
 import type { Role } from './roles.ts';
+import { maskEmail, seesPersonalData } from '../../shared/masking.ts';
 
 export interface UserView {
   id: string;
@@ -24,9 +25,13 @@ export interface UserView {
   createdAt: number;
 }
 
-export const toUserView = (u: UsersTable): UserView => ({
+/**
+ * The account as `viewer` may see it: a portal account's email is a customer's personal data,
+ * masked unless the viewer sees those (or it is their own). null: for the audit log, not a response.
+ */
+export const toUserView = (u: UsersTable, viewer: Actor | null): UserView => ({
   id: u.id,
-  email: u.email,
+  email: u.role !== 'customer' || viewer?.id === u.id || seesPersonalData(viewer, u.customer_id) ? u.email : maskEmail(u.email),
   name: u.name,
   role: u.role as Role,
   teamId: u.team_id,
@@ -83,9 +88,8 @@ export async function createUser(ctx: Ctx, input: NewUser, actor: Actor): Promis
       updated_at: now,
     };
     await trx.insertInto('users').values(row).execute();
-    const view = toUserView(row);
-    await recordAudit(ctx, trx, { actor, action: 'user.create', targetType: 'user', targetId: row.id, after: view });
-    return view;
+    await recordAudit(ctx, trx, { actor, action: 'user.create', targetType: 'user', targetId: row.id, after: toUserView(row, null) });
+    return toUserView(row, actor);
   });
 }
 
@@ -139,26 +143,26 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
       action: 'user.update',
       targetType: 'user',
       targetId: id,
-      before: toUserView(before),
-      after: { ...toUserView(after), passwordChanged: Boolean(passwordHash), ...(tokensRevoked ? { tokensRevoked } : {}) },
+      before: toUserView(before, null),
+      after: { ...toUserView(after, null), passwordChanged: Boolean(passwordHash), ...(tokensRevoked ? { tokensRevoked } : {}) },
     });
-    return toUserView(after);
+    return toUserView(after, actor);
   });
   forgetCredentials(ctx);
   return view;
 }
 
-export async function getUser(ctx: Ctx, id: string): Promise<UserView> {
+export async function getUser(ctx: Ctx, id: string, viewer: Actor): Promise<UserView> {
   const u = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!u) throw notFound('user', id);
-  return toUserView(u);
+  return toUserView(u, viewer);
 }
 
-export async function listUsers(ctx: Ctx, f: { role?: Role | undefined; teamId?: string | undefined }): Promise<UserView[]> {
+export async function listUsers(ctx: Ctx, f: { role?: Role | undefined; teamId?: string | undefined }, viewer: Actor): Promise<UserView[]> {
   let q = ctx.db.selectFrom('users').selectAll().orderBy('name');
   if (f.role) q = q.where('role', '=', f.role);
   if (f.teamId) q = q.where('team_id', '=', f.teamId);
-  return (await q.limit(1000).execute()).map(toUserView);
+  return (await q.limit(1000).execute()).map((u) => toUserView(u, viewer));
 }
 
 export interface TeamView {
