@@ -16,6 +16,12 @@ const positiveInt = (v: string | undefined, name: string): number | undefined =>
   return n;
 };
 
+// `serviceloop audit verify | head -1`: the reader went away; what is left to print goes nowhere, quietly
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command();
 /** --port, else $PORT, else 3000: a whole number 0..65535 (0: any free port), named when it is not. */
 function portOf(option: string | undefined, env: string | undefined): number {
