@@ -8,7 +8,7 @@ import { newId, sha256 } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import { findCustomerByContact, insertCustomer, normalisePhone, phoneKey, type ContactHint } from '../customers/index.ts';
 import { enqueue } from '../notifications/index.ts';
-import { authorityOf, can } from '../users/index.ts';
+import { activeStaff, authorityOf, can } from '../users/index.ts';
 import {
   canTransition,
   EARLIEST_RECEIVED_AT,
@@ -612,12 +612,6 @@ export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: 
     }
     return { set, events };
   });
-}
-
-async function activeStaff(trx: Trx, userId: string) {
-  const u = await trx.selectFrom('users').select(['id', 'role', 'team_id', 'active', 'name']).where('id', '=', userId).executeTakeFirst();
-  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', userId);
-  return u;
 }
 
 export function take(ctx: Ctx, caseId: string, actor: Actor) {

@@ -183,11 +183,11 @@ const toTeamView = (t: TeamsTable): TeamView => ({
   leadUserId: t.lead_user_id,
 });
 
-/** A team's lead is an active member of staff: the escalation chain notifies them (commitments/escalation.ts). */
-async function assertLead(trx: Kysely<Database>, leadUserId: string | null | undefined): Promise<void> {
-  if (!leadUserId) return;
-  const u = await trx.selectFrom('users').select(['role', 'active']).where('id', '=', leadUserId).executeTakeFirst();
-  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', leadUserId);
+/** An active member of staff (not a portal account), or 404: whom a case is assigned to, or a team led by. */
+export async function activeStaff(trx: Kysely<Database>, userId: string) {
+  const u = await trx.selectFrom('users').select(['id', 'role', 'team_id', 'active', 'name']).where('id', '=', userId).executeTakeFirst();
+  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', userId);
+  return u;
 }
 
 export async function createTeam(
@@ -200,7 +200,7 @@ export async function createTeam(
       const p = await trx.selectFrom('teams').select('id').where('id', '=', input.parentId).executeTakeFirst();
       if (!p) throw notFound('team', input.parentId);
     }
-    await assertLead(trx, input.leadUserId);
+    if (input.leadUserId) await activeStaff(trx, input.leadUserId); // the escalation chain notifies a team's lead
     const row: TeamsTable = {
       id: newId(),
       name: input.name,
@@ -220,7 +220,7 @@ export async function setTeamLead(ctx: Ctx, teamId: string, leadUserId: string |
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('teams').selectAll().where('id', '=', teamId).executeTakeFirst();
     if (!before) throw notFound('team', teamId);
-    await assertLead(trx, leadUserId);
+    if (leadUserId) await activeStaff(trx, leadUserId);
     await trx.updateTable('teams').set({ lead_user_id: leadUserId }).where('id', '=', teamId).execute();
     await recordAudit(ctx, trx, { actor, action: 'team.update', targetType: 'team', targetId: teamId, before, after: { lead_user_id: leadUserId } });
     return toTeamView({ ...before, lead_user_id: leadUserId });
