@@ -136,6 +136,10 @@ describe.each(DIALECTS)('commitment outcomes on %s', (dialect) => {
     expect(await target(a.id, 'resolution')).toMatchObject({ calendarId: '7x24', state: 'paused', dueAt: null, elapsedMinutes: 10, remainingMinutes: 1430 });
     // b: 10 + 60 on the running stretch; 1430 from Wed 09:00 on 7x24 (23 h 50 min) -> Thu 08:50
     expect(await target(b.id, 'resolution')).toMatchObject({ calendarId: '7x24', state: 'running', elapsedMinutes: 70, dueAt: sh('2026-11-26T08:50:00') });
+    // the timeline's record of the change shows what the customer's deadline became: none while paused
+    const recomputed = async (id: string) => ((await events(id, 'sla_recomputed'))[0]!.changes as Array<Record<string, unknown>>).find((x) => x.kind === 'resolution');
+    expect(await recomputed(a.id)).toEqual({ kind: 'resolution', before: null, after: null, remainingMinutes: 1430 });
+    expect(await recomputed(c.id)).toMatchObject({ kind: 'resolution', after: sh('2026-11-25T19:00:00') });
 
     at('2026-11-25T10:01:00');
     await act('agent', a.id, 'status', { status: 'open' });

@@ -6,7 +6,7 @@ import type { Acknowledgement, CaseHook, CasesTable, ChangeInfo, IntakeFacts } f
 import type { CaseTargetsTable } from './commitments.table.ts';
 import { calendarOf, commitmentConfig } from './config.service.ts';
 import { currentLevel, escalate, escalateUrgentComplaint, MAX_LEVEL } from './escalation.ts';
-import { chooseRemedy, REMEDY_TARGETS } from './remedy-rules.ts';
+import { chooseRemedy, proposedRemedy, REMEDY_TARGETS } from './remedy-rules.ts';
 import { chooseTargets, type CaseFacts, type ChosenTarget, type Duration, type Policy, type TargetKind } from './policy.ts';
 import { nextCheckAt, pauseTimer, resumeTimer, startTimer, elapsedMinutes, type TimerState } from './timer.ts';
 import { appendRow } from '../../db/commit-buffer.ts';
@@ -213,9 +213,9 @@ async function breachOverdue(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTar
       .where((eb) => (ruleId === null ? eb('rule_id', 'is', null) : eb('rule_id', '=', ruleId)))
       .executeTakeFirst();
     if (had) continue;
-    const remedyId = newId();
-    await appendRow(trx, 'remedies', { id: remedyId, case_id: c.id, target_id: t.id, rule_id: ruleId, status: 'proposed', proposal: JSON.stringify(rule.proposal), final: null, decided_by: null, decided_at: null, note: null, created_at: now });
-    await appendRow(trx, 'case_events', event(ctx, c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal }));
+    const { row, eventData } = proposedRemedy(c.id, t.id, rule, now);
+    await appendRow(trx, 'remedies', { ...row, proposal: JSON.stringify(row.proposal) });
+    await appendRow(trx, 'case_events', event(ctx, c.id, 'remedy_proposed', eventData));
   }
   return breached;
 }
@@ -301,6 +301,9 @@ async function applyChange(ctx: Ctx, trx: Trx, before: CasesTable, after: CasesT
   }
 }
 
+/** A paused target has no deadline running (its stored due_at is the one before the pause): none is shown. */
+const shownDueAt = (t: CaseTargetsTable): number | null => (t.state === 'paused' ? null : t.due_at);
+
 /** Reclassification: targets still open are re-planned from their original start, and the change is on the timeline. */
 async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargetsTable[]): Promise<void> {
   const now = ctx.clock.now();
@@ -348,11 +351,11 @@ async function recompute(ctx: Ctx, trx: Trx, c: CasesTable, targets: CaseTargets
       })
       .where('id', '=', existing.id)
       .execute();
-    changes.push({ kind: p.kind, before: existing.due_at, after: timer.dueAt });
+    changes.push({ kind: p.kind, before: shownDueAt(existing), after: timer.state === 'running' ? timer.dueAt : null, ...(timer.state === 'paused' ? { remainingMinutes: Math.max(0, budgetMinutes - timer.consumedMinutes) } : {}) });
   }
   for (const t of targets.filter((x) => open(x) && x.kind !== 'handling' && x.kind !== 'next_response' && !plans.some((p) => p.kind === x.kind))) {
     await complete(ctx, trx, t, now, 'cancelled');
-    changes.push({ kind: t.kind, before: t.due_at, after: null });
+    changes.push({ kind: t.kind, before: shownDueAt(t), after: null });
   }
   if (changes.length) await trx.insertInto('case_events').values(event(ctx, c.id, 'sla_recomputed', { changes })).execute();
   if (c.type === 'complaint' && c.complaint_grade === 'urgent') await escalateUrgentComplaint(ctx, trx, c);

@@ -1,3 +1,6 @@
+import { newId } from '../../shared/ids.ts';
+import type { RemediesTable } from './commitments.table.ts';
+
 /** Service remedy (服务补救) rules: what is owed to the customer when a commitment is broken. */
 export type RemedyKind = 'apology' | 'compensation' | 'free_service';
 
@@ -68,3 +71,21 @@ export const REMEDY_TARGETS: ReadonlySet<string> = new Set(['resolution', 'first
  * rule answers (the compensation of a VIP complaint's resolution) proposes that rule's remedy.
  */
 export const remedyKey = (caseId: string, ruleId: string | null | undefined): string => `${caseId}|${ruleId ?? ''}`;
+
+/**
+ * The remedy a breach owes under `rule`, as proposed, and its `remedy_proposed` event's data: one
+ * shape for the sweep and for a change that finds its target late. `proposal` is the value; the
+ * caller stores it as JSON text.
+ */
+export function proposedRemedy(
+  caseId: string,
+  targetId: string,
+  rule: RemedyRule,
+  now: number,
+): { row: Omit<RemediesTable, 'proposal'> & { proposal: RemedyProposal }; eventData: Record<string, unknown> } {
+  const id = newId();
+  return {
+    row: { id, case_id: caseId, target_id: targetId, rule_id: rule.id ?? null, status: 'proposed', proposal: rule.proposal, final: null, decided_by: null, decided_at: null, note: null, created_at: now },
+    eventData: { remedyId: id, targetId, ...rule.proposal },
+  };
+}

@@ -12,7 +12,7 @@ import { commitmentConfig } from './config.service.ts';
 import { LEVEL_ROLE, MAX_LEVEL, recipientsAt } from './escalation.ts';
 import { toTimer } from './apply.ts';
 import type { Policy } from './policy.ts';
-import { chooseRemedy, REMEDY_TARGETS, remedyKey } from './remedy-rules.ts';
+import { chooseRemedy, proposedRemedy, REMEDY_TARGETS, remedyKey } from './remedy-rules.ts';
 import { evaluateTimer, nextCheckAt } from './timer.ts';
 
 type Trx = Kysely<Database>;
@@ -265,10 +265,10 @@ async function sweepBatch(ctx: Ctx, trx: Trx, batchSize: number, busy: string[] 
         const rule = chooseRemedy(cfg.remedyRules, t.kind, c.type, c.tier ?? null);
         if (rule && REMEDY_TARGETS.has(t.kind)) {
           if (!hasRemedy.has(remedyKey(c.id, rule.id))) {
-            const remedyId = newId();
-            remedies.push({ id: remedyId, case_id: c.id, target_id: t.id, rule_id: rule.id ?? null, status: 'proposed', proposal: rule.proposal, final: null, decided_by: null, decided_at: null, note: null, created_at: now });
+            const { row, eventData } = proposedRemedy(c.id, t.id, rule, now);
+            remedies.push(row);
             hasRemedy.add(remedyKey(c.id, rule.id));
-            event(c.id, 'remedy_proposed', { remedyId, targetId: t.id, ...rule.proposal });
+            event(c.id, 'remedy_proposed', eventData);
             res.remedies++;
           }
         }
