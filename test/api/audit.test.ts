@@ -88,6 +88,32 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect(JSON.parse(read[0]!.after!)).toEqual({ count: 2, targetType: 'case', targetId: caseId, actorId: null, beforeSeq: null });
   });
 
+  it('records reads of staff and customer records, and whom a list showed', async () => {
+    const supervisor = t.seed.users.supervisor!;
+    const agent = t.seed.users.agent!;
+    expect((await t.as('supervisor', 'GET', `/api/v1/users/${agent.id}`)).statusCode).toBe(200);
+    const listed = await t.as('supervisor', 'GET', '/api/v1/users?role=agent');
+    expect(listed.statusCode).toBe(200);
+    const agentIds = (listed.json() as Array<{ id: string }>).map((u) => u.id);
+    expect(agentIds).toContain(agent.id);
+    expect((await t.as('agent', 'POST', '/api/v1/customers', { name: '陈先生', phone: '13600136000' })).statusCode).toBe(201);
+    const customers = await t.as('agent', 'GET', '/api/v1/customers?limit=5');
+    expect(customers.statusCode).toBe(200);
+    const customerIds = (customers.json() as Array<{ id: string }>).map((c) => c.id);
+    expect(customerIds.length).toBeGreaterThan(0);
+
+    const all = await rows();
+    const read = all.filter((r) => r.action === 'user.read' && r.target_id === agent.id);
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatchObject({ actor_id: supervisor.id, target_type: 'user' });
+    const list = all.filter((r) => r.action === 'user.list');
+    expect(list).toHaveLength(1);
+    expect(JSON.parse(list[0]!.after!)).toEqual({ count: agentIds.length, role: 'agent', teamId: null, ids: agentIds });
+    const clist = all.filter((r) => r.action === 'customer.list');
+    expect(clist).toHaveLength(1);
+    expect(JSON.parse(clist[0]!.after!)).toEqual({ count: customerIds.length, q: null, ids: customerIds });
+  });
+
   it('records a login refused while the account is locked', async () => {
     const tech = t.seed.users.tech!;
     const login = (password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: tech.email, password } });

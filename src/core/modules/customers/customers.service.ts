@@ -251,6 +251,6 @@ export async function listCustomers(
   }
   if (f.after) q = q.where('id', '>', f.after);
   const rows = await q.orderBy('id').limit(f.limit).execute();
-  await recordAuditNow(ctx, { actor, action: 'customer.list', targetType: 'customer', after: { count: rows.length, q: f.q ?? null } });
+  await recordAuditNow(ctx, { actor, action: 'customer.list', targetType: 'customer', after: { count: rows.length, q: f.q ?? null, ids: rows.map((c) => c.id) } });
   return rows.map((c) => toCustomerView(c, actor));
 }

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { conflict, invalid, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { TeamsTable, UsersTable } from './users.table.ts';
 import { hashPassword } from './password.ts';
 import { forgetCredentials } from './auth.service.ts';
@@ -155,6 +155,8 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
 export async function getUser(ctx: Ctx, id: string, viewer: Actor): Promise<UserView> {
   const u = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!u) throw notFound('user', id);
+  // one's own account (login, /me) is not a read of someone else's data
+  if (viewer.id !== id) await recordAuditNow(ctx, { actor: viewer, action: 'user.read', targetType: 'user', targetId: id });
   return toUserView(u, viewer);
 }
 
@@ -162,7 +164,10 @@ export async function listUsers(ctx: Ctx, f: { role?: Role | undefined; teamId?:
   let q = ctx.db.selectFrom('users').selectAll().orderBy('name');
   if (f.role) q = q.where('role', '=', f.role);
   if (f.teamId) q = q.where('team_id', '=', f.teamId);
-  return (await q.limit(1000).execute()).map((u) => toUserView(u, viewer));
+  const rows = await q.limit(1000).execute();
+  // who was seen, not only how many: a staff list holds names and emails (SPEC 10: reads of personal data audited)
+  await recordAuditNow(ctx, { actor: viewer, action: 'user.list', targetType: 'user', after: { count: rows.length, role: f.role ?? null, teamId: f.teamId ?? null, ids: rows.map((u) => u.id) } });
+  return rows.map((u) => toUserView(u, viewer));
 }
 
 export interface TeamView {
