@@ -690,6 +690,8 @@ class Planner {
       : { cause: REPEAT_RESOLUTION[lang].cause, solution: REPEAT_RESOLUTION[lang].solution, compensation: REPEAT_RESOLUTION[lang].comp };
     const ca = (!repeatOf && sc.ca ? sc.ca : CORRECTIVE_ACTIONS[sc.cat])[li];
     const wantsCA = grade === 'important' || grade === 'urgent';
+    // a repeat complaint closes withdrawn only with its root cause and corrective action (SPEC 2)
+    const withdrawnRepeat = (s: CaseState) => (s.isRepeat ? { cause: resolution.cause, correctiveAction: ca } : {});
     const doResolve = (again: boolean) => {
       const by = owner;
       pushStep('resolve', (c, s) =>
@@ -769,7 +771,7 @@ class Planner {
           staffAfter(r.real(5, 8) * 24 * 60);
           const by = owner;
           const note = tx(STALE_CLOSE)!;
-          pushStep('close', (c, s) => close(c, s.id!, { reason: 'withdrawn', note }, by));
+          pushStep('close', (c, s) => close(c, s.id!, { reason: 'withdrawn', note, ...withdrawnRepeat(s) }, by));
           done = true;
         } else {
           custAfter(r.logUniform(20, 2880));
@@ -781,7 +783,7 @@ class Planner {
         staffAfter(r.logUniform(60, 2880));
         const by = owner;
         const note = tx(r.pick(WITHDRAW_NOTES))!;
-        pushStep('close', (c, s) => close(c, s.id!, { reason: 'withdrawn', note }, by));
+        pushStep('close', (c, s) => close(c, s.id!, { reason: 'withdrawn', note, ...withdrawnRepeat(s) }, by));
         done = true;
       }
       if (!done && fcr) {

@@ -110,4 +110,17 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
     expect(a.length).toBe(SMALL.cases);
     expect(b).toEqual(a);
   });
+
+  it('closes a withdrawn repeat complaint with its root cause and corrective action, as intake requires', { timeout: 60_000 }, async () => {
+    // this seed and size make one (the full demo of 2026-12-07 stopped at 90% on one without them)
+    const t = await openTestDb(dialect);
+    try {
+      await loadDemo(t.ctx, { cases: 400, customers: 40, seed: 5 });
+      const withdrawn = await t.ctx.db.selectFrom('cases').select(['resolution_cause', 'corrective_action']).where('is_repeat', '=', 1).where('close_reason', '=', 'withdrawn').execute();
+      expect(withdrawn.length).toBeGreaterThan(0);
+      for (const c of withdrawn) expect([c.resolution_cause, c.corrective_action].every((v) => typeof v === 'string' && v.length > 0)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
 });
