@@ -19,6 +19,7 @@ import { caseRoutes } from './routes/cases.routes.ts';
 import { commitmentRoutes } from './routes/commitments.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
+import { registerWebApp } from './web.ts';
 import type { ZApp } from './routes/zapp.ts';
 import { switchFromEnv } from '../core/shared/env-settings.ts';
 
@@ -114,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
   app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(renderHomePage()));
+  await registerWebApp(app); // the staff web app under /app/ (web/, built into web/dist)
   authRoutes(app, ctx, { secureCookies: opts.secureCookies ?? false });
   caseRoutes(app, ctx);
   adminRoutes(app, ctx);

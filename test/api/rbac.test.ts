@@ -9,10 +9,11 @@ import { DIALECTS } from '../helpers/db.ts';
 import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 
 /**
- * Routes anyone may call: the login form, the health probe, the start page, the public commitments page (SPEC 4)
+ * Routes anyone may call: the login form, the health probe, the start page, the public commitments page (SPEC 4),
+ * the staff web app's files (/app/: its data comes from the protected API)
  * and the API under /api/v1/public/. A new public route must be added here on purpose.
  */
-const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /', 'GET /commitments']);
+const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /', 'GET /commitments', 'GET /app', 'GET /app/*']);
 const mayBePublic = (r: RouteInfo) => PUBLIC_ROUTES.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`) || r.url.startsWith('/api/v1/public/');
 const isDocs = (r: RouteInfo) => r.url === '/api/docs' || r.url.startsWith('/api/docs/');
 

@@ -1,10 +1,11 @@
 const LINKS: Array<[string, string, string]> = [
+  ['/app/', '客服工作台（坐席、主管登录）', 'Staff workspace (agents, supervisors: log in)'],
   ['/commitments', '服务质量承诺（公开）', 'Our service commitments (public)'],
   ['/api/docs', 'REST API 文档', 'REST API documentation'],
   ['/api/v1/health', '运行状态', 'Health'],
 ];
 
-/** The start page until the web console lands: where to go next, in Chinese and English. */
+/** The start page: where to go next (the staff web app at /app/), in Chinese and English. */
 export function renderHomePage(): string {
   const items = LINKS.map(([href, zh, en]) => `<li><a href="${href}">${zh}</a> <span>${en}</span></li>`).join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

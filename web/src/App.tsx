@@ -1,0 +1,37 @@
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useMe } from './modules/auth/hooks.ts';
+import { CasePage } from './pages/CasePage.tsx';
+import { DashboardPage } from './pages/DashboardPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { NewCasePage } from './pages/NewCasePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { QueuePage } from './pages/QueuePage.tsx';
+import { Layout } from './ui/Layout.tsx';
+import { ErrorMessage, Loading } from './ui/feedback.tsx';
+
+/** Every page but the login needs a session: without one, go to the login and come back after. */
+function RequireLogin() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <Loading />;
+  if (me.error) {
+    if ('status' in me.error && me.error.status === 401) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+    return <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />;
+  }
+  return <Layout me={me.data} />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<RequireLogin />}>
+        <Route index element={<QueuePage />} />
+        <Route path="cases/new" element={<NewCasePage />} />
+        <Route path="cases/:id" element={<CasePage />} />
+        <Route path="dashboard" element={<DashboardPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,251 @@
+import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CaseView } from '../../../types.ts';
+import { useCan, useMe } from '../../auth/hooks.ts';
+import { ErrorMessage } from '../../../ui/feedback.tsx';
+import { CASE_TYPES, CLOSE_REASONS, COMPLAINT_GRADES, type CaseAction } from '../api.ts';
+import { useCaseAction, useCategories } from '../hooks.ts';
+
+const CaseVersion = createContext(0);
+
+/** One action: its fields, its button, and the API's message next to it when it fails. */
+function ActionForm({
+  id,
+  action,
+  label,
+  submit,
+  body,
+  children,
+  collapsible,
+  onDone,
+  danger,
+}: {
+  id: string;
+  action: CaseAction;
+  label: string;
+  submit: string;
+  body: () => unknown;
+  children?: ReactNode;
+  collapsible?: boolean;
+  onDone?: () => void;
+  danger?: boolean;
+}) {
+  const { t } = useTranslation();
+  const m = useCaseAction(id, action);
+  // an error belongs to the case as it was: once the case changes, it is no longer news
+  const version = useContext(CaseVersion);
+  const { reset } = m;
+  useEffect(() => reset(), [version, reset]);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    // the promise, not mutate()'s per-call onSuccess: that one is dropped when the case reloads and re-renders this form first
+    m.mutateAsync(body()).then(() => onDone?.(), () => undefined); // a failure shows as m.error
+  };
+  const form = (
+    <form className={`action action-${action}`} onSubmit={onSubmit} data-action={action}>
+      {children}
+      <button type="submit" className={danger ? 'danger' : undefined} disabled={m.isPending}>
+        {m.isPending ? t('actions.working') : submit}
+      </button>
+      <ErrorMessage error={m.error} />
+    </form>
+  );
+  if (!collapsible) return children ? <div className="action-block"><h3>{label}</h3>{form}</div> : form;
+  return (
+    <details className="action-block" data-action={action}>
+      <summary>{label}</summary>
+      {form}
+    </details>
+  );
+}
+
+const OPENISH = ['new', 'open', 'pending_customer', 'pending_internal', 'reopened'];
+
+/** What the user may do with the case now: by their permissions and the case's state. */
+export function CaseActions({ c }: { c: CaseView }) {
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const me = useMe().data;
+  const categories = useCategories();
+  const [reply, setReply] = useState('');
+  const [note, setNote] = useState('');
+  const [cls, setCls] = useState({ type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' });
+  const [res, setRes] = useState({ cause: '', solution: '', compensation: '', correctiveAction: '' });
+  const [close, setClose] = useState({ reason: '', note: '' });
+  const [reopen, setReopen] = useState('');
+
+  const closed = c.status === 'closed';
+  const openish = OPENISH.includes(c.status);
+  const lead = can('case.assign');
+  const mayTake = can('case.take') && !closed && c.ownerId !== me?.user.id && (c.ownerId === null || lead);
+  const reasons = c.status === 'resolved' ? CLOSE_REASONS : CLOSE_REASONS.filter((r) => r !== 'solved' && r !== 'unsolved');
+  const closeReason = close.reason || reasons[0]!;
+  const items: ReactNode[] = [];
+
+  if (mayTake) items.push(<ActionForm key="take" id={c.id} action="take" label={t('actions.take')} submit={t('actions.take')} body={() => ({})} />);
+  if (can('case.reply') && !closed)
+    items.push(
+      <ActionForm key="reply" id={c.id} action="replies" label={t('actions.reply')} submit={t('actions.sendReply')} body={() => ({ body: reply })} onDone={() => setReply('')}>
+        <textarea name="reply" required rows={4} placeholder={t('actions.replyPlaceholder')} value={reply} onChange={(e) => setReply(e.target.value)} />
+      </ActionForm>,
+    );
+  if (can('case.note'))
+    items.push(
+      <ActionForm key="note" id={c.id} action="notes" label={t('actions.note')} submit={t('actions.addNote')} body={() => ({ body: note })} onDone={() => setNote('')}>
+        <textarea name="note" className="internal" required rows={2} placeholder={t('actions.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />
+      </ActionForm>,
+    );
+  if (can('case.status') && ['new', 'open', 'pending_internal', 'reopened'].includes(c.status))
+    items.push(<ActionForm key="wait" id={c.id} action="status" label={t('actions.waiting')} submit={t('actions.waiting')} body={() => ({ status: 'pending_customer' })} />);
+  if (can('case.status') && (c.status === 'pending_customer' || c.status === 'pending_internal'))
+    items.push(<ActionForm key="resume" id={c.id} action="status" label={t('actions.resume')} submit={t('actions.resume')} body={() => ({ status: 'open' })} />);
+  if (can('case.resolve') && openish)
+    items.push(
+      <ActionForm
+        key="resolve"
+        collapsible
+        id={c.id}
+        action="resolve"
+        label={t('actions.resolve')}
+        submit={t('actions.doResolve')}
+        body={() => ({ cause: res.cause, solution: res.solution, ...(res.compensation.trim() ? { compensation: res.compensation } : {}), ...(res.correctiveAction.trim() ? { correctiveAction: res.correctiveAction } : {}) })}
+      >
+        <label>
+          {t('case.cause')} *
+          <input name="cause" required value={res.cause} onChange={(e) => setRes({ ...res, cause: e.target.value })} />
+        </label>
+        <label>
+          {t('case.solution')} *
+          <textarea name="solution" required rows={3} value={res.solution} onChange={(e) => setRes({ ...res, solution: e.target.value })} />
+        </label>
+        <label>
+          {t('case.compensation')}
+          <input name="compensation" value={res.compensation} onChange={(e) => setRes({ ...res, compensation: e.target.value })} />
+        </label>
+        <label>
+          {t('case.correctiveAction')}
+          {c.isRepeat && ' *'}
+          <input name="correctiveAction" required={c.isRepeat} value={res.correctiveAction} onChange={(e) => setRes({ ...res, correctiveAction: e.target.value })} />
+        </label>
+      </ActionForm>,
+    );
+  if (can('case.classify') && !closed)
+    items.push(
+      <ActionForm
+        key="classify"
+        collapsible
+        id={c.id}
+        action="classify"
+        label={t('actions.classify')}
+        submit={t('actions.saveClassification')}
+        body={() => ({
+          reason: cls.reason,
+          ...(cls.type ? { type: cls.type } : {}),
+          ...(cls.categoryId ? { categoryId: cls.categoryId } : {}),
+          ...(cls.impact ? { impact: Number(cls.impact) } : {}),
+          ...(cls.urgency ? { urgency: Number(cls.urgency) } : {}),
+          ...(cls.complaintGrade ? { complaintGrade: cls.complaintGrade } : {}),
+        })}
+        onDone={() => setCls({ type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' })}
+      >
+        <div className="grid2">
+          <label>
+            {t('case.type')}
+            <select name="type" value={cls.type} onChange={(e) => setCls({ ...cls, type: e.target.value })}>
+              <option value="">{t('actions.unchanged')}</option>
+              {CASE_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {t(`type.${x}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('case.category')}
+            <select name="categoryId" value={cls.categoryId} onChange={(e) => setCls({ ...cls, categoryId: e.target.value })}>
+              <option value="">{t('actions.unchanged')}</option>
+              {(categories.data ?? []).map((x) => (
+                <option key={x.id} value={x.id}>
+                  {i18n.language === 'en' ? x.nameEn : x.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {(['impact', 'urgency'] as const).map((k) => (
+            <label key={k}>
+              {t(`case.${k}`)}
+              <select name={k} value={cls[k]} onChange={(e) => setCls({ ...cls, [k]: e.target.value })}>
+                <option value="">{t('actions.unchanged')}</option>
+                {[1, 2, 3].map((n) => (
+                  <option key={n} value={n}>
+                    {t(`case.levels.${n}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          {(cls.type || c.type) === 'complaint' && (
+            <label>
+              {t('case.complaintGrade')}
+              <select name="complaintGrade" value={cls.complaintGrade} onChange={(e) => setCls({ ...cls, complaintGrade: e.target.value })}>
+                <option value="">{t('actions.unchanged')}</option>
+                {COMPLAINT_GRADES.map((g) => (
+                  <option key={g} value={g}>
+                    {t(`grade.${g}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        <label>
+          {t('actions.reason')} *
+          <input name="reason" required value={cls.reason} onChange={(e) => setCls({ ...cls, reason: e.target.value })} />
+        </label>
+      </ActionForm>,
+    );
+  if (can('case.close') && !closed)
+    items.push(
+      <ActionForm
+        key="close"
+        collapsible
+        danger
+        id={c.id}
+        action="close"
+        label={t('actions.close')}
+        submit={t('actions.doClose')}
+        body={() => ({ reason: closeReason, ...(close.note.trim() ? { note: close.note } : {}) })}
+      >
+        <label>
+          {t('case.closeReason')}
+          <select name="closeReason" value={closeReason} onChange={(e) => setClose({ ...close, reason: e.target.value })}>
+            {reasons.map((r) => (
+              <option key={r} value={r}>
+                {t(`closeReason.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('actions.note2')}
+          <input name="closeNote" value={close.note} onChange={(e) => setClose({ ...close, note: e.target.value })} />
+        </label>
+      </ActionForm>,
+    );
+  if (can('case.reopen') && (c.status === 'resolved' || closed))
+    items.push(
+      <ActionForm key="reopen" collapsible id={c.id} action="reopen" label={t('actions.reopen')} submit={t('actions.doReopen')} body={() => ({ reason: reopen })} onDone={() => setReopen('')}>
+        <label>
+          {t('actions.reason')} *
+          <input name="reopenReason" required value={reopen} onChange={(e) => setReopen(e.target.value)} />
+        </label>
+      </ActionForm>,
+    );
+
+  return (
+    <section className="card actions">
+      <h2>{t('actions.title')}</h2>
+      <CaseVersion.Provider value={c.version}>{items.length ? items : <p className="muted">{t('actions.noneAllowed')}</p>}</CaseVersion.Provider>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { useLogin } from '../modules/auth/hooks.ts';
+import { ErrorMessage } from '../ui/feedback.tsx';
+import { LanguageSwitch } from '../ui/LanguageSwitch.tsx';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
+  const login = useLogin();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate({ email, password }, { onSuccess: () => void navigate(from === '/login' ? '/' : from, { replace: true }) });
+  };
+  return (
+    <div className="login-wrap">
+      <form className="card login" onSubmit={submit}>
+        <div className="login-head">
+          <h1>
+            ServiceLoop <small>{t('app.tagline')}</small>
+          </h1>
+          <LanguageSwitch />
+        </div>
+        <h2>{t('auth.title')}</h2>
+        <label>
+          {t('auth.email')}
+          <input name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          {t('auth.password')}
+          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <ErrorMessage error={login.error} />
+        <button type="submit" disabled={login.isPending}>
+          {login.isPending ? t('auth.submitting') : t('auth.submit')}
+        </button>
+        <p className="muted small">{t('auth.hint')}</p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+/**
+ * The API's response types, imported as types only from the server's modules (erased at build:
+ * the bundle holds no server code).
+ */
+export type { CaseView, CaseEventView, CaseDetail, CategoryView } from '../../src/core/modules/cases/index.ts';
+export type { TargetView } from '../../src/core/modules/commitments/index.ts';
+export type { AnalyticsSummary } from '../../src/core/modules/analytics/index.ts';
+export type { UserView, Permission } from '../../src/core/modules/users/index.ts';
+export type { Page } from '../../src/core/shared/pagination.ts';

@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import type { Me } from '../modules/auth/api.ts';
+import { useLogout } from '../modules/auth/hooks.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+/** The top bar (navigation by permission, language, who is logged in) above the page. */
+export function Layout({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const can = (p: string) => (me.permissions as string[]).includes(p);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          ServiceLoop <small>{t('app.tagline')}</small>
+        </NavLink>
+        <nav>
+          {can('case.read') && (
+            <NavLink to="/" end>
+              {t('nav.queue')}
+            </NavLink>
+          )}
+          {can('case.create') && <NavLink to="/cases/new">{t('nav.newCase')}</NavLink>}
+          {can('analytics.read') && <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>}
+        </nav>
+        <div className="topbar-right">
+          <LanguageSwitch />
+          <span className="who" title={me.user.email}>
+            {me.user.name} · {t(`auth.roles.${me.user.role}`)}
+          </span>
+          <button type="button" className="secondary" disabled={logout.isPending} onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login') })}>
+            {t('nav.logout')}
+          </button>
+        </div>
+      </header>
+      <main className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
