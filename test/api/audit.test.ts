@@ -70,7 +70,13 @@ describe.each(DIALECTS)('tamper-evident audit log on %s', (dialect) => {
     expect(fails[0]!.ip).toBe('127.0.0.1');
     expect(one('case.create', caseId)).toHaveLength(1);
     expect(one('case.create', caseId)[0]!.actor_id).toBe(agent.id);
-    expect(JSON.parse(one('case.create', caseId)[0]!.after!)).toMatchObject({ channel: 'phone' });
+    // the customer made for the new contact is named in the intake's one entry; a second case of the same contact makes none
+    const customerId = (created.json() as { customerId: string }).customerId;
+    expect(JSON.parse(one('case.create', caseId)[0]!.after!)).toMatchObject({ channel: 'phone', customerId, customerCreated: true });
+    const again = await t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '刘女士', phone: '139 1234 5678' }, subject: '再次来电', description: '账单疑问的后续' });
+    const againId = (again.json() as { id: string }).id;
+    const againEntry = (await rows()).find((r) => r.action === 'case.create' && r.target_id === againId)!;
+    expect(JSON.parse(againEntry.after!)).toEqual({ number: expect.any(String), channel: 'phone', type: 'inquiry', priority: expect.any(String), customerId });
     const reads = one('case.read', caseId);
     expect(reads).toHaveLength(1);
     expect(reads[0]!.actor_id).toBe(agent.id);

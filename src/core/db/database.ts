@@ -21,6 +21,7 @@ import type {
   TeamHandlingLimitsTable,
 } from '../modules/commitments/commitments.table.ts';
 import type { SeedStateTable } from '../seed/seed-state.table.ts';
+import type { SettingsTable } from '../modules/settings/settings.table.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from '../modules/analytics/analytics.table.ts';
 
 /** The union of every module's tables. */
@@ -52,4 +53,5 @@ export interface Database {
   analytics_daily: AnalyticsDailyTable;
   sla_daily: SlaDailyTable;
   seed_state: SeedStateTable;
+  settings: SettingsTable;
 }

@@ -16,6 +16,7 @@ import * as m20261205 from './migrations/2026_12_05_1000_contact_customers.ts';
 import * as m20261206 from './migrations/2026_12_06_0900_cases_received_max.ts';
 import * as m20261207 from './migrations/2026_12_07_0900_sla_outcomes_by_state.ts';
 import * as m20261207b from './migrations/2026_12_07_1000_normalise_phones.ts';
+import * as m20261207settings from './migrations/2026_12_07_1330_settings.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0900_cases_received_max': m20261206,
   '2026_12_07_0900_sla_outcomes_by_state': m20261207,
   '2026_12_07_1000_normalise_phones': m20261207b,
+  '2026_12_07_1330_settings': m20261207settings,
 };
 
 const migrator = (d: Db) =>

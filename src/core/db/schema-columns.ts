@@ -73,6 +73,7 @@ export const DECLARED_COLUMNS: Columns = {
   analytics_daily: { day: true, dim: true, key: true, n: true, repeats: true, resolved: true, fcr: true },
   sla_daily: { kind: true, day: true, met: true, breached: true },
   seed_state: { name: true, state: true, started_at: true, heartbeat_at: true, finished_at: true },
+  settings: { key: true, value: true, updated_at: true, updated_by: true },
 };
 
 /** Tables that exist only on one dialect. */

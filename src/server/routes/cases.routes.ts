@@ -98,4 +98,18 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
     },
     async (req, reply) => reply.status(201).send(await cases.createCategory(ctx, req.body, actor(req))),
   );
+
+  app.get(
+    '/api/v1/settings/classification',
+    { config: { permission: 'settings.read' }, schema: { tags: ['settings'], summary: 'The priority matrix (impact × urgency) and the repeat-complaint window' } },
+    () => cases.classificationSettings(ctx),
+  );
+  app.put(
+    '/api/v1/settings/classification',
+    {
+      config: { permission: 'settings.write' },
+      schema: { tags: ['settings'], summary: 'Change them: applies to cases classified from now on', body: cases.classificationSettingsSchema.partial() },
+    },
+    (req) => cases.updateClassificationSettings(ctx, req.body, actor(req)),
+  );
 }

@@ -1,3 +1,4 @@
+import { classificationSettings } from './classification-settings.ts';
 import type { CompiledQuery, Kysely } from 'kysely';
 import sanitizeHtml from 'sanitize-html';
 import type { Ctx } from '../../context.ts';
@@ -188,7 +189,7 @@ const COMPLAINTS_OF = {
 async function findRepeatRoot(ctx: Ctx, trx: Trx, c: Pick<CasesTable, 'id' | 'customer_id' | 'contact_email' | 'category_id' | 'received_at' | 'subject'>) {
   const who = c.customer_id ?? c.contact_email;
   if (!who) return undefined;
-  const since = c.received_at - ctx.config.repeatWindowDays * 86_400_000;
+  const since = c.received_at - (await classificationSettings(ctx, trx)).repeatWindowDays * 86_400_000;
   const about = (p: { subject: string }) => c.category_id !== null || sameIssue(p.subject, c.subject);
   const lookup = COMPLAINTS_OF[c.customer_id ? 'customer_id' : 'contact_email'][c.category_id ? 'true' : 'false'];
   let earlier: { id: string; number: string; repeat_of_id: string | null; received_at: number } | undefined = (
@@ -286,6 +287,7 @@ async function createInTrx(
   const number = await allocateCaseNumber(trx, receivedAt, ctx.config.timeZone);
 
   let customer = undefined as Awaited<ReturnType<typeof findCustomerByContact>>;
+  let customerCreated = false;
   if (isCustomer && !actor.customerId) throw new DomainError('customer_required', 'This portal account belongs to no customer.', 403);
   const customerId = isCustomer ? actor.customerId : input.customerId;
   if (customerId) {
@@ -293,8 +295,10 @@ async function createInTrx(
     if (!customer) throw notFound('customer', customerId);
   } else {
     customer = await findCustomerByContact(trx, input.contact.email, input.contact.phone);
-    if (!customer && (input.contact.email || input.contact.phone))
+    if (!customer && (input.contact.email || input.contact.phone)) {
       customer = await insertCustomer(ctx, trx, { name: input.contact.name, email: input.contact.email, phone: input.contact.phone });
+      customerCreated = true;
+    }
   }
   if (input.categoryId) {
     const cat = await trx.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
@@ -336,6 +340,7 @@ async function createInTrx(
     category_id: input.categoryId ?? null,
     impact,
     urgency,
+    priority: priorityOf(impact, urgency, (await classificationSettings(ctx, trx)).priorityMatrix),
     complaint_grade: grade,
     sensitive: (!isCustomer && input.sensitive) || auto.sensitive ? 1 : 0,
     service_kind: isCustomer ? null : (input.serviceKind ?? null),
@@ -386,7 +391,14 @@ async function createInTrx(
       caseId: id,
       payload: { to: row.contact_email, template: 'case_acknowledged', locale: row.language, vars: { number: row.number, subject: row.subject, name: row.contact_name, ...ack } },
     });
-  await recordAudit(ctx, trx, { actor, action: 'case.create', targetType: 'case', targetId: id, after: { number: row.number, channel, type, priority: row.priority } });
+  // one operation, one entry: a customer made for the case's contact is named in it (no customer.create of its own, on intake's path)
+  await recordAudit(ctx, trx, {
+    actor,
+    action: 'case.create',
+    targetType: 'case',
+    targetId: id,
+    after: { number: row.number, channel, type, priority: row.priority, customerId: row.customer_id, ...(customerCreated ? { customerCreated: true } : {}) },
+  });
   return { case: toCaseView(row, null), created: true }; // echoes what the caller sent
 }
 
@@ -586,7 +598,7 @@ export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: 
       type,
       impact,
       urgency,
-      priority: priorityOf(impact, urgency),
+      priority: priorityOf(impact, urgency, (await classificationSettings(ctx, trx)).priorityMatrix),
       category_id: input.categoryId === undefined ? c.category_id : input.categoryId,
       complaint_grade: type === 'complaint' ? (input.complaintGrade ?? c.complaint_grade ?? 'general') : null,
       service_kind: input.serviceKind === undefined ? c.service_kind : input.serviceKind,

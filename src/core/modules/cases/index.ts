@@ -5,5 +5,6 @@ export * from './case.service.ts';
 export * from './case.queries.ts';
 export * from './categories.service.ts';
 export { suggestClassification } from './classification.ts';
+export { classificationSettings, classificationSettingsSchema, updateClassificationSettings, type ClassificationSettings } from './classification-settings.ts';
 export type { CasesTable, CaseEventsTable } from './case.table.ts';
 export * from './case.schemas.ts';

@@ -39,6 +39,9 @@ export const PERMISSIONS = {
   'customer.write': [...HANDLERS, 'admin'],
   'category.read': [...STAFF, 'customer'],
   'category.write': ['admin'],
+  /** Run-time settings such as the priority matrix and the repeat window (modules/settings). */
+  'settings.read': STAFF,
+  'settings.write': ['admin'],
   'user.read': [...LEADS, 'admin', 'agent', 'inspector'],
   'user.write': ['admin'],
   'team.read': STAFF,
