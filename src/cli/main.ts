@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { openCtx, defaultDatabaseUrl } from '../core/bootstrap.ts';
 import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
+import { backupDatabase, BackupError, restoreDatabase, type BackupCheck } from '../core/db/backup.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
 import { createApiToken, createUser, newUserBody, ROLES, type NewUser } from '../core/modules/users/index.ts';
@@ -164,6 +165,44 @@ audit
       const why =
         b.reason === 'expected_entry_missing' ? 'the expected entry is gone: the chain was cut' : b.reason === 'expected_entry_differs' ? 'the expected entry differs: the chain was rewritten' : b.reason;
       console.error(`audit chain BROKEN at seq ${b.seq} (${why}) after ${r.checked} good entries`);
+      process.exitCode = 1;
+    }
+  });
+
+const size = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+const checked = (c: BackupCheck) =>
+  `${c.cases} cases, ${c.customers} customers, audit chain intact (${c.auditEntries} entries${c.auditHead ? `, head ${c.auditHead.seq}:${c.auditHead.hash}` : ''})`;
+
+program
+  .command('backup')
+  .description('write a consistent snapshot of the database (SQLite: one file; PostgreSQL: pg_dump custom format) while it runs, then restore it aside and check it')
+  .requiredOption('--out <file>', 'the backup file to write (never over an existing one)')
+  .option(...dbOption)
+  .action(async (o: { out: string; db?: string }) => {
+    try {
+      const r = await backupDatabase(o.db ?? defaultDatabaseUrl(), o.out);
+      console.log(`backup: ${r.file} (${size(r.bytes)}) in ${(r.tookMs / 1000).toFixed(1)} s`);
+      console.log(`restore tested in ${r.check.restoredInto}: ${checked(r.check)}`);
+    } catch (err) {
+      if (!(err instanceof BackupError)) throw err;
+      console.error(`backup failed: ${err.message}`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('restore')
+  .description('restore a backup into a new (empty) database and check it; stop the server first')
+  .requiredOption('--from <file>', 'a file written by `backup`')
+  .requiredOption('--db <url>', 'the database to restore into: sqlite:<file> or postgres://…')
+  .option('--force', 'replace what the target database holds')
+  .action(async (o: { from: string; db: string; force?: boolean }) => {
+    try {
+      const c = await restoreDatabase(o.from, o.db, { force: o.force === true });
+      console.log(`restored ${o.from} into ${c.restoredInto}: ${checked(c)}`);
+    } catch (err) {
+      if (!(err instanceof BackupError)) throw err;
+      console.error(`restore failed: ${err.message}`);
       process.exitCode = 1;
     }
   });

@@ -107,7 +107,7 @@ export interface AuditVerification {
  * earlier), that entry must still be in the chain with that hash: the chain was not cut before
  * it, nor rewritten up to it.
  */
-export async function verifyAuditChain(ctx: Ctx, opts: { expect?: { seq: number; hash: string } } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(ctx: Pick<Ctx, 'db'>, opts: { expect?: { seq: number; hash: string } } = {}): Promise<AuditVerification> {
   let prev = GENESIS_HASH;
   let afterSeq = 0;
   let checked = 0;
