@@ -268,6 +268,7 @@ export function syntheticCustomer(r: Rng, i: number, createdAt: number): { row: 
     status: 'active',
     created_at: createdAt,
     updated_at: createdAt,
+    erased_at: null,
   };
   return { row, entry: { id: row.id, name: row.name, email: row.email!, phone: row.phone!, tier, language } };
 }

@@ -8,6 +8,8 @@ import { createApiToken, createUser, newUserBody, ROLES, type NewUser } from '..
 import { DemoInterrupted, demoPlan, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
+import { DomainError } from '../core/shared/errors.ts';
+import { eraseBody, eraseCustomer, exportCustomerData, runRetention } from '../core/modules/privacy/index.ts';
 import { startServer } from '../server/main.ts';
 
 const positiveInt = (v: string | undefined, name: string): number | undefined => {
@@ -206,6 +208,65 @@ program
       process.exitCode = 1;
     }
   });
+
+const privacy = program.command('privacy').description("customers' privacy rights (SPEC 10): export, erasure by anonymisation, retention");
+/** Runs `fn` on a context and closes it; a domain failure (unknown customer, open cases...) ends with its code and message, exit 1. */
+async function withCtx(url: string | undefined, fn: (ctx: Awaited<ReturnType<typeof openCtx>>['ctx']) => Promise<void>): Promise<void> {
+  const { ctx, dbh } = await openCtx({ url: url ?? defaultDatabaseUrl() });
+  try {
+    await fn(ctx);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    console.error(`${err.code}: ${err.message}`);
+    process.exitCode = 1;
+  } finally {
+    await dbh.close();
+  }
+}
+privacy
+  .command('export')
+  .description("print everything kept about a customer as JSON (right of access); recorded in the audit log")
+  .requiredOption('--customer <id>', 'the customer id')
+  .option(...dbOption)
+  .action((o: { customer: string; db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      console.log(JSON.stringify(await exportCustomerData(ctx, o.customer, systemActor('cli')), null, 2));
+    }),
+  );
+privacy
+  .command('erase')
+  .description("erase a customer's personal data by anonymisation (right to erasure); refused while a case is not closed")
+  .requiredOption('--customer <id>', 'the customer id')
+  .requiredOption('--reason <text>', 'why (the request and its reference), 1 to 500 characters; recorded in the audit log')
+  .option(...dbOption)
+  .action((o: { customer: string; reason: string; db?: string }) => {
+    const body = eraseBody.safeParse({ reason: o.reason });
+    if (!body.success) throw new Error('--reason: give why, 1 to 500 characters');
+    return withCtx(o.db, async (ctx) => {
+      const r = await eraseCustomer(ctx, o.customer, body.data, systemActor('cli'));
+      const c = r.counts;
+      console.log(`customer ${r.customerId} erased at ${new Date(r.erasedAt).toISOString()}: ${c.cases} cases, ${c.events} events, ${c.attachments} attachments, ${c.portalAccounts} portal accounts (${c.tokensRevoked} tokens revoked, ${c.sessionsEnded} sessions ended), ${c.outboxCancelled} queued messages cancelled`);
+    });
+  });
+privacy
+  .command('retention')
+  .description('erase by anonymisation the customers whose personal data is past the retention limit (SL_RETENTION_DAYS, default 1095)')
+  .option('--dry-run', 'list who would be erased, change nothing')
+  .option(...dbOption)
+  .action((o: { dryRun?: boolean; db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      const r = await runRetention(ctx, { dryRun: Boolean(o.dryRun) });
+      const cutoff = new Date(r.cutoff).toISOString();
+      if (r.dryRun) {
+        for (const id of r.customers) console.log(`would erase ${id}`);
+        console.log(`dry run: ${r.due} customer(s) past the retention limit (${r.retentionDays} days: last case closed, or created without cases, before ${cutoff}); nothing changed`);
+        return;
+      }
+      for (const id of r.erased) console.log(`erased ${id}`);
+      for (const s of r.skipped) console.log(`skipped ${s.customerId}: ${s.code}: ${s.message}`);
+      console.log(`retention: ${r.erased.length} customer(s) erased, ${r.skipped.length} skipped (limit ${r.retentionDays} days, before ${cutoff})`);
+    }),
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

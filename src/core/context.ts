@@ -4,7 +4,7 @@ import type { Database } from './db/database.ts';
 import type { DialectOps } from './db/dialect/dialect.ts';
 import type { Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/case.hooks.ts';
-import { msFromEnv } from './shared/env-settings.ts';
+import { countFromEnv, daysFromEnv, msFromEnv } from './shared/env-settings.ts';
 
 export interface CoreConfig {
   /** The service centre's zone: case numbers and "today" are counted in it. */
@@ -23,7 +23,17 @@ export interface CoreConfig {
   maxAttachmentBytes: number;
   /** Names this process in audit entries of background work (several app nodes share one database). */
   nodeId: string;
+  /**
+   * How long the personal data of a customer whose cases are all closed is kept after the last
+   * one closed (or after it was created, without cases), in days; then the retention job erases it
+   * by anonymisation (SPEC 10, modules/privacy). SL_RETENTION_DAYS; 0 or unset: 1,095 (3 years).
+   */
+  retentionDays: number;
+  /** Unusual-access alerts (SPEC 10, modules/audit/access-alerts.ts): thresholds within a sliding window, counted per process. */
+  accessAlerts: { bulkReads: number; bulkRows: number; windowMs: number };
 }
+
+export const DEFAULT_RETENTION_DAYS = 1095;
 
 export const defaultConfig: CoreConfig = {
   timeZone: 'Asia/Shanghai',
@@ -36,6 +46,17 @@ export const defaultConfig: CoreConfig = {
   repeatWindowDays: 180,
   maxAttachmentBytes: 10 * 1024 * 1024,
   nodeId: process.env.SL_NODE_ID ?? `${hostname()}:${process.pid}`,
+  // like authCacheMs: read when a context is made
+  get retentionDays() {
+    return daysFromEnv('SL_RETENTION_DAYS', DEFAULT_RETENTION_DAYS);
+  },
+  get accessAlerts() {
+    return {
+      bulkReads: countFromEnv('SL_ALERT_BULK_READS', 200),
+      bulkRows: countFromEnv('SL_ALERT_BULK_ROWS', 2000),
+      windowMs: msFromEnv('SL_ALERT_WINDOW_MS', 600_000, 1000),
+    };
+  },
 };
 
 /** Runs a long read (reads/jobs.ts) off the event loop: see reads/read-thread.ts. */

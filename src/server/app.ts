@@ -18,6 +18,9 @@ import { authRoutes } from './routes/auth.routes.ts';
 import { caseRoutes } from './routes/cases.routes.ts';
 import { commitmentRoutes } from './routes/commitments.routes.ts';
 import { analyticsRoutes } from './routes/analytics.routes.ts';
+import { privacyRoutes } from './routes/privacy.routes.ts';
+import { consentRoutes } from './routes/consent.routes.ts';
+import { securityRoutes } from './routes/security.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
 import type { ZApp } from './routes/zapp.ts';
@@ -121,6 +124,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   adminRoutes(app, ctx);
   commitmentRoutes(app, ctx);
   analyticsRoutes(app, ctx);
+  privacyRoutes(app, ctx);
+  consentRoutes(app, ctx);
+  securityRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

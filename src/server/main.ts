@@ -6,6 +6,7 @@ import { defaultConfig, type Ctx } from '../core/context.ts';
 import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/modules/commitments/index.ts';
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
+import { createRetentionWorker } from '../core/modules/privacy/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
 
@@ -52,6 +53,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     secureCookies: switchFromEnv('SECURE_COOKIES', false),
   };
   void defaultConfig.authCacheMs; // SL_AUTH_CACHE_MS, read again when the context is made
+  void defaultConfig.retentionDays; // SL_RETENTION_DAYS, likewise
   const level = process.env.LOG_LEVEL;
   if (level && !LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`);
   let { ctx, dbh } = await openCtx({ url: o.url });
@@ -76,12 +78,21 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const outbox = createOutboxWorker(ctx, { transports: transportsFromEnv(ctx, process.env, app.log), log: app.log, pollMs: 1000 });
   // PostgreSQL: the text index's pending list merged here, not inside an intake (see search-merge.worker.ts).
   const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: tuning.searchMergeMs, onError: (err) => app.log.error({ err }, 'search index merge failed') });
+  // Retention (SPEC 10): customers' personal data past SL_RETENTION_DAYS erased by anonymisation, a minute after the start, then daily.
+  const retention = createRetentionWorker(ctx, {
+    onReport: (r) => {
+      if (r.erased.length || r.skipped.length)
+        app.log.info({ erased: r.erased.length, skipped: r.skipped.length, retentionDays: r.retentionDays }, 'retention: personal data past the limit erased');
+    },
+    onError: (err) => app.log.error({ err }, 'retention job failed'),
+  });
   let stopping = false;
   const startWorkers = () => {
     if (!tuning.workers || stopping) return;
     timers.start();
     outbox.start();
     merge.start();
+    retention.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
   const base = `http://${o.host}:${port}`;
@@ -121,6 +132,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     demoStop.abort();
     await demoLoad;
     await merge.stop();
+    await retention.stop();
     await timers.stop();
     await outbox.stop();
     await app.close();

@@ -26,6 +26,7 @@ describe.each(DIALECTS)('commit buffer on %s', (dialect) => {
     status: 'active' as const,
     created_at: T0,
     updated_at: 2 ** 52, // a large ms value, exact
+    erased_at: null,
     ...over,
   });
 

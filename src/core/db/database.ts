@@ -23,6 +23,8 @@ import type {
 import type { SeedStateTable } from '../seed/seed-state.table.ts';
 import type { SettingsTable } from '../modules/settings/settings.table.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from '../modules/analytics/analytics.table.ts';
+import type { ConsentsTable } from '../modules/privacy/consent.table.ts';
+import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -54,4 +56,6 @@ export interface Database {
   sla_daily: SlaDailyTable;
   seed_state: SeedStateTable;
   settings: SettingsTable;
+  consents: ConsentsTable;
+  security_alerts: SecurityAlertsTable;
 }

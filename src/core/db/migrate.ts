@@ -16,6 +16,8 @@ import * as m20261205 from './migrations/2026_12_05_1000_contact_customers.ts';
 import * as m20261206 from './migrations/2026_12_06_0900_cases_received_max.ts';
 import * as m20261207 from './migrations/2026_12_07_0900_sla_outcomes_by_state.ts';
 import * as m20261207b from './migrations/2026_12_07_1000_normalise_phones.ts';
+import * as m20261207erase from './migrations/2026_12_07_1300_customer_erasure.ts';
+import * as m20261207consent from './migrations/2026_12_07_1310_consents_and_alerts.ts';
 import * as m20261207settings from './migrations/2026_12_07_1330_settings.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
@@ -36,6 +38,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0900_cases_received_max': m20261206,
   '2026_12_07_0900_sla_outcomes_by_state': m20261207,
   '2026_12_07_1000_normalise_phones': m20261207b,
+  '2026_12_07_1300_customer_erasure': m20261207erase,
+  '2026_12_07_1310_consents_and_alerts': m20261207consent,
   '2026_12_07_1330_settings': m20261207settings,
 };
 

@@ -18,7 +18,7 @@ export const DECLARED_COLUMNS: Columns = {
   login_attempts: { id: true, email: true, ip: true, at: true, ok: true },
   customers: {
     id: true, name: true, email: true, phone: true, company: true, tier: true, region: true, branch: true, locale: true,
-    status: true, created_at: true, updated_at: true,
+    status: true, created_at: true, updated_at: true, erased_at: true,
   },
   cases: {
     id: true, number: true, customer_id: true, contact_name: true, contact_email: true, contact_phone: true, channel: true,
@@ -74,6 +74,11 @@ export const DECLARED_COLUMNS: Columns = {
   sla_daily: { kind: true, day: true, met: true, breached: true },
   seed_state: { name: true, state: true, started_at: true, heartbeat_at: true, finished_at: true },
   settings: { key: true, value: true, updated_at: true, updated_by: true },
+  consents: {
+    id: true, customer_id: true, purpose: true, scope: true, channel: true, evidence_ref: true, granted_at: true, recorded_by: true,
+    withdrawn_at: true, withdrawn_by: true, withdrawal_reason: true,
+  },
+  security_alerts: { id: true, at: true, rule: true, actor_id: true, details: true, acknowledged_at: true, acknowledged_by: true },
 };
 
 /** Tables that exist only on one dialect. */

@@ -35,3 +35,12 @@ export function switchFromEnv(name: string, fallback: boolean): boolean {
   if (v === '0' || v === 'false') return false;
   throw new Error(`${name} must be 1 or 0 (true or false) (got "${raw}")`);
 }
+
+/** A number of whole days, 0 or more; 0 (like unset) gives the fallback. */
+export function daysFromEnv(name: string, fallback: number): number {
+  const raw = rawOf(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of days, 0 or more (0: the default, ${fallback}) (got "${raw}")`);
+  return n === 0 ? fallback : n;
+}

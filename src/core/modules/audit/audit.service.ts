@@ -6,6 +6,7 @@ import { newId, sha256 } from '../../shared/ids.ts';
 import { insertRowsAnyCount } from '../../db/fast-insert.ts';
 import { bufferOf, FLUSH_ORDER, type PendingWrite } from '../../db/commit-buffer.ts';
 import { maskFields, seesPersonalData } from '../../shared/masking.ts';
+import { noteAccess, watchesAction } from './access-alerts.ts';
 
 export interface AuditEntry {
   actor: Actor;
@@ -83,7 +84,11 @@ export async function recordAudit(ctx: Ctx, trx: Kysely<Database>, e: AuditEntry
   };
   const buffer = bufferOf(trx);
   if (buffer) buffer.work('audit', FLUSH_ORDER.audit, () => new PendingAudit(ctx)).entries.push(entry);
-  else await chainAndInsert(ctx, trx, [entry]);
+  else {
+    await chainAndInsert(ctx, trx, [entry]);
+    // unusual access (SPEC 10): reads are audited here, never in the intake's buffered transactions
+    if (watchesAction(e.action)) await noteAccess(ctx, trx, e);
+  }
 }
 
 /** Audit in a transaction of its own (reads of personal data, logins). */

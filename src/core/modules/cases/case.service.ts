@@ -134,6 +134,15 @@ async function indexForSearch(ctx: Ctx, trx: Trx, caseId: string, text: string):
 const searchText = (c: Pick<CasesTable, 'number' | 'subject' | 'description' | 'request' | 'contact_name' | 'contact_email' | 'contact_phone'>) =>
   [c.number, c.subject, c.description, c.request ?? '', c.contact_name, c.contact_email ?? '', c.contact_phone ?? ''].join('\n');
 
+/**
+ * Writes the search index entries of these cases again from their rows as they are now (in the
+ * caller's transaction): after their text was changed outside the case's own use cases (the
+ * privacy module's erasure), so the old text is no longer found.
+ */
+export async function reindexCases(ctx: Ctx, trx: Trx, rows: ReadonlyArray<Parameters<typeof searchText>[0] & { id: string }>): Promise<void> {
+  if (rows.length > 0) await ctx.ops.indexCases(trx, rows.map((c) => ({ caseId: c.id, text: searchText(c) })));
+}
+
 function decodeAttachment(ctx: Ctx, a: AttachmentInput): Buffer {
   const buf = Buffer.from(a.contentBase64, 'base64');
   if (buf.length === 0) throw invalid('attachment_empty', `Attachment ${a.filename} is empty or not base64.`);
@@ -293,6 +302,9 @@ async function createInTrx(
   if (customerId) {
     customer = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
     if (!customer) throw notFound('customer', customerId);
+    // (the row is read anyway: no query added) an erased customer has no contact to answer at
+    if (customer.erased_at !== null)
+      throw conflict('customer_erased', `The personal data of customer ${customerId} was erased; record the request without customerId: its contact makes a new customer.`);
   } else {
     customer = await findCustomerByContact(trx, input.contact.email, input.contact.phone);
     if (!customer && (input.contact.email || input.contact.phone)) {
@@ -853,9 +865,16 @@ export async function getCase(ctx: Ctx, caseId: string, actor: Actor): Promise<C
     ev.orderBy('created_at').orderBy('id').execute(),
     ctx.db.selectFrom('case_attachments').select(['id', 'filename', 'content_type', 'size', 'created_at', 'event_id']).where('case_id', '=', caseId).orderBy('created_at').execute(),
   ]);
+  await recordAuditNow(ctx, { actor, action: 'case.read', targetType: 'case', targetId: caseId });
+  return detailOf(c, events, files, actor);
+}
+
+type AttachmentMeta = Pick<Database['case_attachments'], 'id' | 'filename' | 'content_type' | 'size' | 'created_at' | 'event_id'>;
+
+/** A case as `actor` sees it, from its events and attachments as read for them (a customer's: the public events only). */
+function detailOf(c: CasesTable, events: CaseEventsTable[], files: AttachmentMeta[], actor: Actor): CaseDetail {
   const visibleEvents = new Set(events.map((e) => e.id));
   const clear = seesPersonalData(actor, c.customer_id);
-  await recordAuditNow(ctx, { actor, action: 'case.read', targetType: 'case', targetId: caseId });
   return {
     case: toCaseView(c, actor),
     timeline: events.map((e) => toEventView(e, clear)),
@@ -863,6 +882,28 @@ export async function getCase(ctx: Ctx, caseId: string, actor: Actor): Promise<C
       .filter((f) => actor.kind !== 'customer' || f.event_id === null || visibleEvents.has(f.event_id))
       .map((f) => ({ id: f.id, filename: f.filename, contentType: f.content_type, size: f.size, createdAt: f.created_at })),
   };
+}
+
+/**
+ * Many cases with their timelines, each as getCase shows it to `actor` (a customer: the public
+ * part), read in a few queries and not audited: for a caller that reads them all at once and
+ * records that itself (the privacy module's export). The caller has checked the actor may see them.
+ */
+export async function caseDetails(ctx: Ctx, rows: CasesTable[], actor: Actor): Promise<CaseDetail[]> {
+  const events = new Map<string, CaseEventsTable[]>();
+  const files = new Map<string, AttachmentMeta[]>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((c) => c.id);
+    let ev = ctx.db.selectFrom('case_events').selectAll().where('case_id', 'in', ids);
+    if (actor.kind === 'customer') ev = ev.where('visibility', '=', 'public');
+    const [es, fs] = await Promise.all([
+      ev.orderBy('created_at').orderBy('id').execute(),
+      ctx.db.selectFrom('case_attachments').select(['id', 'case_id', 'filename', 'content_type', 'size', 'created_at', 'event_id']).where('case_id', 'in', ids).orderBy('created_at').execute(),
+    ]);
+    for (const e of es) (events.get(e.case_id) ?? events.set(e.case_id, []).get(e.case_id)!).push(e);
+    for (const f of fs) (files.get(f.case_id) ?? files.set(f.case_id, []).get(f.case_id)!).push(f);
+  }
+  return rows.map((c) => detailOf(c, events.get(c.id) ?? [], files.get(c.id) ?? [], actor));
 }
 
 export async function getCaseByNumber(ctx: Ctx, number: string, actor: Actor): Promise<CaseDetail> {

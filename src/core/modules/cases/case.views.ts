@@ -105,3 +105,22 @@ export const toEventView = (e: CaseEventsTable, clear: boolean): CaseEventView =
   data: e.data === null ? null : ((clear ? JSON.parse(e.data) : maskFields(JSON.parse(e.data))) as Record<string, unknown>),
   createdAt: e.created_at,
 });
+
+/**
+ * What only staff see of a case: who handles it inside (receiver, owner, assignee, team), its
+ * internal assessment and links (complaint grade, repeat, restriction), the corrective action
+ * (an internal improvement) and the row version.
+ */
+export const STAFF_ONLY_CASE_FIELDS = ['receivedBy', 'complaintGrade', 'isRepeat', 'repeatOfId', 'sensitive', 'teamId', 'assigneeId', 'ownerId', 'version'] as const;
+
+export type CustomerCaseView = Omit<CaseView, (typeof STAFF_ONLY_CASE_FIELDS)[number] | 'resolution'> & {
+  resolution: Omit<CaseView['resolution'], 'correctiveAction'>;
+};
+
+/** A case view (as toCaseView made it for the customer) without the staff-only fields: a customer's own copy of their data. */
+export function toCustomerCaseView(v: CaseView): CustomerCaseView {
+  const out: Record<string, unknown> = { ...v };
+  for (const k of STAFF_ONLY_CASE_FIELDS) delete out[k];
+  const { correctiveAction: _internal, ...resolution } = v.resolution;
+  return { ...(out as Omit<CustomerCaseView, 'resolution'>), resolution };
+}

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { DialectOps } from '../../db/dialect/dialect.ts';
 import type { Actor } from '../../shared/actor.ts';
-import { notFound } from '../../shared/errors.ts';
+import { conflict, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { CustomersTable } from './customers.table.ts';
@@ -28,6 +28,8 @@ export interface CustomerView {
   status: 'active' | 'inactive';
   createdAt: number;
   updatedAt: number;
+  /** Set once its personal data was erased (modules/privacy): name a placeholder, no contact. */
+  erasedAt: number | null;
 }
 
 /** The customer as `viewer` may see them: email and phone masked unless they see personal data. */
@@ -46,6 +48,7 @@ export const toCustomerView = (c: CustomersTable, viewer: Actor): CustomerView =
     status: c.status,
     createdAt: c.created_at,
     updatedAt: c.updated_at,
+    erasedAt: c.erased_at,
   };
 };
 
@@ -75,6 +78,7 @@ export async function insertCustomer(ctx: Ctx, trx: Kysely<Database>, input: New
     status: 'active',
     created_at: now,
     updated_at: now,
+    erased_at: null,
   };
   // In an intake batch the row is written with the batch's other rows, before its cases.
   await appendRow(trx, 'customers', row);
@@ -222,6 +226,7 @@ export async function updateCustomer(ctx: Ctx, id: string, patch: Partial<NewCus
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound('customer', id);
+    if (before.erased_at !== null) throw conflict('customer_erased', `The personal data of customer ${id} was erased; it is not filled in again (create a new customer).`);
     const changes: Partial<CustomersTable> = { updated_at: ctx.clock.now() };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.email !== undefined) changes.email = patch.email?.trim().toLowerCase() || null;

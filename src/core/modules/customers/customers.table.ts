@@ -11,4 +11,6 @@ export interface CustomersTable {
   status: 'active' | 'inactive';
   created_at: number;
   updated_at: number;
+  /** When its personal data was erased by anonymisation (modules/privacy); null while kept. */
+  erased_at: number | null;
 }

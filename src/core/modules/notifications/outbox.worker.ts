@@ -72,6 +72,12 @@ const errorText = (err: unknown): string => {
  *   portions;
  * - none: after busyPollMs, doubling with each empty batch up to pollMs.
  */
+/** last_error of a message the consent register refused (failed_at set, never sent). */
+export const REFUSED_BY_CONSENT = 'refused_by_consent';
+
+/** The privacy module, loaded when a message first needs its check (it imports this module's index itself). */
+let privacy: Promise<typeof import('../privacy/index.ts')> | undefined;
+
 export function outboxPacer(o: { batchSize: number; pollMs: number; busyPollMs: number }): (claimed: number, tookMs: number) => number {
   let idle = o.busyPollMs;
   return (claimed, tookMs) => {
@@ -180,6 +186,15 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     }
     const transport = opts.transports[row.topic as keyof Transports];
     if (!transport) throw permanentError(`no transport configured for topic "${row.topic}"`);
+    // SPEC 10: a message declaring whose personal data it carries and for what (payload.consent,
+    // written by privacy's enqueueWithConsent), and every webhook (a third party), goes only with
+    // that consent in the register now: one withdrawn since it was queued stops it. Others (the
+    // case mails about the customer's own case, staff notifications) are not looked at.
+    if (payload.consent !== undefined || row.topic === 'webhook') {
+      privacy ??= import('../privacy/index.ts');
+      const refusal = await (await privacy).outboxConsentRefusal(ctx.db, row.topic, payload);
+      if (refusal !== null) throw permanentError(`${REFUSED_BY_CONSENT}: ${refusal}`);
+    }
     const m: OutboxEnvelope = { id: row.id, topic: row.topic, payload, caseId: row.case_id, attempts: row.attempts };
     await transport.send(m);
   }
@@ -206,7 +221,8 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     // A late failure never touches a message that another worker has sent meanwhile.
     await ctx.db.updateTable('outbox').set(set).where('id', '=', row.id).where('sent_at', 'is', null).execute();
     const info = { outboxId: row.id, topic: row.topic, caseId: row.case_id, attempts, error: msg };
-    if (giveUp) log.error(info, 'outbox: message given up');
+    if (giveUp && msg.startsWith(REFUSED_BY_CONSENT)) log.warn(info, 'outbox: message refused by the consent register, not sent');
+    else if (giveUp) log.error(info, 'outbox: message given up');
     else log.warn({ ...info, retryAt: set.available_at }, 'outbox: delivery failed, will retry');
   }
 

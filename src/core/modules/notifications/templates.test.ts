@@ -105,10 +105,21 @@ describe('mail templates', () => {
     for (const name of TEMPLATE_NAMES)
       for (const locale of ['zh', 'en']) {
         const m = renderTemplate(name, locale, { number: 'SL-1', subject: 's', reason: 'withdrawn', target: 'first_response', dueAt: T0, level: 2 });
-        expect(m.subject).toContain('SL-1');
+        if (name !== 'security_alert') expect(m.subject).toContain('SL-1'); // the one template not about a case
         expect(m.text.length).toBeGreaterThan(20);
         expect(m.html).toMatch(/^<!doctype html>/);
       }
     expect(() => renderTemplate('nope', 'en', {})).toThrow(/unknown mail template/);
+  });
+
+  it('tell the director and admins who accessed what, in each language', () => {
+    const vars = { alertId: 'a1', rule: 'bulk_read', at: T0 + 12 * 3600_000, actorName: '张晓', actorRole: 'agent', count: 201, threshold: 200, windowMinutes: 10 };
+    const zh = renderTemplate('security_alert', 'zh-CN', vars);
+    expect(zh.subject).toBe('【安全告警】异常访问：批量读取个人数据（张晓）');
+    expect(zh.text).toContain('张晓（客服专员）在 10 分钟内读取了 201 次客户或工单的个人数据（阈值 200 次）。');
+    expect(zh.text).toContain('告警时间：2026年11月23日 22:00（北京时间）');
+    const en = renderTemplate('security_alert', 'en', { ...vars, rule: 'off_hours_audit', actorName: 'Zhou', actorRole: 'director' });
+    expect(en.subject).toBe('[Security alert] Unusual access: audit log read outside working hours (Zhou)');
+    expect(en.text).toContain('Zhou (service director) read the audit log outside working hours.');
   });
 });

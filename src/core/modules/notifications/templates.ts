@@ -78,6 +78,20 @@ const LEVELS: Record<string, [string, string]> = {
 
 const LEVEL_ROLES = ['', 'agent', 'supervisor', 'manager', 'director'];
 
+/** security_alert's rule (audit/access-alerts.ts). */
+const ALERT_RULES: Record<string, [string, string]> = {
+  bulk_read: ['批量读取个人数据', 'bulk reads of personal data'],
+  bulk_list: ['批量列出个人数据', 'bulk listing of personal data'],
+  off_hours_export: ['非工作时间导出数据', 'data export outside working hours'],
+  off_hours_audit: ['非工作时间查看审计日志', 'audit log read outside working hours'],
+};
+
+const ROLE_NAMES: Record<string, [string, string]> = {
+  ...LEVELS,
+  inspector: ['质检员', 'inspector'],
+  admin: ['系统管理员', 'administrator'],
+};
+
 /** escalation's level: a role name (vars.role or vars.level) or the number 1-4 of the path agent -> director. */
 const levelLabel = (v: Vars, lang: Lang): string => {
   const byNumber = typeof v.level === 'number' || /^\d+$/.test(str(v.level)) ? LEVEL_ROLES[Number(v.level)] : undefined;
@@ -281,6 +295,39 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
           p: zh
             ? `工单 ${caseRef(t)} 已升级至${level}${why ? `，原因：${why}` : ''}，请及时跟进处理。`
             : `Case ${caseRef(t)} has been escalated to the ${level}${why ? ` (${why})` : ''}. Please follow it up.`,
+        },
+      ],
+    };
+  },
+
+  /** 安全告警: unusual access to personal data (audit/access-alerts.ts), to the director and admins. */
+  security_alert(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const rule = label(ALERT_RULES, v.rule, lang);
+    const who = `${str(v.actorName)}${zh ? `（${label(ROLE_NAMES, v.actorRole, lang)}）` : ` (${label(ROLE_NAMES, v.actorRole, lang)})`}`;
+    const minutes = str(v.windowMinutes);
+    let what: string;
+    if (str(v.rule) === 'bulk_read')
+      what = zh
+        ? `在 ${minutes} 分钟内读取了 ${str(v.count)} 次客户或工单的个人数据（阈值 ${str(v.threshold)} 次）`
+        : `read personal data of customers or cases ${str(v.count)} times within ${minutes} minutes (threshold ${str(v.threshold)})`;
+    else if (str(v.rule) === 'bulk_list')
+      what = zh
+        ? `在 ${minutes} 分钟内通过列表或搜索读取了 ${str(v.count)} 条客户或工单记录（阈值 ${str(v.threshold)} 条）`
+        : `listed ${str(v.count)} customer or case records within ${minutes} minutes (threshold ${str(v.threshold)})`;
+    else if (str(v.rule) === 'off_hours_export') what = zh ? '在非工作时间导出了客户数据' : 'exported customer data outside working hours';
+    else if (str(v.rule) === 'off_hours_audit') what = zh ? '在非工作时间查看了审计日志' : 'read the audit log outside working hours';
+    else what = rule;
+    return {
+      subject: zh ? `【安全告警】异常访问：${rule}（${str(v.actorName)}）` : `[Security alert] Unusual access: ${rule} (${str(v.actorName)})`,
+      blocks: [
+        { p: zh ? `${who}${what}。` : `${who} ${what}.` },
+        { fields: [[zh ? '告警时间' : 'Raised at', t.time(v.at)], [zh ? '告警编号' : 'Alert id', str(v.alertId)]] },
+        {
+          p: zh
+            ? '请核实该访问是否属于正常工作需要，并在“安全告警”中确认该告警。'
+            : 'Please check whether this access was needed for their work, and acknowledge the alert under Security alerts.',
         },
       ],
     };

@@ -211,7 +211,9 @@ export interface TransportEnv {
 /**
  * The transports of a running server: email and notify over SMTP when SMTP_URL is set, else into
  * the log (so the demo works without a mail server). sms and webhook have none yet: their
- * messages fail with "no transport configured" instead of pretending to be sent.
+ * messages fail with "no transport configured" instead of pretending to be sent. A webhook
+ * transport added later gets only webhooks that passed the consent register (a webhook is a third
+ * party: the worker checks payload.consent, see privacy's enqueueWithConsent and assertConsent).
  */
 export function transportsFromEnv(ctx: Ctx, env: TransportEnv, log: Logger = consoleLogger): Transports {
   const from = env.MAIL_FROM || 'ServiceLoop <no-reply@serviceloop.local>';

@@ -56,6 +56,25 @@ export const PERMISSIONS = {
   'remedy.decide': LEADS,
   /** Dashboards and indicators (SPEC 8): aggregates over all cases. */
   'analytics.read': [...LEADS, 'inspector', 'admin'],
+  /** The consent register of a customer (SPEC 10): staff who see customers see what they consented to. */
+  'consent.read': STAFF,
+  /** Recording a consent the customer gave or withdrew: those who talk to customers (agents and their leads), not inspectors or admins. */
+  'consent.write': HANDLERS,
+  /** A portal customer's own consents (their customer's, by users.customer_id): list, grant, withdraw. */
+  'consent.own': ['customer'],
+  /** Unusual-access alerts (SPEC 10, audit/access-alerts.ts): the director and admins see and acknowledge them. */
+  'security.read': ['director', 'admin'],
+  'security.write': ['director', 'admin'],
+  /**
+   * A customer's data exported in clear (SPEC 10, right of access): those who see personal data
+   * and handle data-subject requests, manager and director; not admin or inspector, who do not see
+   * personal data at all (personal.read).
+   */
+  'privacy.export': ['manager', 'director'],
+  /** A portal customer's copy of their own data (their customer's, by users.customer_id). */
+  'privacy.export_own': ['customer'],
+  /** Erasure by anonymisation (SPEC 10, right to erasure): irreversible, the director decides. */
+  'privacy.erase': ['director'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

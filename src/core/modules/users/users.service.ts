@@ -131,11 +131,7 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     // (a token made by whoever knew the old password must not outlive it, nor come back when the
     // account is active again). A new password also lifts a lock from failed logins.
     let tokensRevoked = 0;
-    if (patch.active === false || passwordHash) {
-      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      const r = await trx.updateTable('api_tokens').set({ revoked_at: ctx.clock.now() }).where('user_id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-      tokensRevoked = Number(r.numUpdatedRows);
-    }
+    if (patch.active === false || passwordHash) tokensRevoked = (await revokeCredentials(trx, id, ctx.clock.now())).tokensRevoked;
     if (passwordHash) await trx.deleteFrom('login_attempts').where('email', '=', before.email).where('ok', '=', 0).execute();
     const after = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     await recordAudit(ctx, trx, {
@@ -150,6 +146,46 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
   });
   forgetCredentials(ctx);
   return view;
+}
+
+/**
+ * Ends every credential of an account in the caller's transaction: its sessions, and its API
+ * tokens for good. Call forgetCredentials(ctx) once the transaction has committed.
+ */
+export async function revokeCredentials(trx: Kysely<Database>, userId: string, now: number): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+  const s = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  const r = await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return { sessionsEnded: Number(s.numDeletedRows), tokensRevoked: Number(r.numUpdatedRows) };
+}
+
+/** The address an erased portal account gets: unique, and never delivered (.invalid, RFC 2606). */
+export const erasedAccountEmail = (userId: string): string => `erased-${userId}@erased.invalid`;
+
+/**
+ * The portal accounts of a customer whose personal data is erased (modules/privacy), in the
+ * caller's transaction: deactivated, name and email replaced (the email by a unique address that
+ * is never delivered, so the address is free for a new account), no password, every credential
+ * ended, and their login attempts put under the new address. Call forgetCredentials(ctx) after the commit.
+ */
+export async function anonymisePortalAccounts(
+  ctx: Ctx,
+  trx: Kysely<Database>,
+  customerId: string,
+  placeholderName: string,
+): Promise<{ accounts: number; sessionsEnded: number; tokensRevoked: number }> {
+  const now = ctx.clock.now();
+  const accounts = await trx.selectFrom('users').select(['id', 'email']).where('customer_id', '=', customerId).where('role', '=', 'customer').execute();
+  let sessionsEnded = 0;
+  let tokensRevoked = 0;
+  for (const u of accounts) {
+    const email = erasedAccountEmail(u.id);
+    await trx.updateTable('users').set({ email, name: placeholderName, password_hash: null, active: 0, updated_at: now }).where('id', '=', u.id).execute();
+    await trx.updateTable('login_attempts').set({ email, ip: null }).where('email', '=', u.email).execute();
+    const r = await revokeCredentials(trx, u.id, now);
+    sessionsEnded += r.sessionsEnded;
+    tokensRevoked += r.tokensRevoked;
+  }
+  return { accounts: accounts.length, sessionsEnded, tokensRevoked };
 }
 
 export async function getUser(ctx: Ctx, id: string, viewer: Actor): Promise<UserView> {

@@ -1,0 +1,240 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.ts';
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { conflict, notFound } from '../../shared/errors.ts';
+import { sha256 } from '../../shared/ids.ts';
+import { recordAudit } from '../audit/index.ts';
+import { reindexCases, type CasesTable } from '../cases/index.ts';
+import { lockAndPrefetchContacts } from '../customers/index.ts';
+import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
+
+/**
+ * Erasure by anonymisation (SPEC 10, PIPL art. 47 / GDPR art. 17): what identifies the person goes,
+ * what the service-quality indicators are made of stays. Kept: the customer row (tier, locale,
+ * created) and its cases' type, category, priority, channel, times, states, counts and SLA
+ * outcomes, the timeline's events (type, time, actor, visibility), the metrics and rollups, the
+ * commitments (targets, escalations) and the remedies' kinds and amounts. Removed: names,
+ * contacts, company, region and branch, every free text the customer wrote or was told (subject,
+ * description, request, event bodies and free text in event data, the solution, the
+ * compensation text, remedy notes), attachment contents and names, the external reference, the
+ * portal accounts' identity and credentials, and the messages still waiting to go to them.
+ * The audit log is not touched (ADR 0002, README "Privacy rights").
+ */
+
+/** The name an erased customer, their cases' contact and their portal accounts get. */
+export const ERASED_NAME = '已匿名客户';
+/** What replaces each erased free text. */
+export const REDACTED = '[已删除 / erased]';
+/** The file name an erased attachment keeps (its content is emptied; its size stays, as the count does). */
+export const REDACTED_FILE = 'erased';
+const EMPTY_SHA256 = sha256(Buffer.alloc(0));
+
+/** How many of each thing an erasure changed: recorded in the audit entry instead of any value. */
+export interface ErasureCounts {
+  cases: number;
+  events: number;
+  attachments: number;
+  remedies: number;
+  portalAccounts: number;
+  sessionsEnded: number;
+  tokensRevoked: number;
+  outboxCancelled: number;
+  outboxRedacted: number;
+}
+
+export interface ErasureResult {
+  customerId: string;
+  erasedAt: number;
+  reason: string;
+  counts: ErasureCounts;
+}
+
+/**
+ * Strings kept in an event's data (JSON): ids, times, and the enumerations the indicators and
+ * the timeline's shape are read from. Any other string (subject, request, bodyHtml, file name,
+ * remedy text...) is replaced: new event kinds are redacted unless named here.
+ */
+const KEPT_KEYS = new Set([
+  'id', 'type', 'channel', 'priority', 'impact', 'urgency', 'complaintGrade', 'complaint_grade', 'serviceKind', 'service_kind',
+  'sensitive', 'rule', 'from', 'to', 'via', 'reason', 'by', 'kind', 'level', 'role', 'number', 'earlierNumber', 'contentType',
+  'state', 'status', 'currency', 'notified', 'language', 'closeReason', 'close_reason', 'crossTeam', 'template',
+  // kept on the case too (see eraseInTrx): the root cause and corrective action, about the process
+  'cause', 'correctiveAction',
+]);
+const keptKey = (key: string) => KEPT_KEYS.has(key) || /(Id|Ids|_id|At|_at)$/.test(key);
+
+/** An email address or a phone number (a kept key such as `from` names a status in one event, a sender in another). */
+const CONTACT_LIKE = /@|^\+?[\d\s\-()]{5,}$/;
+
+/** A copy of event data with every string outside KEPT_KEYS (and any holding one of `identifiers`, or a contact) replaced by REDACTED. */
+export function redactData(value: unknown, identifiers: readonly string[], key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactData(v, identifiers, key));
+  if (typeof value === 'string') {
+    const lower = value.toLowerCase();
+    return keptKey(key) && !CONTACT_LIKE.test(value) && !identifiers.some((i) => lower.includes(i)) ? value : REDACTED;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactData(v, identifiers, k)]));
+}
+
+const ids = <T extends { id: string }>(rows: T[]) => rows.map((r) => r.id);
+
+/** `fn` over the ids in chunks (a bounded number of parameters a statement). */
+async function chunked(all: string[], fn: (chunk: string[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < all.length; i += 500) await fn(all.slice(i, i + 500));
+}
+
+/**
+ * Erases the personal data of a customer by anonymisation, in one transaction (see the top of
+ * this file). Refused while a case of the customer is not closed (409 open_cases: it is still
+ * being handled, and its contact is needed), for an unknown customer (404) and when already
+ * erased (409 already_erased). Afterwards an intake from the same email or phone makes a new
+ * customer: the erased one has no contact left, and neither have its cases (repeat detection
+ * goes by customer or contact email).
+ */
+export async function eraseCustomer(ctx: Ctx, customerId: string, input: { reason: string }, actor: Actor): Promise<ErasureResult> {
+  const result = await ctx.db.transaction().execute((trx) => eraseInTrx(ctx, trx, customerId, input.reason, actor));
+  forgetCredentials(ctx); // the accounts' API tokens, remembered by this process
+  return result;
+}
+
+async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, reason: string, actor: Actor): Promise<ErasureResult> {
+  const now = ctx.clock.now();
+  // PostgreSQL: the contact's locks, as intake takes them before it looks the contact up: an
+  // intake of this contact in flight commits first (and its open case is seen below), a later one
+  // looks it up after this commits (and makes a new customer)
+  const contact = await trx.selectFrom('customers').select(['email', 'phone']).where('id', '=', customerId).executeTakeFirst();
+  if (contact) await lockAndPrefetchContacts(ctx.ops, trx, [contact]);
+  // and two erasures of one customer (the retention job on two nodes) run one after the other; the second finds it erased
+  let q = trx.selectFrom('customers').selectAll().where('id', '=', customerId);
+  if (ctx.ops.supportsForUpdate) q = q.forUpdate();
+  const customer = await q.executeTakeFirst();
+  if (!customer) throw notFound('customer', customerId);
+  if (customer.erased_at !== null)
+    throw conflict('already_erased', `The personal data of customer ${customerId} was already erased on ${new Date(customer.erased_at).toISOString()}.`);
+  const cases: CasesTable[] = await trx.selectFrom('cases').selectAll().where('customer_id', '=', customerId).orderBy('received_at').orderBy('id').execute();
+  const open = cases.filter((c) => c.status !== 'closed');
+  if (open.length > 0) {
+    const numbers = open.map((c) => c.number);
+    const shown = numbers.slice(0, 20).join(', ') + (numbers.length > 20 ? ` and ${numbers.length - 20} more` : '');
+    throw conflict(
+      'open_cases',
+      `Customer ${customerId} has ${open.length} case${open.length > 1 ? 's' : ''} not closed (${shown}): close ${open.length > 1 ? 'them' : 'it'} before erasing the customer's data.`,
+      { numbers },
+    );
+  }
+  const caseIds = ids(cases);
+  // what identifies the person, as it may appear inside event data and queued messages
+  const identifiers = [
+    ...new Set(
+      [customer.name, customer.email, customer.phone, customer.company, ...cases.flatMap((c) => [c.contact_name, c.contact_email, c.contact_phone])]
+        .filter((v): v is string => typeof v === 'string' && v.trim().length >= 2)
+        .map((v) => v.trim().toLowerCase()),
+    ),
+  ];
+  const counts: ErasureCounts = { cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0 };
+
+  await trx
+    .updateTable('customers')
+    .set({ name: ERASED_NAME, email: null, phone: null, company: null, region: null, branch: null, status: 'inactive', erased_at: now, updated_at: now })
+    .where('id', '=', customerId)
+    .execute();
+
+  // The cases: their contact and every free text about the request. Kept: resolution_cause and
+  // corrective_action, which say what went wrong on our side and what we changed (root cause and
+  // CAPA, SPEC 8: the improvement analysis reads them); they are written by staff about the
+  // process, not about the person. Removed: resolution_solution and compensation, the answer and
+  // the offer told to this customer (free text about their case; the remedy's kind and amount stay
+  // in remedies), and external_ref, a reference into another system (an order, a mail thread)
+  // that leads back to the person.
+  const redact = (v: string | null) => (v === null ? null : REDACTED);
+  for (const c of cases) {
+    const set = {
+      contact_name: ERASED_NAME,
+      contact_email: null,
+      contact_phone: null,
+      subject: REDACTED,
+      description: REDACTED,
+      request: redact(c.request),
+      resolution_solution: redact(c.resolution_solution),
+      compensation: redact(c.compensation),
+      external_ref: null,
+      updated_at: now,
+      version: c.version + 1,
+    };
+    await trx.updateTable('cases').set(set).where('id', '=', c.id).execute();
+    Object.assign(c, set);
+  }
+  // the search index written again from the erased rows: the old text is no longer found
+  await reindexCases(ctx, trx, cases);
+
+  await chunked(caseIds, async (chunk) => {
+    const events = await trx.selectFrom('case_events').select(['id', 'body', 'data']).where('case_id', 'in', chunk).execute();
+    counts.events += events.length;
+    for (const e of events) {
+      const data = e.data === null ? null : JSON.stringify(redactData(JSON.parse(e.data), identifiers));
+      const body = e.body === null ? null : REDACTED;
+      if (data !== e.data || body !== e.body) await trx.updateTable('case_events').set({ body, data }).where('id', '=', e.id).execute();
+    }
+    const a = await trx
+      .updateTable('case_attachments')
+      .set({ content: Buffer.alloc(0), filename: REDACTED_FILE, sha256: EMPTY_SHA256 })
+      .where('case_id', 'in', chunk)
+      .executeTakeFirst();
+    counts.attachments += Number(a.numUpdatedRows);
+    // a remedy's note is the decider's free text on this customer's case; its proposal (kind, amount, the rule's wording) stays
+    const r = await trx.updateTable('remedies').set({ note: REDACTED }).where('case_id', 'in', chunk).where('note', 'is not', null).executeTakeFirst();
+    counts.remedies += Number(r.numUpdatedRows);
+  });
+
+  Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers));
+  const accounts = await anonymisePortalAccounts(ctx, trx, customerId, ERASED_NAME);
+  counts.portalAccounts = accounts.accounts;
+  counts.sessionsEnded = accounts.sessionsEnded;
+  counts.tokensRevoked = accounts.tokensRevoked;
+
+  // the reason and the counts, never an erased value (the log keeps what earlier entries hold: see the README)
+  await recordAudit(ctx, trx, { actor, action: 'privacy.erase', targetType: 'customer', targetId: customerId, after: { reason, ...counts } });
+  return { customerId, erasedAt: now, reason, counts };
+}
+
+/**
+ * The outbox: every message about the customer's cases, and any other still waiting whose
+ * recipient is one of the customer's contacts, keeps only its topic and template; those not sent
+ * yet are marked failed (cancelled), so no worker ever sends them. A message a worker has already
+ * claimed and is sending at this moment may still go out (it was read before).
+ */
+async function cancelMessages(trx: Kysely<Database>, now: number, caseIds: string[], identifiers: readonly string[]) {
+  const rows: Array<{ id: string; payload: string; sent_at: number | null; failed_at: number | null }> = [];
+  await chunked(caseIds, async (chunk) => {
+    rows.push(...(await trx.selectFrom('outbox').select(['id', 'payload', 'sent_at', 'failed_at']).where('case_id', 'in', chunk).execute()));
+  });
+  // messages without a case (a campaign, a notice) still waiting for one of the contacts
+  const waiting = await trx
+    .selectFrom('outbox')
+    .select(['id', 'payload', 'sent_at', 'failed_at'])
+    .where('case_id', 'is', null)
+    .where('sent_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .execute();
+  const recipients = identifiers.filter((i) => i.includes('@') || /\d{5,}/.test(i));
+  for (const m of waiting) {
+    const to = (JSON.parse(m.payload) as { to?: unknown }).to;
+    const list = (Array.isArray(to) ? to : [to]).filter((x): x is string => typeof x === 'string').map((x) => x.trim().toLowerCase());
+    if (list.some((x) => recipients.includes(x))) rows.push(m);
+  }
+  let outboxCancelled = 0;
+  for (const m of rows) {
+    const p = JSON.parse(m.payload) as Record<string, unknown>;
+    const payload = JSON.stringify({ erased: true, ...(typeof p.template === 'string' ? { template: p.template } : {}) });
+    const pending = m.sent_at === null && m.failed_at === null;
+    if (pending) outboxCancelled++;
+    await trx
+      .updateTable('outbox')
+      .set(pending ? { payload, failed_at: now, claimed_until: null, last_error: "cancelled: the customer's personal data was erased" } : { payload })
+      .where('id', '=', m.id)
+      .execute();
+  }
+  return { outboxCancelled, outboxRedacted: rows.length };
+}

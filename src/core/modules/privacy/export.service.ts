@@ -1,0 +1,120 @@
+import type { Ctx } from '../../context.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { DomainError, notFound } from '../../shared/errors.ts';
+import { recordAuditNow } from '../audit/index.ts';
+import { caseDetails, toCustomerCaseView, type CaseDetail, type CaseView, type CustomerCaseView } from '../cases/index.ts';
+import { caseCommitments, listRemedies, type RemedyView } from '../commitments/index.ts';
+import { toCustomerView, type CustomerView } from '../customers/index.ts';
+import { consentsForExport } from './consent.service.ts';
+import type { ConsentView } from './consent.schemas.ts';
+
+export const EXPORT_FORMAT = 'serviceloop.customer-export/1';
+
+/** A portal account linked to the customer: who it is and when it was used; never its password hash or tokens. */
+export interface PortalAccountExport {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+  active: boolean;
+  createdAt: number;
+  /** The last successful login (null: never, or not recorded). */
+  lastLoginAt: number | null;
+}
+
+export interface CaseExport {
+  /** staff: the case in full; the customer: without the staff-only fields (toCustomerCaseView). */
+  case: CaseView | CustomerCaseView;
+  /** staff: every event; the customer: the public ones (as the case shows them to the customer). */
+  timeline: CaseDetail['timeline'];
+  /** Metadata only, never the content (which GET /api/v1/cases/:id/attachments/:attachmentId gives). */
+  attachments: CaseDetail['attachments'];
+  /** staff only: the service commitments applied to the case (targets, escalations). */
+  commitments?: Awaited<ReturnType<typeof caseCommitments>>;
+  /** staff only: remedies proposed or decided for the case. */
+  remedies?: RemedyView[];
+}
+
+/** A customer's data (SPEC 10, right of access and portability), as one JSON document. */
+export interface CustomerExport {
+  format: typeof EXPORT_FORMAT;
+  exportedAt: number;
+  /** staff: everything kept about the customer, in clear; customer: what the customer may see of it. */
+  scope: 'staff' | 'customer';
+  customer: CustomerView;
+  portalAccounts: PortalAccountExport[];
+  /** The consent register, withdrawn consents included (consent.service.ts). */
+  consents: ConsentView[];
+  cases: CaseExport[];
+}
+
+/** The attachment file name of an export. */
+export const exportFileName = (customerId: string, at: number): string =>
+  `serviceloop-customer-${customerId.replace(/[^A-Za-z0-9_-]/g, '')}-${new Date(at).toISOString().slice(0, 10)}.json`;
+
+/**
+ * Everything kept about a customer, for `actor`: staff who handle data-subject requests (route
+ * permission privacy.export) and the system (CLI) get it in clear with commitments and remedies;
+ * a portal customer gets their own only, as they see it in the portal (public timeline, no
+ * internal notes or staff-only fields, no commitments or remedies, which they cannot read). A
+ * customer asking for another customer's data gets 404 as for an unknown one. Recorded in the
+ * audit log (privacy.export, with counts only).
+ */
+export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Actor): Promise<CustomerExport> {
+  const asCustomer = actor.kind === 'customer';
+  if (asCustomer && actor.customerId !== customerId) throw notFound('customer', customerId);
+  const row = await ctx.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
+  if (!row) throw notFound('customer', customerId);
+  const rows = await ctx.db.selectFrom('cases').selectAll().where('customer_id', '=', customerId).orderBy('received_at').orderBy('id').execute();
+  const details = await caseDetails(ctx, rows, actor);
+  const cases: CaseExport[] = [];
+  for (const d of details) {
+    if (asCustomer) cases.push({ case: toCustomerCaseView(d.case), timeline: d.timeline, attachments: d.attachments });
+    else
+      cases.push({
+        ...d,
+        commitments: await caseCommitments(ctx, d.case.id, actor),
+        remedies: await listRemedies(ctx, { caseId: d.case.id, limit: 1000 }, actor),
+      });
+  }
+  const accounts = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'locale', 'active', 'created_at'])
+    .where('customer_id', '=', customerId)
+    .where('role', '=', 'customer')
+    .orderBy('created_at')
+    .execute();
+  const portalAccounts: PortalAccountExport[] = [];
+  for (const u of accounts) {
+    const last = await ctx.db
+      .selectFrom('login_attempts')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('email', '=', u.email)
+      .where('ok', '=', 1)
+      .executeTakeFirst();
+    portalAccounts.push({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      locale: u.locale,
+      active: u.active === 1,
+      createdAt: u.created_at,
+      lastLoginAt: last?.at == null ? null : Number(last.at),
+    });
+  }
+  const scope = asCustomer ? 'customer' : 'staff';
+  await recordAuditNow(ctx, {
+    actor,
+    action: 'privacy.export',
+    targetType: 'customer',
+    targetId: customerId,
+    after: { scope, cases: cases.length, portalAccounts: portalAccounts.length },
+  });
+  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId) };
+}
+
+/** A portal customer's own data (GET /api/v1/me/export): their account's customer. */
+export async function exportOwnData(ctx: Ctx, actor: Actor): Promise<CustomerExport> {
+  if (actor.kind !== 'customer' || !actor.customerId) throw new DomainError('customer_required', 'This account belongs to no customer: there is no customer data of its own to export.', 403);
+  return exportCustomerData(ctx, actor.customerId, actor);
+}
