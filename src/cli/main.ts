@@ -4,7 +4,7 @@ import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
 import { backupDatabase, BackupError, restoreDatabase, type BackupCheck } from '../core/db/backup.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
-import { createApiToken, createUser, newUserBody, ROLES, type NewUser } from '../core/modules/users/index.ts';
+import { createApiToken, createUser, listApiTokens, newUserBody, revokeApiToken, ROLES, type NewUser } from '../core/modules/users/index.ts';
 import { DemoInterrupted, demoPlan, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
@@ -26,6 +26,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const program = new Command();
+// options after a subcommand's name are its own (`token list --email` is not `token --email`)
+program.enablePositionalOptions();
 /** --port, else $PORT, else 3000: a whole number 0..65535 (0: any free port), named when it is not. */
 function portOf(option: string | undefined, env: string | undefined): number {
   const [name, raw] = option !== undefined ? ['--port', option] : env !== undefined && env !== '' ? ['PORT', env] : ['', '3000'];
@@ -125,23 +127,55 @@ user
     }
   });
 
-program
+/** The id of the user with this email, or an error naming it. */
+async function userIdByEmail(ctx: Awaited<ReturnType<typeof openCtx>>['ctx'], email: string): Promise<string> {
+  const u = await ctx.db.selectFrom('users').select('id').where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  if (!u) throw new Error(`no user ${email}`);
+  return u.id;
+}
+
+const token = program
   .command('token')
-  .description('create an API token for a user (printed once)')
-  .requiredOption('--email <email>')
+  .description('create an API token for a user (printed once); `token list`, `token revoke` manage them')
+  .option('--email <email>', 'the user the token acts as (required to create one)')
   .option('--name <name>', 'token name', 'cli')
   .option(...dbOption)
-  .action(async (o: { email: string; name: string; db?: string }) => {
+  .action(async (o: { email?: string; name: string; db?: string }) => {
+    if (!o.email) throw new Error("required option '--email <email>' not specified");
     const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
     try {
-      const u = await ctx.db.selectFrom('users').select('id').where('email', '=', o.email.toLowerCase()).executeTakeFirst();
-      if (!u) throw new Error(`no user ${o.email}`);
-      const r = await createApiToken(ctx, u.id, o.name, null, systemActor('cli'));
+      const r = await createApiToken(ctx, await userIdByEmail(ctx, o.email), o.name, null, systemActor('cli'));
       console.log(r.token);
     } finally {
       await dbh.close();
     }
   });
+token
+  .command('list')
+  .description("a user's API tokens: id, name, created, last used, expiry, revoked (never the secret)")
+  .requiredOption('--email <email>')
+  .option(...dbOption)
+  .action(async (o: { email: string; db?: string }) => {
+    const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
+    try {
+      const when = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+      for (const t of await listApiTokens(ctx, await userIdByEmail(ctx, o.email)))
+        console.log([t.id, t.name, `${t.prefix}…`, `created ${when(t.createdAt)}`, `last used ${when(t.lastUsedAt)}`, `expires ${when(t.expiresAt)}`, t.revokedAt === null ? 'active' : `revoked ${when(t.revokedAt)}`].join('\t'));
+    } finally {
+      await dbh.close();
+    }
+  });
+token
+  .command('revoke')
+  .description('revoke an API token by its id (from `token list`): it stops working at once, for good')
+  .argument('<id>')
+  .option(...dbOption)
+  .action(async (id: string, o: { db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      await revokeApiToken(ctx, id, systemActor('cli'));
+      console.log(`revoked ${id}`);
+    }),
+  );
 
 const audit = program.command('audit').description('the tamper-evident audit log');
 audit

@@ -195,9 +195,11 @@ export async function listApiTokens(ctx: Ctx, userId: string): Promise<ApiTokenV
 export async function revokeApiToken(ctx: Ctx, tokenId: string, actor: Actor): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const t = await trx.selectFrom('api_tokens').select(['id', 'user_id']).where('id', '=', tokenId).executeTakeFirst();
-    // Admins may revoke anyone's token; others only their own (and cannot learn whether another exists).
-    if (!t || (t.user_id !== actor.id && actor.role !== 'admin')) throw notFound('api_token', tokenId);
-    await trx.updateTable('api_tokens').set({ revoked_at: ctx.clock.now() }).where('id', '=', tokenId).execute();
+    // Admins (and the machine's operator, by the CLI) may revoke anyone's token; others only their
+    // own (and cannot learn whether another exists).
+    if (!t || (t.user_id !== actor.id && actor.role !== 'admin' && actor.kind !== 'system')) throw notFound('api_token', tokenId);
+    // revoking twice keeps the first time
+    await trx.updateTable('api_tokens').set({ revoked_at: ctx.clock.now() }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
     await recordAudit(ctx, trx, { actor, action: 'token.revoke', targetType: 'api_token', targetId: tokenId });
   });
   forgetCredentials(ctx);
