@@ -21,6 +21,7 @@ import { analyticsRoutes } from './routes/analytics.routes.ts';
 import { privacyRoutes } from './routes/privacy.routes.ts';
 import { consentRoutes } from './routes/consent.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
+import { channelRoutes } from './routes/channels.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
 import type { ZApp } from './routes/zapp.ts';
@@ -127,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   privacyRoutes(app, ctx);
   consentRoutes(app, ctx);
   securityRoutes(app, ctx);
+  channelRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

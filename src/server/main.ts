@@ -7,6 +7,7 @@ import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/m
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { createRetentionWorker } from '../core/modules/privacy/index.ts';
+import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
 
@@ -51,6 +52,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     searchMergeMs: msFromEnv('SL_SEARCH_MERGE_MS', 1000),
     workers: switchFromEnv('SL_WORKERS', true),
     secureCookies: switchFromEnv('SECURE_COOKIES', false),
+    smtpInbound: smtpInboundSettingsFromEnv(), // the email channel's SMTP listener (SL_SMTP_INBOUND_*), off unless its port is set
   };
   void defaultConfig.authCacheMs; // SL_AUTH_CACHE_MS, read again when the context is made
   void defaultConfig.retentionDays; // SL_RETENTION_DAYS, likewise
@@ -68,6 +70,9 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const plan = o.demo ? await demoPlan(ctx) : 'skip';
   const app = await buildApp({ ctx, logger: process.env.LOG_LEVEL !== 'silent', secureCookies: tuning.secureCookies });
   await app.listen({ port: o.port, host: o.host });
+  // Email channel: mail for SL_SMTP_INBOUND_DOMAINS becomes cases and replies (250 only once committed).
+  const smtpInbound = tuning.smtpInbound ? await startSmtpInbound(ctx, { ...tuning.smtpInbound, log: app.log }) : null;
+  if (smtpInbound) console.log(`Email channel: SMTP on ${tuning.smtpInbound!.host}:${smtpInbound.port} for ${tuning.smtpInbound!.domains.join(', ')}`);
   // SLA timers: warnings, breaches, escalations; exactly once across processes (see sweep.ts).
   const timers = createTimerWorker(ctx, {
     pollMs: tuning.timerPollMs,
@@ -135,6 +140,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await retention.stop();
     await timers.stop();
     await outbox.stop();
+    await smtpInbound?.close(); // waits for the mails being taken in
     await app.close();
     await dbh.close();
     process.exit(0);

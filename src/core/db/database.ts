@@ -25,6 +25,7 @@ import type { SettingsTable } from '../modules/settings/settings.table.ts';
 import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaDailyTable } from '../modules/analytics/analytics.table.ts';
 import type { ConsentsTable } from '../modules/privacy/consent.table.ts';
 import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.ts';
+import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -58,4 +59,5 @@ export interface Database {
   settings: SettingsTable;
   consents: ConsentsTable;
   security_alerts: SecurityAlertsTable;
+  case_email_messages: CaseEmailMessagesTable;
 }

@@ -19,6 +19,7 @@ import * as m20261207b from './migrations/2026_12_07_1000_normalise_phones.ts';
 import * as m20261207erase from './migrations/2026_12_07_1300_customer_erasure.ts';
 import * as m20261207consent from './migrations/2026_12_07_1310_consents_and_alerts.ts';
 import * as m20261207settings from './migrations/2026_12_07_1330_settings.ts';
+import * as m20261207email from './migrations/2026_12_07_1340_email_threads.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1300_customer_erasure': m20261207erase,
   '2026_12_07_1310_consents_and_alerts': m20261207consent,
   '2026_12_07_1330_settings': m20261207settings,
+  '2026_12_07_1340_email_threads': m20261207email,
 };
 
 const migrator = (d: Db) =>

@@ -79,6 +79,7 @@ export const DECLARED_COLUMNS: Columns = {
     withdrawn_at: true, withdrawn_by: true, withdrawal_reason: true,
   },
   security_alerts: { id: true, at: true, rule: true, actor_id: true, details: true, acknowledged_at: true, acknowledged_by: true },
+  case_email_messages: { message_id: true, case_id: true, kind: true, created_at: true },
 };
 
 /** Tables that exist only on one dialect. */

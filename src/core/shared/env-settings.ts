@@ -44,3 +44,22 @@ export function daysFromEnv(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of days, 0 or more (0: the default, ${fallback}) (got "${raw}")`);
   return n === 0 ? fallback : n;
 }
+
+/** A TCP port, 1 to 65535 (0, any free one, only with allowAny); unset gives null (the listener is off). */
+export function portFromEnv(name: string, allowAny = false): number | null {
+  const raw = rawOf(name);
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < (allowAny ? 0 : 1) || n > 65535) throw new Error(`${name} must be a port number, ${allowAny ? 0 : 1} to 65535 (got "${raw}")`);
+  return n;
+}
+
+/** A comma-separated list of values each `valid` accepts (trimmed, empty items dropped); unset gives []. */
+export function listFromEnv(name: string, valid: (item: string) => boolean, what: string): string[] {
+  const raw = rawOf(name);
+  if (raw === undefined) return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.find((i) => !valid(i));
+  if (items.length === 0 || bad !== undefined) throw new Error(`${name} must be ${what}, comma-separated (got "${raw}")`);
+  return items;
+}

@@ -261,6 +261,18 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   }
 }
 
+/**
+ * The case an intake with this key made, whatever its request was: for a channel whose key names
+ * the message itself (an email's Message-ID), where a retry is the same message even if what was
+ * made of it differs (a Date header judged differently).
+ */
+export async function caseByIdempotencyKey(ctx: Ctx, actorId: string, key: string): Promise<CaseView | undefined> {
+  const k = await ctx.db.selectFrom('idempotency_keys').select('case_id').where('actor_id', '=', actorId).where('key', '=', key).executeTakeFirst();
+  if (!k) return undefined;
+  const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', k.case_id).executeTakeFirstOrThrow();
+  return toCaseView(c, null);
+}
+
 async function findIdempotent(ctx: Ctx, actor: Actor, key: string, requestHash: string): Promise<CreateResult | undefined> {
   const k = await ctx.db.selectFrom('idempotency_keys').selectAll().where('actor_id', '=', actor.id).where('key', '=', key).executeTakeFirst();
   if (!k) return undefined;
@@ -531,44 +543,79 @@ function takeOwnership(c: CasesTable, actor: Actor): Partial<CasesTable> {
   };
 }
 
-export function reply(ctx: Ctx, caseId: string, input: { body: string; bodyHtml?: string | undefined; setStatus?: 'open' | 'pending_customer' | 'pending_internal' | undefined }, actor: Actor) {
-  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', (c) => {
-    const now = ctx.clock.now();
-    const data = input.bodyHtml ? { bodyHtml: sanitize(input.bodyHtml) } : null;
-    if (actor.kind === 'customer') {
-      const set: Partial<CasesTable> = {};
-      const events: EventInput[] = [{ type: 'customer_reply', visibility: 'public', body: input.body, data }];
-      if (c.status === 'pending_customer') {
-        set.status = 'open';
-        events.push({ type: 'status_changed', visibility: 'internal', data: { from: c.status, to: 'open', via: 'customer_reply' } });
-      }
-      if (c.status === 'resolved' || c.status === 'closed') {
-        Object.assign(set, { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null });
-        events.push({ type: 'reopened', visibility: 'public', data: { reason: 'customer_reply', from: c.status } });
-      }
-      return { set, events };
+/**
+ * What a channel (modules/channels: a customer's mail threaded into their case) adds to a reply:
+ * its files, facts for the reply's event data (the channel, the sender), and a write of its own in
+ * the reply's transaction (the received Message-ID, so that a retried delivery adds nothing twice).
+ */
+export interface ReplyExtras {
+  attachments?: AttachmentInput[] | undefined;
+  data?: Record<string, unknown> | undefined;
+  inTransaction?: ((trx: Trx, c: CasesTable) => Promise<void>) | undefined;
+}
+
+export function reply(
+  ctx: Ctx,
+  caseId: string,
+  input: { body: string; bodyHtml?: string | undefined; setStatus?: 'open' | 'pending_customer' | 'pending_internal' | undefined },
+  actor: Actor,
+  extras?: ReplyExtras,
+) {
+  if (extras) return replyWithExtras(ctx, caseId, input, actor, extras);
+  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', (c) => replyMutation(ctx, c, input, actor, null));
+}
+
+async function replyWithExtras(ctx: Ctx, caseId: string, input: Parameters<typeof reply>[2], actor: Actor, extras: ReplyExtras) {
+  const files = (extras.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
+  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', async (c, trx) => {
+    await extras.inTransaction?.(trx, c);
+    const m = replyMutation(ctx, c, input, actor, extras.data ?? null);
+    const visibility = m.events[0]!.visibility;
+    for (const f of files) {
+      const eventId = newId();
+      const out = await insertAttachment(ctx, trx, caseId, eventId, f.a, f.content, actor);
+      m.events.push({ id: eventId, type: 'attachment', visibility, data: { attachmentId: out.id, filename: out.filename, size: out.size, contentType: out.contentType } });
     }
-    if (c.status === 'closed') throw conflict('case_closed', 'The case is closed; reopen it before replying.');
-    const set: Partial<CasesTable> = {};
-    const events: EventInput[] = [{ type: 'reply', visibility: 'public', body: input.body, data }];
-    if (c.first_response_at === null) set.first_response_at = now;
-    if (!c.owner_id) {
-      assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
-      Object.assign(set, takeOwnership(c, actor));
-      events.push({ type: 'taken', visibility: 'internal', data: { ownerId: actor.id, via: 'first_reply' } });
-    } else if (c.status === 'new' || c.status === 'reopened') set.status = 'open';
-    if (input.setStatus) {
-      const from = (set.status ?? c.status) as CaseStatus;
-      if (from !== input.setStatus) {
-        assertAuthorityForGrade(actor.role, c.complaint_grade, 'You'); // a status change, as changeStatus()
-        assertMayDecide(actor, c);
-        if (!canTransition(from, input.setStatus)) throw illegal(from, input.setStatus);
-        set.status = input.setStatus;
-        events.push({ type: 'status_changed', visibility: 'internal', data: { from, to: input.setStatus } });
-      }
-    }
-    return { set, events, emails: [{ template: 'case_reply', vars: { body: input.body } }] };
+    return m;
   });
+}
+
+function replyMutation(ctx: Ctx, c: CasesTable, input: Parameters<typeof reply>[2], actor: Actor, extraData: Record<string, unknown> | null): Mutation {
+  const now = ctx.clock.now();
+  const data = input.bodyHtml ? { ...extraData, bodyHtml: sanitize(input.bodyHtml) } : extraData;
+  if (actor.kind === 'customer') {
+    const set: Partial<CasesTable> = {};
+    const events: EventInput[] = [{ type: 'customer_reply', visibility: 'public', body: input.body, data }];
+    if (c.status === 'pending_customer') {
+      set.status = 'open';
+      events.push({ type: 'status_changed', visibility: 'internal', data: { from: c.status, to: 'open', via: 'customer_reply' } });
+    }
+    if (c.status === 'resolved' || c.status === 'closed') {
+      Object.assign(set, { status: 'reopened', reopen_count: c.reopen_count + 1, resolved_at: null, closed_at: null, close_reason: null });
+      events.push({ type: 'reopened', visibility: 'public', data: { reason: 'customer_reply', from: c.status } });
+    }
+    return { set, events };
+  }
+  if (c.status === 'closed') throw conflict('case_closed', 'The case is closed; reopen it before replying.');
+  const set: Partial<CasesTable> = {};
+  const events: EventInput[] = [{ type: 'reply', visibility: 'public', body: input.body, data }];
+  if (c.first_response_at === null) set.first_response_at = now;
+  if (!c.owner_id) {
+    assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    Object.assign(set, takeOwnership(c, actor));
+    events.push({ type: 'taken', visibility: 'internal', data: { ownerId: actor.id, via: 'first_reply' } });
+  } else if (c.status === 'new' || c.status === 'reopened') set.status = 'open';
+  if (input.setStatus) {
+    const from = (set.status ?? c.status) as CaseStatus;
+    if (from !== input.setStatus) {
+      assertAuthorityForGrade(actor.role, c.complaint_grade, 'You'); // a status change, as changeStatus()
+      assertMayDecide(actor, c);
+      if (!canTransition(from, input.setStatus)) throw illegal(from, input.setStatus);
+      set.status = input.setStatus;
+      events.push({ type: 'status_changed', visibility: 'internal', data: { from, to: input.setStatus } });
+    }
+  }
+  return { set, events, emails: [{ template: 'case_reply', vars: { body: input.body } }] };
 }
 
 export function addNote(ctx: Ctx, caseId: string, body: string, actor: Actor) {

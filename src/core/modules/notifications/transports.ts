@@ -117,6 +117,7 @@ export function logSender(log: Logger, from = 'ServiceLoop <no-reply@serviceloop
 }
 
 const domainOf = (from: string): string => /@([^>\s]+)/.exec(from)?.[1] ?? 'serviceloop.local';
+// The email channel threads a customer's reply by this form (message-ids.ts, outboxIdOfMessageId): change both together.
 const messageIdFor = (sender: MailSender, outboxId: string, part?: string) =>
   `<${outboxId}${part ? `.${part}` : ''}@${domainOf(sender.from)}>`;
 

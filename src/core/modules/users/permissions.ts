@@ -75,6 +75,13 @@ export const PERMISSIONS = {
   'privacy.export_own': ['customer'],
   /** Erasure by anonymisation (SPEC 10, right to erasure): irreversible, the director decides. */
   'privacy.erase': ['director'],
+  /**
+   * Handing inbound mail to the email channel (POST /api/v1/channels/email/inbound, modules/channels):
+   * a mail gateway's API token. Admin only: the gateway runs as an admin account of its own (a
+   * service account, e.g. mail-gateway@, used for nothing else), since there is no narrower
+   * integration role yet; no staff member who handles cases may inject mail as a customer.
+   */
+  'channel.ingest': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
