@@ -139,3 +139,22 @@ describe.each(DIALECTS)('unusual-access alerts on %s', (dialect) => {
     expect(((await t.as('director', 'GET', '/api/v1/audit/verify')).json() as { ok: boolean }).ok).toBe(true);
   });
 });
+
+// A data export is a read of everything about one customer: it counts toward bulk_read.
+describe.each(DIALECTS)('data exports and bulk reads on %s', (dialect) => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('raises bulk_read when one manager exports more than the threshold within the window', async () => {
+    t = await makeTestApp(dialect, { caseHooks: [], config: { accessAlerts } });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await createCustomer(t.ctx, { name: `导出${i}`, email: `export${i}@example.com` }, systemActor('test'))).id);
+    for (const id of ids.slice(0, 5)) expect((await t.as('manager', 'GET', `/api/v1/customers/${id}/export`)).statusCode).toBe(200);
+    const bulk = async () => (await t.ctx.db.selectFrom('security_alerts').selectAll().where('rule', '=', 'bulk_read').execute()).map((a) => ({ ...a, details: JSON.parse(a.details) as Record<string, unknown> }));
+    expect(await bulk()).toEqual([]);
+    expect((await t.as('manager', 'GET', `/api/v1/customers/${ids[5]}/export`)).statusCode).toBe(200);
+    const raised = await bulk();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ actor_id: t.seed.users.manager!.id, details: { count: 6, threshold: 5, byAction: { 'privacy.export': 6 } } });
+  });
+});

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView } from '../../src/core/modules/cases/index.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { createOutboxWorker, type OutboxEnvelope } from '../../src/core/modules/notifications/index.ts';
@@ -352,5 +352,235 @@ describe.each(DIALECTS)('retention job on %s', (dialect) => {
     await worker.stop();
     expect(reports.map((r) => r.erased)).toEqual([[id]]);
     expect(await erasedOnes()).toContain(id);
+  });
+});
+
+// Review findings: what an erasure must also remove, and what it must wait for (SPEC 10).
+describe.each(DIALECTS)('erasure of remedies, root causes, consents and mail ids on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it("replaces the remedies' letters, a root cause naming the person, the consents' texts and the mail ids; withdraws the consents; refuses new ones", async () => {
+    const NAME = '郑爽';
+    const c = await caseWithHistory(t, { name: NAME, email: 'zheng.shuang@example.com', phone: '13912345678' }, '燃气灶打不着火', '燃气灶打不着火');
+    const customerId = c.customerId!;
+    const other = await caseWithHistory(t, { name: '冯涛', email: 'feng.tao@example.com' }, '电视黑屏', '电视黑屏');
+    const resolved = await t.as('agent', 'POST', `/api/v1/cases/${c.id}/resolve`, { cause: `${NAME}家的点火针老化`, solution: '更换点火针', correctiveAction: '巡检规程增加点火针检查' });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${c.id}/close`, { reason: 'solved' })).statusCode).toBe(200);
+    const letter = { kind: 'compensation', amount: 100, currency: 'CNY', text: `${NAME}您好，补偿100元`, textEn: `Dear ${NAME}, CNY 100` };
+    await t.ctx.db
+      .insertInto('remedies')
+      .values({ id: 'remedy-erase-1', case_id: c.id, target_id: null, rule_id: null, status: 'approved', proposal: JSON.stringify({ ...letter, text: '补偿100元' }), final: JSON.stringify(letter), decided_by: t.seed.users.supervisor!.id, decided_at: T0, note: null, created_at: T0 })
+      .execute();
+    await t.ctx.db
+      .insertInto('case_email_messages')
+      .values([
+        { message_id: 'a1@mail.zheng.example.com', case_id: c.id, kind: 'case', created_at: T0 },
+        { message_id: 'b1@mail.feng.example.com', case_id: other.id, kind: 'case', created_at: T0 },
+      ])
+      .execute();
+    const grant = async (body: Record<string, unknown>) => {
+      const r = await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents`, body);
+      expect(r.statusCode, r.body).toBe(201);
+      return (r.json() as { id: string }).id;
+    };
+    await grant({ purpose: 'marketing', channel: 'phone', scope: `${NAME}的手机短信`, evidenceRef: 'REC-ZS-0001' });
+    const old = await grant({ purpose: 'call_recording', channel: 'phone', evidenceRef: 'REC-ZS-0002' });
+    expect((await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents/${old}/withdraw`, { reason: `${NAME}来电撤回` })).statusCode).toBe(200);
+
+    const r = await t.as('director', 'POST', `/api/v1/customers/${customerId}/erase`, { reason: 'DSR-2' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect((r.json() as ErasureResult).counts).toMatchObject({ remedies: 1, consentsWithdrawn: 1, emailMessages: 1 });
+    const db = t.ctx.db;
+
+    // (a) the letter goes, the kind and amount stay
+    const remedy = await db.selectFrom('remedies').selectAll().where('id', '=', 'remedy-erase-1').executeTakeFirstOrThrow();
+    expect(JSON.parse(remedy.final!)).toEqual({ kind: 'compensation', amount: 100, currency: 'CNY', text: REDACTED, textEn: REDACTED });
+    expect(JSON.parse(remedy.proposal)).toEqual({ kind: 'compensation', amount: 100, currency: 'CNY', text: REDACTED, textEn: REDACTED });
+    // (b) a root cause naming the person goes; a corrective action about the process stays
+    const row = await db.selectFrom('cases').select(['resolution_cause', 'corrective_action']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ resolution_cause: REDACTED, corrective_action: '巡检规程增加点火针检查' });
+    // (c) every consent withdrawn, its texts replaced; no new consent for an erased customer
+    const consents = await db.selectFrom('consents').selectAll().where('customer_id', '=', customerId).orderBy('granted_at').orderBy('id').execute();
+    expect(consents).toHaveLength(2);
+    for (const k of consents) {
+      expect(k.withdrawn_at).not.toBeNull();
+      expect(JSON.stringify(k)).not.toMatch(/郑爽|REC-ZS/);
+      if (k.scope !== null) expect(k.scope).toBe(REDACTED);
+      expect(k.evidence_ref).toBe(REDACTED);
+    }
+    expect(consents.find((k) => k.purpose === 'marketing')).toMatchObject({ withdrawn_by: t.seed.users.director!.id, withdrawal_reason: 'erased', withdrawn_at: t.clock.now() });
+    expect(consents.find((k) => k.purpose === 'call_recording')).toMatchObject({ withdrawal_reason: REDACTED, withdrawn_by: t.seed.users.agent!.id });
+    const again = await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents`, { purpose: 'marketing', channel: 'phone' });
+    expect([again.statusCode, (again.json() as ErrorBody).error.code]).toEqual([409, 'customer_erased']);
+    // (d) the mail ids of the customer's cases are gone, another customer's stay
+    expect((await db.selectFrom('case_email_messages').select('message_id').execute()).map((m) => m.message_id)).toEqual(['b1@mail.feng.example.com']);
+  });
+
+  it.runIf(dialect === 'postgres')('waits for a reopen in flight, and makes an intake by customerId wait for it (PostgreSQL locks)', async () => {
+    const settled = <T>(p: Promise<T>) => Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 400))]);
+    const gate = () => {
+      let open!: () => void;
+      const p = new Promise<void>((r) => (open = r));
+      return { p, open };
+    };
+    // a reopen holds the case (mutateCase: FOR UPDATE, then the update) while the erasure starts
+    const a = await caseWithHistory(t, { name: '褚明', email: 'chu.ming@example.com' }, '油烟机异响', '油烟机异响');
+    await closeCase(t, a.id);
+    const g1 = gate();
+    let locked!: () => void;
+    const hasLock = new Promise<void>((r) => (locked = r));
+    const reopen = t.ctx.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('cases').select('id').where('id', '=', a.id).forUpdate().execute();
+      await trx.updateTable('cases').set({ status: 'open', closed_at: null, updated_at: t.clock.now() }).where('id', '=', a.id).execute();
+      locked();
+      await g1.p;
+    });
+    await hasLock;
+    const erasure = t.as('director', 'POST', `/api/v1/customers/${a.customerId}/erase`, { reason: 'DSR-3' });
+    expect(await settled(erasure)).toBe(false); // waits for the case
+    g1.open();
+    await reopen;
+    const r1 = await erasure;
+    expect([r1.statusCode, (r1.json() as ErrorBody).error.code]).toEqual([409, 'open_cases']);
+    expect(await t.ctx.db.selectFrom('cases').select(['contact_email', 'status']).where('id', '=', a.id).executeTakeFirstOrThrow()).toEqual({ contact_email: 'chu.ming@example.com', status: 'open' });
+
+    // an erasure holds the customer (FOR UPDATE) while an intake names the customer by id: the intake waits, then is refused
+    const b = await caseWithHistory(t, { name: '卫红', email: 'wei.hong@example.com' }, '热水器漏水', '热水器漏水');
+    await closeCase(t, b.id);
+    const g2 = gate();
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const erasing = t.ctx.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('customers').select('id').where('id', '=', b.customerId!).forUpdate().execute();
+      held();
+      await g2.p;
+      await trx.updateTable('customers').set({ erased_at: t.clock.now(), email: null, phone: null }).where('id', '=', b.customerId!).execute();
+    });
+    await holding;
+    const intake = t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', customerId: b.customerId, contact: { name: '卫红', email: 'wei.hong@example.com' }, subject: '又漏水', description: '又漏水' });
+    expect(await settled(intake)).toBe(false); // waits for the erasure
+    g2.open();
+    await erasing;
+    const r2 = await intake;
+    expect([r2.statusCode, (r2.json() as ErrorBody).error.code]).toEqual([409, 'customer_erased']);
+    expect(await t.ctx.db.selectFrom('cases').select('id').where('customer_id', '=', b.customerId!).execute()).toHaveLength(1);
+  });
+});
+
+describe.each(DIALECTS)("a portal customer's own export on %s", (dialect) => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('lists only their own portal account; staff see every account of the customer', async () => {
+    t = await makeTestApp(dialect);
+    const customerId = (await createCustomer(t.ctx, { name: '某某公司', email: 'office@company.example.com' }, sys)).id;
+    await createUser(t.ctx, { email: 'me@company.example.com', name: '本人', role: 'customer', customerId, password: TEST_PASSWORD }, sys);
+    await createUser(t.ctx, { email: 'colleague@company.example.com', name: '同事', role: 'customer', customerId, password: TEST_PASSWORD }, sys);
+    await t.as('colleague@company.example.com', 'GET', '/api/v1/auth/me');
+    const own = await t.as('me@company.example.com', 'GET', '/api/v1/me/export');
+    expect(own.statusCode, own.body).toBe(200);
+    expect((own.json() as CustomerExport).portalAccounts.map((a) => a.email)).toEqual(['me@company.example.com']);
+    expect(own.body).not.toContain('colleague@');
+    const staff = await t.as('manager', 'GET', `/api/v1/customers/${customerId}/export`);
+    expect((staff.json() as CustomerExport).portalAccounts.map((a) => a.email).sort()).toEqual(['colleague@company.example.com', 'me@company.example.com']);
+  });
+});
+
+describe.each(DIALECTS)('retention by last activity on %s', (dialect) => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('does not erase a customer with recent activity of any kind, and goes by windows', async () => {
+    t = await makeTestApp(dialect, { useTokens: true, config: { retentionDays: 30 } });
+    const clock = t.clock as ManualClock;
+    const db = t.ctx.db;
+    const make = async (name: string) => (await createCustomer(t.ctx, { name, email: `${name}@example.com` }, sys)).id;
+    const portal = async (customerId: string, email: string) => createUser(t.ctx, { email, name: email, role: 'customer', customerId, password: TEST_PASSWORD }, sys);
+    const ids = {
+      idle: await make('idle'),
+      updated: await make('updated'),
+      granted: await make('granted'),
+      withdrawn: await make('withdrawn'),
+      loggedIn: await make('loggedin'),
+      failedLogin: await make('failedlogin'),
+      accountUpdated: await make('accountupdated'),
+      caseTouched: await caseWithHistory(t, { name: 'touched', email: 'touched@example.com' }, '咨询', '咨询').then((c) => c.customerId!),
+    };
+    const [touchedCase] = await db.selectFrom('cases').select('id').where('customer_id', '=', ids.caseTouched).execute();
+    await closeCase(t, touchedCase!.id);
+    await portal(ids.loggedIn, 'li@example.com');
+    await portal(ids.failedLogin, 'fl@example.com');
+    const acc = await portal(ids.accountUpdated, 'au@example.com');
+    const consent = async (id: string, purpose: string) => {
+      const r = await t.as('agent', 'POST', `/api/v1/customers/${id}/consents`, { purpose, channel: 'phone' });
+      expect(r.statusCode, r.body).toBe(201);
+      return (r.json() as { id: string }).id;
+    };
+    const toWithdraw = await consent(ids.withdrawn, 'marketing');
+
+    clock.set(T0 + 20 * DAY);
+    const at = clock.now();
+    expect((await t.as('agent', 'PATCH', `/api/v1/customers/${ids.updated}`, { company: '新公司' })).statusCode).toBe(200);
+    await consent(ids.granted, 'satisfaction_survey');
+    expect((await t.as('agent', 'POST', `/api/v1/customers/${ids.withdrawn}/consents/${toWithdraw}/withdraw`, {})).statusCode).toBe(200);
+    await db.insertInto('login_attempts').values([{ email: 'li@example.com', ip: null, at, ok: 1 }, { email: 'fl@example.com', ip: null, at, ok: 0 }]).execute();
+    await db.updateTable('users').set({ updated_at: at }).where('id', '=', acc.id).execute();
+    await db.updateTable('cases').set({ updated_at: at }).where('id', '=', touchedCase!.id).execute();
+
+    clock.set(T0 + 31 * DAY);
+    const dry = await runRetention(t.ctx, { dryRun: true, batchSize: 2 });
+    expect(dry.customers.sort()).toEqual([ids.idle, ids.failedLogin].sort());
+    const run = await runRetention(t.ctx, { batchSize: 3 });
+    expect(run.erased.sort()).toEqual([ids.idle, ids.failedLogin].sort());
+    clock.set(T0 + 51 * DAY);
+    expect((await runRetention(t.ctx, { batchSize: 2 })).erased.sort()).toEqual(
+      [ids.updated, ids.granted, ids.withdrawn, ids.loggedIn, ids.accountUpdated, ids.caseTouched].sort(),
+    );
+  });
+
+  it('records an error on one customer and goes on; stops after five in a row', async () => {
+    t = await makeTestApp(dialect, { useTokens: true, config: { retentionDays: 30 } });
+    const clock = t.clock as ManualClock;
+    const due: string[] = [];
+    for (let i = 0; i < 8; i++) due.push((await createCustomer(t.ctx, { name: `due${i}`, email: `due${i}@example.com` }, sys)).id);
+    clock.set(T0 + 31 * DAY);
+    // a ctx whose erasure transactions fail as a busy database would, for those `failing` says
+    const real = t.ctx.db;
+    let calls = 0;
+    let failing = (n: number): boolean => n === 2;
+    const db = new Proxy(real, {
+      get(target, prop) {
+        if (prop === 'transaction')
+          return () => {
+            const n = ++calls;
+            const trx = target.transaction();
+            return { execute: (fn: Parameters<typeof trx.execute>[0]) => (failing(n) ? Promise.reject(new Error('SQLITE_BUSY: database is locked')) : trx.execute(fn)) };
+          };
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const ctx = { ...t.ctx, db };
+    const sorted = [...due].sort();
+    const r = await runRetention(ctx, { batchSize: 3 });
+    expect(r.erased).toHaveLength(7);
+    expect(r.skipped).toEqual([{ customerId: sorted[1], code: 'error', message: 'SQLITE_BUSY: database is locked' }]);
+    expect(r.stopped).toBe(false);
+
+    const more: string[] = [];
+    for (let i = 0; i < 7; i++) more.push((await createCustomer(t.ctx, { name: `more${i}`, email: `more${i}@example.com` }, sys)).id);
+    clock.advance(31 * DAY);
+    calls = 0;
+    failing = () => true;
+    const stopped = await runRetention(ctx);
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.erased).toEqual([]);
+    expect(stopped.skipped.map((s) => s.code)).toEqual(['error', 'error', 'error', 'error', 'error']);
+    expect(calls).toBe(5);
   });
 });

@@ -22,7 +22,8 @@ import { recordAudit } from './audit.service.ts';
  *
  * Rules, each at most once per actor and window:
  * - bulk_read: more than `bulkReads` single reads of personal data (customer.read, case.read,
- *   case.attachment_read, consent.read) within `windowMs`;
+ *   case.attachment_read, consent.read, and privacy.export: a data export counts as one read)
+ *   within `windowMs`;
  * - bulk_list: lists and searches (customer.list, case.list) returning more than `bulkRows` rows
  *   in total within `windowMs`;
  * - off_hours_export: a data export (privacy.export) outside the working hours of the standard
@@ -48,7 +49,8 @@ export interface AccessAlertSettings {
   windowMs: number;
 }
 
-const READS = new Set(['customer.read', 'case.read', 'case.attachment_read', 'consent.read']);
+/** Single reads; privacy.export is one too (and also watched for off_hours_export). */
+const READS = new Set(['customer.read', 'case.read', 'case.attachment_read', 'consent.read', 'privacy.export']);
 const LISTS = new Set(['customer.list', 'case.list']);
 const OFF_HOURS = new Map<string, AlertRule>([
   ['privacy.export', 'off_hours_export'],
@@ -130,7 +132,7 @@ export async function noteAccess(ctx: Ctx, trx: Kysely<Database>, e: AuditedAcce
     const last = a.lastAlert[rule];
     return last === undefined || now - last >= cfg.windowMs;
   };
-  let alert: { rule: AlertRule; details: Record<string, unknown> } | null = null;
+  const alerts: Array<{ rule: AlertRule; details: Record<string, unknown> }> = [];
 
   if (READS.has(e.action)) {
     a.reads.push([now, e.action]);
@@ -139,7 +141,7 @@ export async function noteAccess(ctx: Ctx, trx: Kysely<Database>, e: AuditedAcce
     if (a.reads.length > cfg.bulkReads && mayRaise('bulk_read')) {
       const byAction: Record<string, number> = {};
       for (const [, action] of a.reads) byAction[action] = (byAction[action] ?? 0) + 1;
-      alert = { rule: 'bulk_read', details: { count: a.reads.length, threshold: cfg.bulkReads, windowMs: cfg.windowMs, since: a.reads[0]![0], byAction } };
+      alerts.push({ rule: 'bulk_read', details: { count: a.reads.length, threshold: cfg.bulkReads, windowMs: cfg.windowMs, since: a.reads[0]![0], byAction } });
     }
   } else if (LISTS.has(e.action)) {
     const count = (e.after as { count?: unknown } | undefined)?.count;
@@ -148,15 +150,15 @@ export async function noteAccess(ctx: Ctx, trx: Kysely<Database>, e: AuditedAcce
     a.listRows += rows;
     while (a.lists.length && (a.lists[0]![0] <= since || a.lists.length > 10_000)) a.listRows -= a.lists.shift()![1];
     if (a.listRows > cfg.bulkRows && mayRaise('bulk_list'))
-      alert = { rule: 'bulk_list', details: { rows: a.listRows, lists: a.lists.length, threshold: cfg.bulkRows, windowMs: cfg.windowMs, since: a.lists[0]![0] } };
-  } else {
-    const rule = OFF_HOURS.get(e.action)!;
-    if (mayRaise(rule) && (await withinWorkingHours(ctx, trx, now)) === false)
-      alert = { rule, details: { action: e.action, targetType: e.targetType ?? null, targetId: e.targetId ?? null, calendar: 'standard' } };
+      alerts.push({ rule: 'bulk_list', details: { rows: a.listRows, lists: a.lists.length, threshold: cfg.bulkRows, windowMs: cfg.windowMs, since: a.lists[0]![0] } });
   }
-  if (!alert) return;
-  a.lastAlert[alert.rule] = now;
-  await raiseAlert(ctx, trx, alert.rule, e.actor, alert.details);
+  const rule = OFF_HOURS.get(e.action);
+  if (rule && mayRaise(rule) && (await withinWorkingHours(ctx, trx, now)) === false)
+    alerts.push({ rule, details: { action: e.action, targetType: e.targetType ?? null, targetId: e.targetId ?? null, calendar: 'standard' } });
+  for (const alert of alerts) {
+    a.lastAlert[alert.rule] = now;
+    await raiseAlert(ctx, trx, alert.rule, e.actor, alert.details);
+  }
 }
 
 /** Stores the alert, notifies the directors and admins (outbox notify) and audits it: in `trx`. */

@@ -312,7 +312,10 @@ async function createInTrx(
   if (isCustomer && !actor.customerId) throw new DomainError('customer_required', 'This portal account belongs to no customer.', 403);
   const customerId = isCustomer ? actor.customerId : input.customerId;
   if (customerId) {
-    customer = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
+    // PostgreSQL: FOR SHARE, so that an erasure in progress (it locks the row FOR UPDATE) commits first and is seen below
+    let cq = trx.selectFrom('customers').selectAll().where('id', '=', customerId);
+    if (ctx.ops.supportsForUpdate) cq = cq.forShare();
+    customer = await cq.executeTakeFirst();
     if (!customer) throw notFound('customer', customerId);
     // (the row is read anyway: no query added) an erased customer has no contact to answer at
     if (customer.erased_at !== null)

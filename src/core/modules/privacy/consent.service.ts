@@ -189,11 +189,18 @@ export async function consentsForExport(db: Db, customerId: string): Promise<Con
 
 /**
  * Records a consent. The same purpose and scope already in force is a conflict (409
- * consent_already_granted); after a withdrawal a new grant is a new record.
+ * consent_already_granted); after a withdrawal a new grant is a new record. An erased customer
+ * (erase.service.ts) is refused: 409 customer_erased.
  */
 export async function grantConsent(ctx: Ctx, customerId: string, input: GrantConsentInput, actor: Actor): Promise<ConsentView> {
   return ctx.db.transaction().execute(async (trx) => {
-    await assertCustomer(trx, customerId);
+    // PostgreSQL: read FOR SHARE, so that a grant waits for an erasure in progress (which locks the row) and then sees it
+    let cq = trx.selectFrom('customers').select(['id', 'erased_at']).where('id', '=', customerId);
+    if (ctx.ops.supportsForUpdate) cq = cq.forShare();
+    const customer = await cq.executeTakeFirst();
+    if (!customer) throw notFound('customer', customerId);
+    if (customer.erased_at !== null)
+      throw conflict('customer_erased', `The personal data of customer ${customerId} was erased: there is nobody left to record a consent of.`);
     await ctx.ops.lockKeys(trx, [`consent:${customerId}`]); // two grants at once: the second sees the first
     const scope = scopeOf(input.scope);
     let same = trx.selectFrom('consents').select('id').where('customer_id', '=', customerId).where('purpose', '=', input.purpose).where('withdrawn_at', 'is', null);

@@ -14,11 +14,14 @@ import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
  * what the service-quality indicators are made of stays. Kept: the customer row (tier, locale,
  * created) and its cases' type, category, priority, channel, times, states, counts and SLA
  * outcomes, the timeline's events (type, time, actor, visibility), the metrics and rollups, the
- * commitments (targets, escalations) and the remedies' kinds and amounts. Removed: names,
- * contacts, company, region and branch, every free text the customer wrote or was told (subject,
- * description, request, event bodies and free text in event data, the solution, the
- * compensation text, remedy notes), attachment contents and names, the external reference, the
- * portal accounts' identity and credentials, and the messages still waiting to go to them.
+ * commitments (targets, escalations), the remedies' kinds and amounts, and the consent register's
+ * purposes and times. Removed: names, contacts, company, region and branch, every free text the
+ * customer wrote or was told (subject, description, request, event bodies and free text in event
+ * data, the solution, the compensation text, remedy notes and letters), the root cause and
+ * corrective action when they name the person, attachment contents and names, the external
+ * reference, the email Message-IDs, the consents' scope, evidence and withdrawal reasons (those
+ * in force are withdrawn, reason `erased`), the portal accounts' identity and credentials, and
+ * the messages still waiting to go to them.
  * The audit log is not touched (ADR 0002, README "Privacy rights").
  */
 
@@ -41,6 +44,10 @@ export interface ErasureCounts {
   tokensRevoked: number;
   outboxCancelled: number;
   outboxRedacted: number;
+  /** Consents in force withdrawn (reason `erased`). */
+  consentsWithdrawn: number;
+  /** Email Message-IDs of the cases forgotten (case_email_messages). */
+  emailMessages: number;
 }
 
 export interface ErasureResult {
@@ -78,6 +85,19 @@ export function redactData(value: unknown, identifiers: readonly string[], key =
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactData(v, identifiers, k)]));
 }
 
+/** The withdrawal reason of the consents an erasure withdraws. */
+export const ERASED_REASON = 'erased';
+
+/** A remedy's proposal or final (JSON) with its letter's texts (text, textEn) replaced; kind, amount, currency kept. */
+function redactRemedyTexts(json: string | null): string | null {
+  if (json === null) return null;
+  const v = JSON.parse(json) as Record<string, unknown>;
+  if (v === null || typeof v !== 'object') return json;
+  let changed = false;
+  for (const k of ['text', 'textEn']) if (typeof v[k] === 'string' && v[k] !== REDACTED) (v[k] = REDACTED), (changed = true);
+  return changed ? JSON.stringify(v) : json;
+}
+
 const ids = <T extends { id: string }>(rows: T[]) => rows.map((r) => r.id);
 
 /** `fn` over the ids in chunks (a bounded number of parameters a statement). */
@@ -113,7 +133,12 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
   if (!customer) throw notFound('customer', customerId);
   if (customer.erased_at !== null)
     throw conflict('already_erased', `The personal data of customer ${customerId} was already erased on ${new Date(customer.erased_at).toISOString()}.`);
-  const cases: CasesTable[] = await trx.selectFrom('cases').selectAll().where('customer_id', '=', customerId).orderBy('received_at').orderBy('id').execute();
+  // PostgreSQL: the cases locked too, after the customer: a reopen in flight (mutateCase locks the
+  // case) commits first and its open case is seen below; an intake naming the customer by id reads
+  // it FOR SHARE (case.service.ts createInTrx), so it waits for this and then finds it erased
+  let cq = trx.selectFrom('cases').selectAll().where('customer_id', '=', customerId).orderBy('received_at').orderBy('id');
+  if (ctx.ops.supportsForUpdate) cq = cq.forUpdate();
+  const cases: CasesTable[] = await cq.execute();
   const open = cases.filter((c) => c.status !== 'closed');
   if (open.length > 0) {
     const numbers = open.map((c) => c.number);
@@ -133,7 +158,7 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
         .map((v) => v.trim().toLowerCase()),
     ),
   ];
-  const counts: ErasureCounts = { cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0 };
+  const counts: ErasureCounts = { cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0, consentsWithdrawn: 0, emailMessages: 0 };
 
   await trx
     .updateTable('customers')
@@ -144,11 +169,13 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
   // The cases: their contact and every free text about the request. Kept: resolution_cause and
   // corrective_action, which say what went wrong on our side and what we changed (root cause and
   // CAPA, SPEC 8: the improvement analysis reads them); they are written by staff about the
-  // process, not about the person. Removed: resolution_solution and compensation, the answer and
+  // process, not about the person, and are replaced when they name the person anyway (one of
+  // their identifiers, or anything that looks like a contact: the test redactData applies). Removed: resolution_solution and compensation, the answer and
   // the offer told to this customer (free text about their case; the remedy's kind and amount stay
   // in remedies), and external_ref, a reference into another system (an order, a mail thread)
   // that leads back to the person.
   const redact = (v: string | null) => (v === null ? null : REDACTED);
+  const keepUnlessPersonal = (v: string | null) => (v === null ? null : (redactData(v, identifiers, 'cause') as string));
   for (const c of cases) {
     const set = {
       contact_name: ERASED_NAME,
@@ -159,6 +186,8 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
       request: redact(c.request),
       resolution_solution: redact(c.resolution_solution),
       compensation: redact(c.compensation),
+      resolution_cause: keepUnlessPersonal(c.resolution_cause),
+      corrective_action: keepUnlessPersonal(c.corrective_action),
       external_ref: null,
       updated_at: now,
       version: c.version + 1,
@@ -183,10 +212,33 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
       .where('case_id', 'in', chunk)
       .executeTakeFirst();
     counts.attachments += Number(a.numUpdatedRows);
-    // a remedy's note is the decider's free text on this customer's case; its proposal (kind, amount, the rule's wording) stays
-    const r = await trx.updateTable('remedies').set({ note: REDACTED }).where('case_id', 'in', chunk).where('note', 'is not', null).executeTakeFirst();
-    counts.remedies += Number(r.numUpdatedRows);
+    // a remedy's note is the decider's free text on this customer's case, and the letter's texts
+    // (text, textEn) of its proposal and final may have been rewritten to name the person: both
+    // replaced; its kind, amount and currency stay
+    const remedies = await trx.selectFrom('remedies').select(['id', 'proposal', 'final', 'note']).where('case_id', 'in', chunk).execute();
+    for (const r of remedies) {
+      const set = { proposal: redactRemedyTexts(r.proposal)!, final: redactRemedyTexts(r.final), note: r.note === null ? null : REDACTED };
+      if (set.proposal === r.proposal && set.final === r.final && set.note === r.note) continue;
+      await trx.updateTable('remedies').set(set).where('id', '=', r.id).execute();
+      counts.remedies++;
+    }
+    // the email channel's Message-IDs of the cases' mails (they lead back to the person's mailbox)
+    const m = await trx.deleteFrom('case_email_messages').where('case_id', 'in', chunk).executeTakeFirst();
+    counts.emailMessages += Number(m.numDeletedRows);
   });
+
+  // The consent register: the free texts (scope, evidence, withdrawal reasons) replaced, and every
+  // consent still in force withdrawn by the actor, reason `erased` (the rows, purposes and times stay)
+  await trx.updateTable('consents').set({ scope: REDACTED }).where('customer_id', '=', customerId).where('scope', 'is not', null).execute();
+  await trx.updateTable('consents').set({ evidence_ref: REDACTED }).where('customer_id', '=', customerId).where('evidence_ref', 'is not', null).execute();
+  await trx.updateTable('consents').set({ withdrawal_reason: REDACTED }).where('customer_id', '=', customerId).where('withdrawal_reason', 'is not', null).execute();
+  const w = await trx
+    .updateTable('consents')
+    .set({ withdrawn_at: now, withdrawn_by: actor.id, withdrawal_reason: ERASED_REASON })
+    .where('customer_id', '=', customerId)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  counts.consentsWithdrawn = Number(w.numUpdatedRows);
 
   Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers));
   const accounts = await anonymisePortalAccounts(ctx, trx, customerId, ERASED_NAME);

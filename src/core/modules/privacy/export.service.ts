@@ -42,6 +42,7 @@ export interface CustomerExport {
   /** staff: everything kept about the customer, in clear; customer: what the customer may see of it. */
   scope: 'staff' | 'customer';
   customer: CustomerView;
+  /** staff: every portal account of the customer; customer: the caller's own account only. */
   portalAccounts: PortalAccountExport[];
   /** The consent register, withdrawn consents included (consent.service.ts). */
   consents: ConsentView[];
@@ -56,7 +57,8 @@ export const exportFileName = (customerId: string, at: number): string =>
  * Everything kept about a customer, for `actor`: staff who handle data-subject requests (route
  * permission privacy.export) and the system (CLI) get it in clear with commitments and remedies;
  * a portal customer gets their own only, as they see it in the portal (public timeline, no
- * internal notes or staff-only fields, no commitments or remedies, which they cannot read). A
+ * internal notes or staff-only fields, no commitments or remedies, which they cannot read; of the
+ * portal accounts, only their own). A
  * customer asking for another customer's data gets 404 as for an unknown one. Recorded in the
  * audit log (privacy.export, with counts only).
  */
@@ -77,13 +79,15 @@ export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Ac
         remedies: await listRemedies(ctx, { caseId: d.case.id, limit: 1000 }, actor),
       });
   }
-  const accounts = await ctx.db
+  // the customer's own export: their own account only (the customer's other portal accounts are
+  // other people, a colleague at the same company: their email and logins are not the caller's data)
+  let aq = ctx.db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'locale', 'active', 'created_at'])
     .where('customer_id', '=', customerId)
-    .where('role', '=', 'customer')
-    .orderBy('created_at')
-    .execute();
+    .where('role', '=', 'customer');
+  if (asCustomer) aq = aq.where('id', '=', actor.id);
+  const accounts = await aq.orderBy('created_at').execute();
   const portalAccounts: PortalAccountExport[] = [];
   for (const u of accounts) {
     const last = await ctx.db
