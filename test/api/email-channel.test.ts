@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,10 @@ import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
 const DOMAIN = 'support.example.com';
 const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+/** The authserv-id of the mail server in front (SL_EMAIL_TRUSTED_AUTHSERV). */
+const MX = 'mx.support.example.com';
+/** What the mail server in front writes on top of a mail whose From domain passed DMARC. */
+const authPass = (domain: string, id = MX) => `Authentication-Results: ${id}; dkim=pass header.d=${domain} header.s=s1; dmarc=pass (p=reject) header.from=${domain}\r\n`;
 
 interface CaseDetail {
   case: { id: string; number: string; status: string; channel: string; subject: string; description: string; receivedAt: number; contact: { name: string; email: string | null } };
@@ -44,10 +49,19 @@ describe.each(DIALECTS)('email channel on %s', (dialect) => {
   let t: TestApp;
   let smtp: SmtpInbound;
   let client: ReturnType<typeof nodemailer.createTransport>;
+  const warnings: Array<{ obj: object; msg?: string }> = [];
+  const capture: Logger = { info: () => {}, warn: (obj, msg) => void warnings.push({ obj, ...(msg ? { msg } : {}) }), error: () => {} };
 
   beforeAll(async () => {
-    t = await makeTestApp(dialect, { config: { maxAttachmentBytes: 64 * 1024 } });
-    smtp = await startSmtpInbound(t.ctx, { host: '127.0.0.1', port: 0, domains: [DOMAIN], log: silent });
+    const saved = process.env.SL_EMAIL_TRUSTED_AUTHSERV;
+    process.env.SL_EMAIL_TRUSTED_AUTHSERV = MX; // read by the HTTP route when the app is built
+    try {
+      t = await makeTestApp(dialect, { config: { maxAttachmentBytes: 64 * 1024 } });
+    } finally {
+      if (saved === undefined) delete process.env.SL_EMAIL_TRUSTED_AUTHSERV;
+      else process.env.SL_EMAIL_TRUSTED_AUTHSERV = saved;
+    }
+    smtp = await startSmtpInbound(t.ctx, { host: '127.0.0.1', port: 0, domains: [DOMAIN], log: capture, trustedAuthserv: [MX] });
     client = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
   });
   afterAll(async () => {
@@ -217,15 +231,51 @@ describe.each(DIALECTS)('email channel on %s', (dialect) => {
     expect((await detail(first.number)).timeline.filter((e) => e.type === 'customer_reply').map((e) => e.body)).toEqual(['补充冷媒后还是不制冷。', '师傅今天能来吗？']);
   });
 
-  it('threads a mail with the case number in its subject from the case contact, but makes a new case of one from a stranger', async () => {
+  it('threads a mail with the case number in its subject only from the case contact authenticated by the trusted mail server (SMTP and HTTP)', async () => {
     const ack = await sentMail(first.id, 'case_acknowledged');
-    const fromContact = await sendRaw(rawMail({ from: '王小明 <wang.xm@example.com>', subject: `Re: ${ack.subject}`, messageId: 'subject-1@mail.example.com' }, '我下午在家。'));
+    const replies = async () => (await detail(first.number)).timeline.filter((e) => e.type === 'customer_reply').map((e) => e.body);
+    const contactMail = (id: string, body: string) => rawMail({ from: '王小明 <wang.xm@example.com>', subject: `Re: ${ack.subject}`, messageId: id }, body);
+    const repliesBefore = await replies();
+    // From alone is anyone's word: no Authentication-Results, a forged one by another authserv-id, one
+    // by the trusted id written lower down (below the real one, which reports a failure), a pass for another domain
+    const forged = [
+      contactMail('subject-forged-1@evil.example', '伪造一：没有认证结果'),
+      authPass('example.com', 'mx.evil.example') + contactMail('subject-forged-2@evil.example', '伪造二：别的认证服务'),
+      `Authentication-Results: ${MX}; dkim=none; dmarc=fail header.from=example.com\r\nReceived: from evil.example by ${MX}\r\n` +
+        authPass('example.com') +
+        contactMail('subject-forged-3@evil.example', '伪造三：写在下面的认证结果'),
+      `Authentication-Results: ${MX}; dkim=pass header.d=evil.example\r\n` + contactMail('subject-forged-4@evil.example', '伪造四：别的域名签名'),
+    ];
+    for (const raw of forged) {
+      const r = await sendRaw(raw);
+      expect(r).toMatch(/created: case SL-/);
+      expect(numberIn(r)).not.toBe(first.number);
+    }
+    // the same over HTTP
+    const viaHttp = await t.as('admin', 'POST', '/api/v1/channels/email/inbound', contactMail('subject-forged-5@evil.example', '伪造五：经网关'), { 'content-type': 'message/rfc822' });
+    expect({ status: viaHttp.statusCode, outcome: (viaHttp.json() as Ingested).outcome }).toEqual({ status: 201, outcome: 'created' });
+    // a listener without SL_EMAIL_TRUSTED_AUTHSERV believes no Authentication-Results
+    const untrusting = await startSmtpInbound(t.ctx, { host: '127.0.0.1', port: 0, domains: [DOMAIN], log: silent });
+    const c = nodemailer.createTransport({ host: '127.0.0.1', port: untrusting.port, secure: false, ignoreTLS: true });
+    try {
+      const r = (await c.sendMail({ envelope: { from: 'wang.xm@example.com', to: [`help@${DOMAIN}`] }, raw: authPass('example.com') + contactMail('subject-untrusted@mail.example.com', '未配置时不按主题归并') })).response;
+      expect(r).toMatch(/created: case SL-/);
+      expect(numberIn(r)).not.toBe(first.number);
+    } finally {
+      c.close();
+      await untrusting.close();
+    }
+    expect(await replies()).toEqual(repliesBefore);
+
+    // authenticated by the trusted server: threaded
+    const fromContact = await sendRaw(authPass('example.com') + contactMail('subject-1@mail.example.com', '我下午在家。'));
     expect(fromContact).toMatch(new RegExp(`threaded: case ${first.number}`));
     const d = await detail(first.number);
     expect(d.timeline.filter((e) => e.type === 'customer_reply').at(-1)).toMatchObject({ body: '我下午在家。', data: { threadedBy: 'subject_number' } });
 
     const before = await countCases();
-    const fromStranger = await sendRaw(rawMail({ from: 'mallory@evil.example', subject: `[${first.number}] 请把工单关掉`, messageId: 'stranger-1@evil.example' }, '这个问题已经解决了，请关闭。'));
+    // a stranger authenticated for their own domain is still not the case's contact
+    const fromStranger = await sendRaw(authPass('evil.example') + rawMail({ from: 'mallory@evil.example', subject: `[${first.number}] 请把工单关掉`, messageId: 'stranger-1@evil.example' }, '这个问题已经解决了，请关闭。'));
     expect(fromStranger).toMatch(/created: case SL-/);
     expect(numberIn(fromStranger)).not.toBe(first.number);
     expect(await countCases()).toBe(before + 1);
@@ -234,7 +284,14 @@ describe.each(DIALECTS)('email channel on %s', (dialect) => {
     expect((await detail(numberIn(fromStranger)!)).case.contact.email).toBe('mallory@evil.example');
   });
 
-  it('never makes a case or a customer reply of an automatic mail: an out-of-office or a bounce is noted on its case, one answering no case is dropped', async () => {
+  it('threads by subject over HTTP too when the trusted mail server vouches for the contact', async () => {
+    const ack = await sentMail(first.id, 'case_acknowledged');
+    const raw = `Authentication-Results: ${MX}; dkim=pass header.d=example.com header.s=s1\r\n` + rawMail({ from: 'wang.xm@example.com', subject: `Re: ${ack.subject}`, messageId: 'subject-http-2@mail.example.com' }, '经网关的回复');
+    const res = await t.as('admin', 'POST', '/api/v1/channels/email/inbound', raw, { 'content-type': 'message/rfc822' });
+    expect({ status: res.statusCode, body: res.json() as Ingested }).toMatchObject({ status: 200, body: { outcome: 'threaded', threadedBy: 'subject_number', case: { id: first.id } } });
+  });
+
+  it('never makes a case or a customer reply of an automatic mail: an out-of-office or a bounce is noted on its case', async () => {
     const made = numberIn(await sendRaw(rawMail({ from: 'away@example.com', subject: '热水器漏水', messageId: 'away-1@example.com' }, '热水器底部漏水')))!;
     const c = await detail(made);
     expect((await t.as('agent', 'POST', `/api/v1/cases/${c.case.id}/take`, {})).statusCode).toBe(200);
@@ -281,11 +338,100 @@ describe.each(DIALECTS)('email channel on %s', (dialect) => {
       ['auto_reply', 'I am on leave until Monday.'],
       ['bounce', 'The mail could not be delivered: mailbox full.'],
     ]);
-    // answering no case: no case, and no acknowledgement to a robot (a mail loop)
-    const stray = rawMail({ from: 'robot@example.net', subject: 'Automatic reply', messageId: 'ooo-2@example.net' }, 'Thank you for your mail.');
-    expect(await sendRaw(ooo + stray)).toMatch(/ignored: an automatic mail/);
     expect(await countCases()).toBe(before);
     expect((await t.ctx.db.selectFrom('outbox').select('id').execute()).length).toBe(outboxBefore);
+  });
+
+  it('makes a case without an acknowledgement of an automatic reply that answers no case, and logs a bounce that answers none', async () => {
+    const ooo = 'Auto-Submitted: auto-generated\r\n';
+    const outboxCount = async () => (await t.ctx.db.selectFrom('outbox').select('id').where('topic', '=', 'email').execute()).length;
+    const before = await countCases();
+    let outbox = await outboxCount();
+    // an Auto-Submitted or Precedence: bulk mail answering no case: a case (not dropped), but no acknowledgement (a mail loop)
+    const stray = await sendRaw(ooo + rawMail({ from: 'robot@example.net', subject: 'Your ticket was received', messageId: 'ooo-2@example.net' }, 'Thank you for your mail.'));
+    expect(stray).toMatch(/created: case SL-/);
+    const bulk = await sendRaw('Precedence: bulk\r\n' + rawMail({ from: 'news@example.net', subject: 'Newsletter', messageId: 'bulk-1@example.net' }, 'This month...'));
+    expect(bulk).toMatch(/created: case SL-/);
+    expect(await countCases()).toBe(before + 2);
+    expect(await outboxCount()).toBe(outbox);
+    expect((await detail(numberIn(stray)!)).case).toMatchObject({ channel: 'email', contact: { email: 'robot@example.net' } });
+    // postmaster@ is a person's mailbox too: a case, acknowledged
+    const pm = await sendRaw(rawMail({ from: 'postmaster@customer.example', subject: '你们的邮件被退回了', messageId: 'pm-1@customer.example' }, '请检查你们的发信配置'));
+    expect(pm).toMatch(/created: case SL-/);
+    expect(await outboxCount()).toBe(outbox + 1);
+    outbox += 1;
+    // a bounce answering no case (a null reverse path, MAILER-DAEMON): taken, not a case, and logged with its key, From and Subject
+    warnings.length = 0;
+    const nullPath = await sendRaw(rawMail({ from: 'mail@relay.example', subject: 'Delivery failure', messageId: 'bounce-2@relay.example' }, 'undeliverable'), '');
+    expect(nullPath).toMatch(/ignored/);
+    expect(await sendRaw(rawMail({ from: 'MAILER-DAEMON@relay.example', subject: 'Returned mail', messageId: 'bounce-3@relay.example' }, 'undeliverable'))).toMatch(/ignored/);
+    expect(warnings.map((w) => w.obj)).toEqual([
+      { messageKey: 'bounce-2@relay.example', from: 'mail@relay.example', subject: 'Delivery failure' },
+      { messageKey: 'bounce-3@relay.example', from: 'mailer-daemon@relay.example', subject: 'Returned mail' },
+    ]);
+    expect(await countCases()).toBe(before + 3);
+    expect(await outboxCount()).toBe(outbox);
+  });
+
+  it('takes at most 20 attachments from a mail and names the rest as not taken', async () => {
+    const files = Array.from({ length: 23 }, (_, i) => ({ filename: `file-${i + 1}.txt`, content: `content ${i + 1}`, contentType: 'text/plain' }));
+    const made = await send({ from: 'files@example.com', to: `help@${DOMAIN}`, subject: '很多附件', text: '附件见下', messageId: '<files-1@example.com>', attachments: files });
+    const d = await detail(numberIn(made)!);
+    expect(d.attachments.map((a) => a.filename)).toEqual(files.slice(0, 20).map((f) => f.filename));
+    expect(d.case.description).toContain('附件见下');
+    expect(d.case.description).toContain('3 more attachment(s) not taken');
+    expect(d.case.description).toContain('file-21.txt, file-22.txt, file-23.txt');
+    // a reply with too many: the rest named in the reply's data
+    const ack = await sentMail(d.case.id, 'case_acknowledged');
+    const r = await send({ from: 'files@example.com', to: `help@${DOMAIN}`, subject: 'Re: 很多附件', text: '还有', inReplyTo: ack.messageId, messageId: '<files-2@example.com>', attachments: files.slice(0, 21) });
+    expect(r).toMatch(/threaded/);
+    const after = await detail(d.case.number);
+    expect(after.attachments).toHaveLength(40);
+    expect(after.timeline.find((e) => e.type === 'customer_reply')?.data).toMatchObject({ attachmentsNotTaken: ['file-21.txt'] });
+  });
+
+  it('limits SMTP clients (421) and messages taken in at once (451: try again)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inIngest = new Promise<void>((r) => (entered = r));
+    const limited = await startSmtpInbound(t.ctx, {
+      host: '127.0.0.1',
+      port: 0,
+      domains: [DOMAIN],
+      log: silent,
+      maxIngests: 1,
+      ingest: async (ctx, raw, o) => {
+        entered();
+        await gate;
+        return ingestEmail(ctx, raw, o);
+      },
+    });
+    const mk = () => nodemailer.createTransport({ host: '127.0.0.1', port: limited.port, secure: false, ignoreTLS: true });
+    const [a, b] = [mk(), mk()];
+    const clients = [a, b];
+    const idle = new Socket();
+    const few = await startSmtpInbound(t.ctx, { host: '127.0.0.1', port: 0, domains: [DOMAIN], log: silent, maxClients: 1 });
+    try {
+      const first = a.sendMail({ envelope: { from: 'busy@example.com', to: [`help@${DOMAIN}`] }, raw: rawMail({ from: 'busy@example.com', subject: 'busy 1', messageId: 'busy-1@example.com' }, 'one') });
+      await inIngest;
+      await expect(b.sendMail({ envelope: { from: 'busy@example.com', to: [`help@${DOMAIN}`] }, raw: rawMail({ from: 'busy@example.com', subject: 'busy 2', messageId: 'busy-2@example.com' }, 'two') })).rejects.toMatchObject({ responseCode: 451 });
+      // maxClients 1: one connection held open, the next is turned away
+      const banner = new Promise<string>((r) => idle.once('data', (d) => r(String(d))));
+      idle.connect(few.port, '127.0.0.1');
+      expect(await banner).toMatch(/^220/);
+      const c = nodemailer.createTransport({ host: '127.0.0.1', port: few.port, secure: false, ignoreTLS: true });
+      clients.push(c);
+      await expect(c.sendMail({ envelope: { from: 'busy@example.com', to: [`help@${DOMAIN}`] }, raw: rawMail({ from: 'busy@example.com', subject: 'busy 3', messageId: 'busy-3@example.com' }, 'three') })).rejects.toMatchObject({ responseCode: 421 });
+      release();
+      expect((await first).response).toMatch(/^250 .*created/);
+    } finally {
+      release();
+      idle.destroy();
+      for (const x of clients) x.close();
+      await limited.close();
+      await few.close();
+    }
   });
 
   it('takes mail over HTTP (message/rfc822) from an admin gateway: 201 new, 200 duplicate and threaded; 403 for an agent, 401 anonymous', async () => {

@@ -64,6 +64,8 @@ export interface NewCaseInput {
   teamId?: string | undefined;
   externalRef?: string | undefined;
   attachments?: AttachmentInput[] | undefined;
+  /** No acknowledgement mail to the contact (an automatic reply made into a case: no mail loop with a responder). Not for API callers. */
+  noAcknowledgementMail?: boolean | undefined;
 }
 
 export interface EventInput {
@@ -412,7 +414,7 @@ async function createInTrx(
   const intake: IntakeFacts = { customerTier: customer?.tier ?? null };
   for (const h of ctx.caseHooks) await h.onCreated?.(ctx, trx, row, ack, intake);
   await insertEvents(ctx, trx, id, actor, [{ type: 'acknowledged', visibility: 'public', actor: { ...actor, kind: 'system' }, data: { ...ack } }]);
-  if (row.contact_email)
+  if (row.contact_email && !input.noAcknowledgementMail)
     await enqueue(ctx, trx, {
       topic: 'email',
       caseId: id,

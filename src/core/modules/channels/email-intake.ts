@@ -2,7 +2,7 @@ import type { Ctx } from '../../context.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { caseByIdempotencyKey, createCase, EARLIEST_RECEIVED_AT, mutateCase, reply, type AttachmentInput, type NewCaseInput } from '../cases/index.ts';
-import { escapeHtml } from '../notifications/index.ts';
+import { consoleLogger, escapeHtml, type Logger } from '../notifications/index.ts';
 import { parseEmail, type ParsedEmail } from './email-parse.ts';
 import { findThread, type Thread } from './email-threading.ts';
 
@@ -16,7 +16,8 @@ export const EMAIL_ACTOR_ID = 'channel:email';
 /**
  * created: a new case; threaded: a customer reply on its case; duplicate: taken in before;
  * noted: an automatic mail (an out-of-office, a bounce) put on its case as an internal entry;
- * ignored: an automatic mail that answers no case, taken and dropped (logged).
+ * ignored: a bounce that answers no case, taken and dropped (logged at warn with its key, From
+ * and Subject). An out-of-office answering no case becomes a case, without an acknowledgement.
  */
 export type EmailOutcome = 'created' | 'threaded' | 'duplicate' | 'noted' | 'ignored';
 
@@ -33,7 +34,16 @@ export interface IngestResult {
 export interface IngestOptions {
   /** The address it came from (the SMTP client, the gateway's HTTP request). */
   ip?: string | null;
+  /** The SMTP reverse path (MAIL FROM), when known: '' (`<>`) marks a bounce. */
+  envelopeFrom?: string | null;
+  /** The authserv-ids whose Authentication-Results are believed (SL_EMAIL_TRUSTED_AUTHSERV): without one, no threading by subject. */
+  trustedAuthserv?: readonly string[];
+  /** Where a mail taken and dropped is logged (the listener's, the request's logger). */
+  log?: Logger;
 }
+
+/** The most files taken from one mail (the API takes 10 per request); the rest are named as not taken. */
+export const MAX_MAIL_ATTACHMENTS = 20;
 
 const intakeActor = (o: IngestOptions): Actor => ({
   id: EMAIL_ACTOR_ID,
@@ -56,9 +66,19 @@ function originalHtml(mail: ParsedEmail): string | undefined {
   return undefined;
 }
 
-const attachmentsOf = (mail: ParsedEmail): AttachmentInput[] =>
+/** The files taken (at most MAX_MAIL_ATTACHMENTS) and the names of those left out. */
+function attachmentsOf(mail: ParsedEmail): { taken: AttachmentInput[]; notTaken: string[] } {
   // an empty file carries nothing (and the cases module refuses one as not a file)
-  mail.attachments.filter((a) => a.content.length > 0).map((a) => ({ filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') }));
+  const files = mail.attachments.filter((a) => a.content.length > 0);
+  return {
+    taken: files.slice(0, MAX_MAIL_ATTACHMENTS).map((a) => ({ filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') })),
+    notTaken: files.slice(MAX_MAIL_ATTACHMENTS).map((a) => a.filename),
+  };
+}
+
+/** A line naming the files left out, for a case's description. */
+const notTakenNote = (names: string[]): string =>
+  names.length === 0 ? '' : `\n\n[${names.length} more attachment(s) not taken (at most ${MAX_MAIL_ATTACHMENTS} per mail): ${names.slice(0, 50).join(', ')}${names.length > 50 ? ', …' : ''}]`;
 
 const summary = (c: { id: string; number: string; status: string }) => ({ id: c.id, number: c.number, status: c.status });
 
@@ -73,13 +93,20 @@ const summary = (c: { id: string; number: string; status: string }) => ({ id: c.
  * (the database busy or gone) is worth trying again.
  */
 export async function ingestEmail(ctx: Ctx, raw: Buffer, o: IngestOptions = {}): Promise<IngestResult> {
-  const mail = await parseEmail(raw);
+  const mail = await parseEmail(raw, { envelopeFrom: o.envelopeFrom });
   // The fast path for a retried delivery. What guarantees one case or reply per Message-ID is the
   // idempotency key of the intake and the unique key of case_email_messages written with a reply.
   const known = await caseOfMessage(ctx, mail.key);
   if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
-  const thread = await findThread(ctx, mail);
-  if (mail.automatic) return noteAutomatic(ctx, mail, thread);
+  const thread = await findThread(ctx, mail, o.trustedAuthserv ?? []);
+  if (mail.automatic && thread) return noteAutomatic(ctx, mail, thread);
+  if (mail.automatic === 'bounce') {
+    // never dropped without a trace
+    (o.log ?? consoleLogger).warn({ messageKey: mail.key, from: mail.from.address, subject: mail.subject }, 'email channel: a bounce that answers no case was taken and dropped');
+    return { outcome: 'ignored', case: null, messageKey: mail.key };
+  }
+  // an automatic reply answering no case: a case, but no acknowledgement (a mail loop with a responder)
+  if (mail.automatic) return createFromMail(ctx, mail, o);
   if (thread) {
     const r = await threadReply(ctx, mail, thread, o);
     if (r) return r;
@@ -111,6 +138,7 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
   // someone else in the thread (a colleague of the customer's) is named on the reply
   const sender = c.contact_email === mail.from.address ? {} : { sender: { name: mail.from.name, email: mail.from.address } };
   const html = originalHtml(mail);
+  const files = attachmentsOf(mail);
   try {
     const view = await reply(
       ctx,
@@ -118,8 +146,8 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
       { body: mail.text || NO_TEXT, ...(html ? { bodyHtml: html } : {}) },
       actor,
       {
-        attachments: attachmentsOf(mail),
-        data: { channel: 'email', threadedBy: thread.by, ...sender },
+        attachments: files.taken,
+        data: { channel: 'email', threadedBy: thread.by, ...sender, ...(files.notTaken.length > 0 ? { attachmentsNotTaken: files.notTaken.slice(0, 200) } : {}) },
         // in the reply's transaction: a retried delivery finds it (or, at the same moment, fails on its key and rolls back)
         inTransaction: async (trx) => {
           await trx.insertInto('case_email_messages').values({ message_id: mail.key, case_id: c.id, kind: 'reply', created_at: ctx.clock.now() }).execute();
@@ -137,12 +165,10 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
 }
 
 /**
- * An automatic mail (email-parse.ts, `automatic`): on the case it answers, an internal entry that
- * changes nothing (staff see that the customer is away, or that our mail did not reach them);
- * answering no case, nothing (a case would acknowledge it: a mail loop).
+ * An automatic mail (email-parse.ts, `automatic`) on the case it answers: an internal entry that
+ * changes nothing (staff see that the customer is away, or that our mail did not reach them).
  */
-async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread | null): Promise<IngestResult> {
-  if (!thread) return { outcome: 'ignored', case: null, messageKey: mail.key };
+async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread): Promise<IngestResult> {
   const system: Actor = { ...intakeActor({}), name: 'email channel (automatic mail)' };
   try {
     const view = await mutateCase(ctx, thread.caseId, system, 'replied', 'case.email_automatic', async (_c, trx) => {
@@ -167,15 +193,16 @@ async function createFromMail(ctx: Ctx, mail: ParsedEmail, o: IngestOptions): Pr
   // the Date header when sane; else (none, in the future, before the earliest date) the time it reached us
   const receivedAt = mail.date !== null && mail.date <= now && mail.date >= EARLIEST_RECEIVED_AT ? mail.date : undefined;
   const html = originalHtml(mail);
-  const attachments = attachmentsOf(mail);
+  const { taken: attachments, notTaken } = attachmentsOf(mail);
   const input: NewCaseInput = {
     channel: 'email',
     contact: { name: mail.from.name, email: mail.from.address },
     subject: mail.subject || (mail.text.split('\n')[0] ?? '').slice(0, 80).trim() || NO_SUBJECT,
-    description: mail.text || mail.subject || NO_TEXT,
+    description: (mail.text || mail.subject || NO_TEXT) + notTakenNote(notTaken),
     ...(html ? { descriptionHtml: html } : {}),
     ...(receivedAt !== undefined ? { receivedAt } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
+    ...(mail.automatic ? { noAcknowledgementMail: true } : {}),
   };
   const key = `email:${mail.key}`;
   let view;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEmail, stripQuotedAndSignature } from './email-parse.ts';
+import { parseEmail, senderAuthenticated, stripQuotedAndSignature } from './email-parse.ts';
 import { smtpInboundSettingsFromEnv } from './smtp-inbound.ts';
 import { renderTemplate } from '../notifications/index.ts';
 
@@ -47,10 +47,57 @@ describe('parseEmail', () => {
   });
 });
 
+describe('senderAuthenticated (threading by subject needs it)', () => {
+  const mail = (headers: string[]) => parseEmail(Buffer.from([...headers, 'From: Ann <ann@mail.example.org>', 'Subject: Re: [SL-20261123-0042]', '', 'hi'].join('\r\n')));
+  const MX = ['mx.support.example.com'];
+  const auth = async (headers: string[], trusted = MX) => senderAuthenticated(await mail(headers), trusted);
+
+  it('believes a pass only from a trusted authserv-id in the topmost Authentication-Results headers', async () => {
+    expect(await auth(['Authentication-Results: mx.support.example.com; dmarc=pass (p=reject) header.from=mail.example.org'])).toBe(true);
+    expect(await auth(['Authentication-Results: MX.Support.Example.com 1; dkim=pass header.d=example.org header.s=s1'])).toBe(true); // a parent domain signed
+    // folded over two lines, two headers by the same server (dkim, then dmarc)
+    expect(await auth(['Authentication-Results: mx.support.example.com;\r\n\tspf=pass smtp.mailfrom=mail.example.org', 'Authentication-Results: mx.support.example.com;\r\n dkim=pass header.d=mail.example.org'])).toBe(true);
+    // without the setting, nothing is believed
+    expect(await auth(['Authentication-Results: mx.support.example.com; dmarc=pass header.from=mail.example.org'], [])).toBe(false);
+    // another authserv-id (the sender's own header)
+    expect(await auth(['Authentication-Results: mx.evil.example; dmarc=pass header.from=mail.example.org'])).toBe(false);
+    // a forged header lower down, below the real one (which reports a failure)
+    expect(
+      await auth([
+        'Authentication-Results: mx.support.example.com; dkim=none; dmarc=fail header.from=mail.example.org',
+        'Received: from evil by mx.support.example.com',
+        'Authentication-Results: mx.support.example.com; dmarc=pass header.from=mail.example.org',
+      ]),
+    ).toBe(false);
+    // no pass, a pass for another domain, a pass that is only SPF, a comment that says pass
+    expect(await auth(['Authentication-Results: mx.support.example.com; dmarc=fail header.from=mail.example.org'])).toBe(false);
+    expect(await auth(['Authentication-Results: mx.support.example.com; dkim=pass header.d=evil.example'])).toBe(false);
+    expect(await auth(['Authentication-Results: mx.support.example.com; dkim=pass header.d=ail.example.org'])).toBe(false);
+    expect(await auth(['Authentication-Results: mx.support.example.com; dmarc=pass header.from=evil.example'])).toBe(false);
+    expect(await auth(['Authentication-Results: mx.support.example.com; spf=pass smtp.mailfrom=mail.example.org'])).toBe(false);
+    expect(await auth(['Authentication-Results: mx.support.example.com; dkim=fail (dkim=pass header.d=example.org) header.d=example.org'])).toBe(false);
+    expect(await auth([])).toBe(false);
+  });
+});
+
+describe('automatic mail', () => {
+  const mail = (headers: string[]) => Buffer.from([...headers, 'Subject: s', 'Message-ID: <m@x>', '', 'body'].join('\r\n'));
+
+  it('takes only a null reverse path, a delivery report or MAILER-DAEMON for a bounce: postmaster@ is a person', async () => {
+    expect((await parseEmail(mail(['From: postmaster@example.com']))).automatic).toBeNull();
+    expect((await parseEmail(mail(['From: MAILER-DAEMON@mx.example.com']))).automatic).toBe('bounce');
+    expect((await parseEmail(mail(['From: relay@example.com']), { envelopeFrom: '' })).automatic).toBe('bounce');
+    expect((await parseEmail(mail(['From: relay@example.com']), { envelopeFrom: 'relay@example.com' })).automatic).toBeNull();
+    expect((await parseEmail(mail(['From: a@example.com', 'Content-Type: multipart/report; report-type=delivery-status; boundary="r"']))).automatic).toBe('bounce');
+    expect((await parseEmail(mail(['From: a@example.com', 'Auto-Submitted: auto-generated']))).automatic).toBe('auto_reply');
+    expect((await parseEmail(mail(['From: a@example.com', 'Precedence: bulk']))).automatic).toBe('auto_reply');
+  });
+});
+
 describe('smtpInboundSettingsFromEnv', () => {
   const saved = { ...process.env };
   afterEach(() => {
-    for (const k of ['SL_SMTP_INBOUND_PORT', 'SL_SMTP_INBOUND_HOST', 'SL_SMTP_INBOUND_DOMAINS']) {
+    for (const k of ['SL_SMTP_INBOUND_PORT', 'SL_SMTP_INBOUND_HOST', 'SL_SMTP_INBOUND_DOMAINS', 'SL_SMTP_INBOUND_MAX_CLIENTS', 'SL_EMAIL_TRUSTED_AUTHSERV']) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
@@ -67,10 +114,16 @@ describe('smtpInboundSettingsFromEnv', () => {
       host: '127.0.0.1',
       port: 2525,
       domains: ['support.example.com', 'help.example.org'],
+      maxClients: 20,
+      trustedAuthserv: [],
     });
+    expect(withEnv({ SL_SMTP_INBOUND_MAX_CLIENTS: '5', SL_EMAIL_TRUSTED_AUTHSERV: 'MX.example.com, mx2.example.com' })()).toMatchObject({ maxClients: 5, trustedAuthserv: ['mx.example.com', 'mx2.example.com'] });
     expect(withEnv({ SL_SMTP_INBOUND_PORT: 'smtp' })).toThrow('SL_SMTP_INBOUND_PORT must be a port number, 1 to 65535 (got "smtp")');
     expect(withEnv({ SL_SMTP_INBOUND_PORT: '2525', SL_SMTP_INBOUND_DOMAINS: '' })).toThrow(/SL_SMTP_INBOUND_DOMAINS must name the domain/);
     expect(withEnv({ SL_SMTP_INBOUND_PORT: '2525', SL_SMTP_INBOUND_DOMAINS: 'support.example.com,not a domain' })).toThrow(/SL_SMTP_INBOUND_DOMAINS must be domain names/);
+    process.env.SL_SMTP_INBOUND_DOMAINS = 'support.example.com';
+    expect(withEnv({ SL_SMTP_INBOUND_MAX_CLIENTS: 'many' })).toThrow('SL_SMTP_INBOUND_MAX_CLIENTS must be a whole number, 1 or more (got "many")');
+    expect(withEnv({ SL_SMTP_INBOUND_MAX_CLIENTS: '5', SL_EMAIL_TRUSTED_AUTHSERV: 'mx.example.com; dmarc=pass' })).toThrow(/SL_EMAIL_TRUSTED_AUTHSERV must be authserv-ids/);
   });
 });
 

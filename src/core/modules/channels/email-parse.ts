@@ -30,6 +30,83 @@ export interface ParsedEmail {
    * would reopen a case or resume its timers on a robot's word.
    */
   automatic: 'auto_reply' | 'bounce' | null;
+  /**
+   * The topmost block of Authentication-Results headers (RFC 8601): the consecutive ones from the
+   * first, which the mail server in front adds on top. Whose they are (authserv-id) is judged by
+   * senderAuthenticated; one lower down (below another header) may be the sender's own forgery.
+   */
+  authResults: AuthResults[];
+}
+
+export interface AuthResults {
+  /** Lower case. */
+  authservId: string;
+  results: Array<{ method: string; result: string; props: Record<string, string> }>;
+}
+
+export interface ParseOptions {
+  /** The SMTP reverse path (MAIL FROM), when the listener knows it: '' (a null path, `<>`) is a bounce. */
+  envelopeFrom?: string | null | undefined;
+}
+
+/** An authserv-id as SL_EMAIL_TRUSTED_AUTHSERV names it: a host name (mx.example.com). */
+export const AUTHSERV_ID = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** One Authentication-Results header's value: `authserv-id [version]; method=result ptype.prop=value ...; ...` (comments dropped). */
+export function parseAuthResults(value: string): AuthResults | null {
+  let v = value.replace(/\r?\n[ \t]+/g, ' ');
+  for (let i = 0; i < 5 && /\([^()]*\)/.test(v); i++) v = v.replace(/\([^()]*\)/g, ' ');
+  const [head, ...rest] = v.split(';');
+  const authservId = (head ?? '').trim().split(/\s+/)[0]?.replace(/^"|"$/g, '').toLowerCase() ?? '';
+  if (!authservId) return null;
+  const results: AuthResults['results'] = [];
+  for (const part of rest) {
+    const m = /^\s*([a-z0-9_-]+)(?:\/[0-9]+)?\s*=\s*([a-z0-9_-]+)(.*)$/is.exec(part);
+    if (!m) continue;
+    const props: Record<string, string> = {};
+    for (const p of m[3]!.matchAll(/([a-z0-9_-]+\.[a-z0-9_-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi)) props[p[1]!.toLowerCase()] ??= p[2]!.replace(/^"|"$/g, '').toLowerCase();
+    results.push({ method: m[1]!.toLowerCase(), result: m[2]!.toLowerCase(), props });
+  }
+  return { authservId, results };
+}
+
+/** The consecutive Authentication-Results headers from the first one down (any other header ends the block). */
+function topAuthResults(mail: ParsedMail): AuthResults[] {
+  const out: AuthResults[] = [];
+  let started = false;
+  for (const h of mail.headerLines) {
+    if (h.key !== 'authentication-results') {
+      if (started) break;
+      continue;
+    }
+    started = true;
+    const r = parseAuthResults(h.line.slice(h.line.indexOf(':') + 1));
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Whether the mail server in front vouches for the From address: among the topmost
+ * Authentication-Results headers, one by a trusted authserv-id reports `dmarc=pass` (for this From
+ * domain, when it names it), or `dkim=pass` with `header.d` the From domain or a parent of it. No
+ * trusted id, or no pass: not authenticated (From can be anything a sender writes).
+ */
+export function senderAuthenticated(mail: Pick<ParsedEmail, 'from' | 'authResults'>, trusted: readonly string[]): boolean {
+  const domain = mail.from.address.slice(mail.from.address.lastIndexOf('@') + 1).toLowerCase();
+  if (!domain || trusted.length === 0) return false;
+  const ids = new Set(trusted.map((t) => t.toLowerCase()));
+  return mail.authResults.some(
+    (ar) =>
+      ids.has(ar.authservId) &&
+      ar.results.some((r) => {
+        if (r.result !== 'pass') return false;
+        if (r.method === 'dmarc') return r.props['header.from'] === undefined || r.props['header.from'] === domain;
+        if (r.method !== 'dkim') return false;
+        const d = r.props['header.d'];
+        return d !== undefined && d.includes('.') && (domain === d || domain.endsWith(`.${d}`));
+      }),
+  );
 }
 
 /** The largest message taken in (the HTTP body and the SMTP SIZE limit): ten 10 MB files' worth is refused by the attachment limit anyway. */
@@ -84,9 +161,10 @@ const headerText = (mail: ParsedMail, name: string): string => {
   return typeof v === 'string' ? v.trim().toLowerCase() : v && typeof v === 'object' && 'value' in v && typeof v.value === 'string' ? v.value.toLowerCase() : '';
 };
 
-function automaticOf(mail: ParsedMail): ParsedEmail['automatic'] {
+function automaticOf(mail: ParsedMail, envelopeFrom: string | null | undefined): ParsedEmail['automatic'] {
   const from = mail.from?.value[0]?.address?.toLowerCase() ?? '';
-  if (headerText(mail, 'content-type') === 'multipart/report' || /^(mailer-daemon|postmaster)@/.test(from)) return 'bounce';
+  // a bounce: a null reverse path (RFC 5321 4.5.5), a delivery report, or MAILER-DAEMON (postmaster@ is a person's mailbox too)
+  if (envelopeFrom === '' || headerText(mail, 'content-type') === 'multipart/report' || /^mailer-daemon@/.test(from)) return 'bounce';
   const auto = headerText(mail, 'auto-submitted');
   if ((auto && auto !== 'no') || mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond') || /^(auto_reply|bulk|junk)$/.test(headerText(mail, 'precedence')))
     return 'auto_reply';
@@ -109,7 +187,7 @@ function fromOf(mail: ParsedMail): { name: string; address: string } {
 }
 
 /** Parses a raw message; a DomainError (4xx) for one that can never become a case. */
-export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+export async function parseEmail(raw: Buffer, o: ParseOptions = {}): Promise<ParsedEmail> {
   if (raw.length === 0) throw invalid('email_empty', 'The message is empty.');
   if (raw.length > MAX_MESSAGE_BYTES) throw new DomainError('email_too_large', `The message is larger than ${MAX_MESSAGE_BYTES} bytes.`, 413);
   let mail: ParsedMail;
@@ -120,7 +198,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   }
   // a message has a header block: a body of text without one is not mail
   if (mail.headerLines.length === 0) throw invalid('email_unparseable', 'The message has no headers: it is not an RFC 5322 mail.');
-  const automatic = automaticOf(mail);
+  const automatic = automaticOf(mail, o.envelopeFrom);
   let from: ParsedEmail['from'];
   try {
     from = fromOf(mail);
@@ -142,5 +220,5 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     contentType: MIME.test(a.contentType) && a.contentType.length <= 127 ? a.contentType : 'application/octet-stream',
     content: a.content,
   }));
-  return { key, messageId, from, subject, text, fullText, html, date, refs: [...new Set(refs)], attachments, automatic };
+  return { key, messageId, from, subject, text, fullText, html, date, refs: [...new Set(refs)], attachments, automatic, authResults: topAuthResults(mail) };
 }
