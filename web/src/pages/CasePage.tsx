@@ -47,7 +47,7 @@ export function CasePage() {
           <CaseFields c={c} userName={userName} />
           <section className="card">
             <h2>{t('case.timeline')}</h2>
-            <Timeline events={q.data.timeline} userName={userName} />
+            <Timeline caseId={q.data.case.id} events={q.data.timeline} userName={userName} />
           </section>
         </div>
         <aside className="case-side">

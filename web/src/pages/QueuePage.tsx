@@ -6,6 +6,7 @@ import { CASE_TYPES, OPEN_STATUSES, PRIORITIES, STATUSES, type CaseFilters } fro
 import { CaseTable } from '../modules/cases/components/CaseTable.tsx';
 import { useCaseList, useUserNames } from '../modules/cases/hooks.ts';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
+import { EnumOptions } from '../ui/EnumOptions.tsx';
 
 /** The agent's queue: filters and search in the address (so back and reload keep them), pages loaded on demand. */
 export function QueuePage() {
@@ -61,11 +62,7 @@ export function QueuePage() {
           <select name="status" value={status} onChange={(e) => set('status', e.target.value === 'open' ? '' : e.target.value)}>
             <option value="open">{t('queue.openWork')}</option>
             <option value="all">{t('queue.allStatuses')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
+            <EnumOptions values={STATUSES} prefix="status" />
           </select>
         </label>
         <label>
@@ -81,22 +78,14 @@ export function QueuePage() {
           {t('queue.priority')}
           <select name="priority" value={priority} onChange={(e) => set('priority', e.target.value)}>
             <option value="">{t('queue.any')}</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`priority.${p}`)}
-              </option>
-            ))}
+            <EnumOptions values={PRIORITIES} prefix="priority" />
           </select>
         </label>
         <label>
           {t('queue.type')}
           <select name="type" value={type} onChange={(e) => set('type', e.target.value)}>
             <option value="">{t('queue.any')}</option>
-            {CASE_TYPES.map((x) => (
-              <option key={x} value={x}>
-                {t(`type.${x}`)}
-              </option>
-            ))}
+            <EnumOptions values={CASE_TYPES} prefix="type" />
           </select>
         </label>
       </form>

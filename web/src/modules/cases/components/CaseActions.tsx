@@ -1,7 +1,9 @@
 import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../../types.ts';
+import { AUTHORITY, minimumAuthority } from '../../auth/authority.ts';
 import { useCan, useMe } from '../../auth/hooks.ts';
+import { EnumOptions } from '../../../ui/EnumOptions.tsx';
 import { ErrorMessage } from '../../../ui/feedback.tsx';
 import { CASE_TYPES, CLOSE_REASONS, COMPLAINT_GRADES, type CaseAction } from '../api.ts';
 import { useCaseAction, useCategories } from '../hooks.ts';
@@ -71,19 +73,33 @@ export function CaseActions({ c }: { c: CaseView }) {
   const [note, setNote] = useState('');
   const [cls, setCls] = useState({ type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' });
   const [res, setRes] = useState({ cause: '', solution: '', compensation: '', correctiveAction: '' });
-  const [close, setClose] = useState({ reason: '', note: '' });
+  const [close, setClose] = useState({ reason: '', note: '', cause: '', correctiveAction: '' });
   const [reopen, setReopen] = useState('');
 
   const closed = c.status === 'closed';
   const openish = OPENISH.includes(c.status);
-  const lead = can('case.assign');
-  const mayTake = can('case.take') && !closed && c.ownerId !== me?.user.id && (c.ownerId === null || lead);
+  // as the API decides (case.service.ts): a lead (supervisor and up) may take over and decide any
+  // case; an agent decides only one nobody or they own (首问负责); an important complaint needs a
+  // supervisor or above, an urgent one a manager or above (SPEC 2)
+  const authority = AUTHORITY[me?.user.role ?? ''] ?? 0;
+  const lead = authority >= 2;
+  const gradeOk = authority >= minimumAuthority(c.complaintGrade);
+  const ownedByOther = c.ownerId !== null && c.ownerId !== me?.user.id && !lead;
+  const mayDecide = gradeOk && !ownedByOther;
+  const decides = can('case.status') || can('case.resolve') || can('case.close') || can('case.reopen');
+  const mayTake = can('case.take') && gradeOk && !closed && c.ownerId !== me?.user.id && (c.ownerId === null || lead);
   const reasons = c.status === 'resolved' ? CLOSE_REASONS : CLOSE_REASONS.filter((r) => r !== 'solved' && r !== 'unsolved');
   const closeReason = close.reason || reasons[0]!;
+  // a withdrawn repeat complaint closes with its root cause and corrective action (SPEC 2): asked
+  // for here unless the case has them already (from an earlier resolution)
+  const withdrawnRepeat = c.isRepeat && closeReason === 'withdrawn';
+  const needCause = withdrawnRepeat && !c.resolution.cause;
+  const needCorrective = withdrawnRepeat && !c.resolution.correctiveAction;
   const items: ReactNode[] = [];
 
   if (mayTake) items.push(<ActionForm key="take" id={c.id} action="take" label={t('actions.take')} submit={t('actions.take')} body={() => ({})} />);
-  if (can('case.reply') && !closed)
+  // the first reply to a case nobody owns takes it: at its grade's authority, as take
+  if (can('case.reply') && !closed && (c.ownerId !== null || gradeOk))
     items.push(
       <ActionForm key="reply" id={c.id} action="replies" label={t('actions.reply')} submit={t('actions.sendReply')} body={() => ({ body: reply })} onDone={() => setReply('')}>
         <textarea name="reply" required rows={4} placeholder={t('actions.replyPlaceholder')} value={reply} onChange={(e) => setReply(e.target.value)} />
@@ -95,11 +111,11 @@ export function CaseActions({ c }: { c: CaseView }) {
         <textarea name="note" className="internal" required rows={2} placeholder={t('actions.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />
       </ActionForm>,
     );
-  if (can('case.status') && ['new', 'open', 'pending_internal', 'reopened'].includes(c.status))
+  if (can('case.status') && mayDecide && ['new', 'open', 'pending_internal', 'reopened'].includes(c.status))
     items.push(<ActionForm key="wait" id={c.id} action="status" label={t('actions.waiting')} submit={t('actions.waiting')} body={() => ({ status: 'pending_customer' })} />);
-  if (can('case.status') && (c.status === 'pending_customer' || c.status === 'pending_internal'))
+  if (can('case.status') && mayDecide && (c.status === 'pending_customer' || c.status === 'pending_internal'))
     items.push(<ActionForm key="resume" id={c.id} action="status" label={t('actions.resume')} submit={t('actions.resume')} body={() => ({ status: 'open' })} />);
-  if (can('case.resolve') && openish)
+  if (can('case.resolve') && mayDecide && openish)
     items.push(
       <ActionForm
         key="resolve"
@@ -153,11 +169,7 @@ export function CaseActions({ c }: { c: CaseView }) {
             {t('case.type')}
             <select name="type" value={cls.type} onChange={(e) => setCls({ ...cls, type: e.target.value })}>
               <option value="">{t('actions.unchanged')}</option>
-              {CASE_TYPES.map((x) => (
-                <option key={x} value={x}>
-                  {t(`type.${x}`)}
-                </option>
-              ))}
+              <EnumOptions values={CASE_TYPES} prefix="type" />
             </select>
           </label>
           <label>
@@ -176,11 +188,7 @@ export function CaseActions({ c }: { c: CaseView }) {
               {t(`case.${k}`)}
               <select name={k} value={cls[k]} onChange={(e) => setCls({ ...cls, [k]: e.target.value })}>
                 <option value="">{t('actions.unchanged')}</option>
-                {[1, 2, 3].map((n) => (
-                  <option key={n} value={n}>
-                    {t(`case.levels.${n}`)}
-                  </option>
-                ))}
+                <EnumOptions values={[1, 2, 3]} prefix="case.levels" />
               </select>
             </label>
           ))}
@@ -189,11 +197,7 @@ export function CaseActions({ c }: { c: CaseView }) {
               {t('case.complaintGrade')}
               <select name="complaintGrade" value={cls.complaintGrade} onChange={(e) => setCls({ ...cls, complaintGrade: e.target.value })}>
                 <option value="">{t('actions.unchanged')}</option>
-                {COMPLAINT_GRADES.map((g) => (
-                  <option key={g} value={g}>
-                    {t(`grade.${g}`)}
-                  </option>
-                ))}
+                <EnumOptions values={COMPLAINT_GRADES} prefix="grade" />
               </select>
             </label>
           )}
@@ -204,7 +208,7 @@ export function CaseActions({ c }: { c: CaseView }) {
         </label>
       </ActionForm>,
     );
-  if (can('case.close') && !closed)
+  if (can('case.close') && mayDecide && !closed)
     items.push(
       <ActionForm
         key="close"
@@ -214,25 +218,41 @@ export function CaseActions({ c }: { c: CaseView }) {
         action="close"
         label={t('actions.close')}
         submit={t('actions.doClose')}
-        body={() => ({ reason: closeReason, ...(close.note.trim() ? { note: close.note } : {}) })}
+        body={() => ({
+          reason: closeReason,
+          ...(close.note.trim() ? { note: close.note } : {}),
+          ...(withdrawnRepeat && close.cause.trim() ? { cause: close.cause } : {}),
+          ...(withdrawnRepeat && close.correctiveAction.trim() ? { correctiveAction: close.correctiveAction } : {}),
+        })}
       >
         <label>
           {t('case.closeReason')}
           <select name="closeReason" value={closeReason} onChange={(e) => setClose({ ...close, reason: e.target.value })}>
-            {reasons.map((r) => (
-              <option key={r} value={r}>
-                {t(`closeReason.${r}`)}
-              </option>
-            ))}
+            <EnumOptions values={reasons} prefix="closeReason" />
           </select>
         </label>
+        {withdrawnRepeat && (
+          <>
+            <p className="muted">{t('actions.withdrawnRepeat')}</p>
+            <label>
+              {t('case.cause')}
+              {needCause && ' *'}
+              <input name="closeCause" required={needCause} value={close.cause} onChange={(e) => setClose({ ...close, cause: e.target.value })} />
+            </label>
+            <label>
+              {t('case.correctiveAction')}
+              {needCorrective && ' *'}
+              <input name="closeCorrectiveAction" required={needCorrective} value={close.correctiveAction} onChange={(e) => setClose({ ...close, correctiveAction: e.target.value })} />
+            </label>
+          </>
+        )}
         <label>
           {t('actions.note2')}
           <input name="closeNote" value={close.note} onChange={(e) => setClose({ ...close, note: e.target.value })} />
         </label>
       </ActionForm>,
     );
-  if (can('case.reopen') && (c.status === 'resolved' || closed))
+  if (can('case.reopen') && mayDecide && (c.status === 'resolved' || closed))
     items.push(
       <ActionForm key="reopen" collapsible id={c.id} action="reopen" label={t('actions.reopen')} submit={t('actions.doReopen')} body={() => ({ reason: reopen })} onDone={() => setReopen('')}>
         <label>
@@ -245,6 +265,16 @@ export function CaseActions({ c }: { c: CaseView }) {
   return (
     <section className="card actions">
       <h2>{t('actions.title')}</h2>
+      {decides && !gradeOk && c.complaintGrade !== null && authority > 0 && (
+        <p className="muted held" data-held="grade">
+          {t('actions.needsAuthority', { grade: t(`grade.${c.complaintGrade}`) })}
+        </p>
+      )}
+      {decides && gradeOk && ownedByOther && (
+        <p className="muted held" data-held="owned">
+          {t('actions.ownedByOther')}
+        </p>
+      )}
       <CaseVersion.Provider value={c.version}>{items.length ? items : <p className="muted">{t('actions.noneAllowed')}</p>}</CaseVersion.Provider>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EnumOptions } from '../../../ui/EnumOptions.tsx';
 import { ErrorMessage } from '../../../ui/feedback.tsx';
 import { CASE_TYPES, CHANNELS, createCase } from '../api.ts';
 
@@ -46,22 +47,14 @@ export function NewCaseForm({ onCreated }: { onCreated: (id: string) => void }) 
         <label>
           {t('newCase.channel')}
           <select {...field('channel')}>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {t(`channel.${c}`)}
-              </option>
-            ))}
+            <EnumOptions values={CHANNELS} prefix="channel" />
           </select>
         </label>
         <label>
           {t('newCase.type')}
           <select {...field('type')}>
             <option value="">{t('newCase.typeAuto')}</option>
-            {CASE_TYPES.map((x) => (
-              <option key={x} value={x}>
-                {t(`type.${x}`)}
-              </option>
-            ))}
+            <EnumOptions values={CASE_TYPES} prefix="type" />
           </select>
         </label>
         <label>

@@ -107,7 +107,7 @@ export function Figures({ s }: { s: AnalyticsSummary }) {
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.key ?? '-'}>
+                  <tr key={r.key ?? '-'} data-key={r.key ?? ''}>
                     <td>{label(dim, r)}</td>
                     <td className="num">{r.count}</td>
                     <td className="num">
