@@ -68,6 +68,18 @@ describe.each(DIALECTS)('classification settings on %s', (dialect) => {
     expect(audit[0]!.actor_id).toBe(t.seed.users.admin!.id);
   });
 
+  it('changes only what is sent, on the settings as stored, not as this node remembers them', async () => {
+    expect((await t.as('agent', 'GET', '/api/v1/settings/classification')).statusCode).toBe(200); // remembered here now
+    // another app node changes the matrix meanwhile (straight into the table, as its write would land)
+    const other = [['P1', 'P1', 'P2'], ['P1', 'P2', 'P3'], ['P2', 'P3', 'P4']];
+    const stored = JSON.parse((await t.ctx.db.selectFrom('settings').select('value').where('key', '=', 'classification').executeTakeFirstOrThrow()).value) as object;
+    await t.ctx.db.updateTable('settings').set({ value: JSON.stringify({ ...stored, priorityMatrix: other }) }).where('key', '=', 'classification').execute();
+    const r = await put('admin', { repeatWindowDays: 90 });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({ priorityMatrix: other, repeatWindowDays: 90 });
+    expect((await t.as('agent', 'GET', '/api/v1/settings/classification')).json()).toEqual({ priorityMatrix: other, repeatWindowDays: 90 });
+  });
+
   it('counts a complaint as a repeat only inside the window as set', async () => {
     expect((await put('admin', { repeatWindowDays: 30 })).statusCode).toBe(200);
     clock.set(sh('2026-01-05T10:00:00'));

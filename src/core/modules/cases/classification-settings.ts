@@ -57,9 +57,12 @@ function assertMonotonic(m: PriorityMatrix): void {
       }
 }
 
-export async function updateClassificationSettings(ctx: Ctx, patch: Partial<ClassificationSettings>, actor: Actor): Promise<ClassificationSettings> {
-  const next = { ...(await classificationSettings(ctx)), ...patch };
-  assertMonotonic(next.priorityMatrix);
-  await writeSetting(ctx, KEY, next, actor);
-  return next;
+/** The patch applied to the settings as stored now (read in the write's transaction, not the cache). */
+export function updateClassificationSettings(ctx: Ctx, patch: Partial<ClassificationSettings>, actor: Actor): Promise<ClassificationSettings> {
+  return writeSetting(ctx, KEY, (current) => {
+    const stored = classificationSettingsSchema.safeParse(current);
+    const next = { ...(stored.success ? stored.data : defaultClassificationSettings(ctx)), ...patch };
+    assertMonotonic(next.priorityMatrix);
+    return next;
+  }, actor);
 }

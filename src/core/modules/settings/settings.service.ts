@@ -19,6 +19,8 @@ interface Cached {
   checked: Map<string, { schema: z.ZodType; value: unknown }>;
 }
 const caches = new WeakMap<object, Cached>();
+/** Bumped by each write of this process: a load that began before it does not fill the cache with what it read. */
+const generations = new WeakMap<object, number>();
 
 async function loadAll(db: Kysely<Database>): Promise<Map<string, unknown>> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
@@ -34,8 +36,9 @@ export async function readSetting<T>(ctx: Ctx, key: string, schema: z.ZodType<T>
   const now = Date.now(); // cache age is process time, not domain time
   let c = caches.get(ctx.db);
   if (!c || now - c.at >= TTL_MS) {
+    const generation = generations.get(ctx.db) ?? 0;
     c = { at: now, values: await loadAll(db), checked: new Map() };
-    caches.set(ctx.db, c);
+    if ((generations.get(ctx.db) ?? 0) === generation) caches.set(ctx.db, c);
   }
   const done = c.checked.get(key);
   if (done?.schema === schema) return done.value as T;
@@ -45,14 +48,26 @@ export async function readSetting<T>(ctx: Ctx, key: string, schema: z.ZodType<T>
   return value;
 }
 
-/** Stores `value` under `key`, audited with the value before; this process sees it at once. */
-export async function writeSetting(ctx: Ctx, key: string, value: unknown, actor: Actor): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+/**
+ * Stores what `next` makes of the value stored now (`undefined`: none), audited with the value
+ * before. The stored value is read in the write's transaction (locked on PostgreSQL), not from
+ * the cache: two admins changing different parts on two nodes within the cache's life do not
+ * undo each other. This process sees the new value at once.
+ */
+export async function writeSetting<T>(ctx: Ctx, key: string, next: (current: unknown) => T, actor: Actor): Promise<T> {
+  const value = await ctx.db.transaction().execute(async (trx) => {
+    let q = trx.selectFrom('settings').select('value').where('key', '=', key);
+    if (ctx.ops.supportsForUpdate) q = q.forUpdate();
+    const before = await q.executeTakeFirst();
+    const current = before ? (JSON.parse(before.value) as unknown) : undefined;
+    const value = next(current);
     const row = { key, value: JSON.stringify(value), updated_at: ctx.clock.now(), updated_by: actor.kind === 'system' ? null : actor.id };
     if (before) await trx.updateTable('settings').set(row).where('key', '=', key).execute();
-    else await trx.insertInto('settings').values(row).execute();
-    await recordAudit(ctx, trx, { actor, action: 'settings.update', targetType: 'settings', targetId: key, before: before ? JSON.parse(before.value) : null, after: value });
+    else await trx.insertInto('settings').values(row).onConflict((oc) => oc.column('key').doUpdateSet(row)).execute();
+    await recordAudit(ctx, trx, { actor, action: 'settings.update', targetType: 'settings', targetId: key, before: current ?? null, after: value });
+    return value;
   });
+  generations.set(ctx.db, (generations.get(ctx.db) ?? 0) + 1);
   caches.delete(ctx.db);
+  return value;
 }
