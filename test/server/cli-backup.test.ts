@@ -1,27 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/db.ts';
+import { cli } from '../helpers/cli.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    p.on('error', fail);
-    p.on('close', (code) => done({ code, out, err }));
-  });
-}
 
 // SPEC 10: backups with tested restore (`serviceloop backup`, `serviceloop restore`).
 describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
@@ -82,6 +70,36 @@ describe.each(DIALECTS)('backup and restore on %s', (dialect) => {
     const forced = await cli('restore', '--from', file, '--db', target, '--force');
     expect(forced.code, forced.err).toBe(0);
     expect(await customers(target)).toEqual(['林女士', '陈先生']);
+  });
+
+  it('replaces the whole target with --force, and never a file in use or the backup itself', { timeout: 120_000 }, async () => {
+    const file = join(dir, `force.${dialect}`);
+    expect((await cli('backup', '--out', file, '--db', source)).code).toBe(0);
+    const target = await fresh();
+    expect((await cli('restore', '--from', file, '--db', target)).code).toBe(0);
+    // a table of a later version (a migration the backup does not know) goes too
+    await on(target, (ctx) => sql`create table later_table (x integer)`.execute(ctx.db));
+    if (dialect === 'sqlite') {
+      // a server still running on the target: refused, nothing replaced
+      const open = new SqliteDatabase(target.replace(/^sqlite:/, ''));
+      open.prepare('select count(*) from cases').get(); // as a server reads
+      try {
+        const busy = await cli('restore', '--from', file, '--db', target, '--force');
+        expect(busy.code).toBe(1);
+        expect(busy.err).toContain('is in use');
+      } finally {
+        open.close();
+      }
+      const itself = await cli('restore', '--from', file, '--db', `sqlite:${file}`, '--force');
+      expect(itself.code).toBe(1);
+      expect(itself.err).toContain('is the target itself');
+      expect(existsSync(file)).toBe(true);
+    }
+    const forced = await cli('restore', '--from', file, '--db', target, '--force');
+    expect(forced.code, forced.err).toBe(0);
+    const tables = await on(target, async (ctx) => (await ctx.db.introspection.getTables()).map((t) => t.name));
+    expect(tables).not.toContain('later_table');
+    expect(tables).toContain('cases');
   });
 
   it('refuses to write over a file, and a file that is not a backup of this kind', { timeout: 60_000 }, async () => {

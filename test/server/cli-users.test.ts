@@ -1,25 +1,10 @@
-import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCtx } from '../../src/core/bootstrap.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
 import { DIALECTS, freshDatabaseUrl } from '../helpers/db.ts';
+import { cli } from '../helpers/cli.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', SL_PASSWORD: '' } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    p.on('error', fail);
-    p.on('close', (code) => done({ code, out, err }));
-  });
-}
 
 // `serviceloop user create` holds a new user to the API's own rules.
 describe.each(DIALECTS)('serviceloop user create on %s', (dialect) => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, openSync, readSync, closeSync, realpathSync, rmSync, statSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { verifyAuditChain } from '../modules/audit/index.ts';
@@ -51,10 +52,22 @@ function fileKind(file: string): 'sqlite' | 'pgdump' | 'unknown' {
   }
 }
 
-/** Runs a PostgreSQL client program; its stderr becomes the error. */
-function run(cmd: string, args: string[]): Promise<void> {
+/**
+ * A PostgreSQL URL for a client program's command line, without its password (another local user
+ * could read it in `ps`), and the environment that carries the password instead.
+ */
+function pgTarget(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  return { dbname: u.toString(), env: password ? { ...process.env, PGPASSWORD: password } : process.env };
+}
+
+/** Runs a PostgreSQL client program on `url`'s database; its stderr becomes the error. */
+function run(cmd: string, args: string[], url: string): Promise<void> {
+  const { dbname, env } = pgTarget(url);
   return new Promise((done, fail) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(cmd, [...args, `--dbname=${dbname}`], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
     p.on('error', (e: NodeJS.ErrnoException) =>
@@ -114,9 +127,13 @@ async function assertPrefixOfLive(liveUrl: string, head: BackupCheck['auditHead'
 async function restoreCheckPg(url: string, file: string): Promise<BackupCheck> {
   const scratch = `sl_restore_check_${process.pid}_${Date.now().toString(36)}`;
   const scratchUrl = withDatabase(url, scratch);
-  await onServer(url, `CREATE DATABASE "${scratch}"`);
   try {
-    await run('pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${scratchUrl}`, file]);
+    await onServer(url, `CREATE DATABASE "${scratch}"`);
+  } catch (err) {
+    throw new BackupError(`the backup is checked by restoring it into a scratch database on the same server, and creating one failed (the role needs CREATEDB): ${(err as Error).message}`);
+  }
+  try {
+    await run('pg_restore', ['--no-owner', '--exit-on-error', file], scratchUrl);
     return await inspect(scratchUrl, `database ${scratch} (dropped after the check)`);
   } finally {
     await onServer(url, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
@@ -130,7 +147,7 @@ export async function backupDatabase(url: string, out: string): Promise<BackupRe
   let check: BackupCheck;
   try {
     if (isPostgresUrl(url)) {
-      await run('pg_dump', ['--format=custom', '--no-owner', `--file=${out}`, `--dbname=${url}`]);
+      await run('pg_dump', ['--format=custom', '--no-owner', `--file=${out}`], url);
       check = await restoreCheckPg(url, out);
     } else {
       const dbh = createDb({ url, readonly: true });
@@ -164,6 +181,22 @@ async function pgHasTables(url: string): Promise<boolean> {
   }
 }
 
+/** A SQLite file a server (or anything else) has open for writing is not replaced under it. */
+function assertNotInUse(file: string): void {
+  const db = new SqliteDatabase(file, { timeout: 0 });
+  try {
+    // in WAL mode an exclusive transaction alone passes beside idle readers; the exclusive locking
+    // mode needs every other connection gone
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('ROLLBACK');
+  } catch {
+    throw new BackupError(`${file} is in use (a server running on it?): stop it before restoring over it`);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Restores a backup into the database at `url` and checks it. The target must be empty (a new
  * SQLite file, a PostgreSQL database without tables) unless `force`, which replaces what is
@@ -174,13 +207,21 @@ export async function restoreDatabase(file: string, url: string, opts: { force?:
   const kind = fileKind(file);
   if (isPostgresUrl(url)) {
     if (kind !== 'pgdump') throw new BackupError(`${file} is not a PostgreSQL backup (pg_dump custom format)${kind === 'sqlite' ? ': it is a SQLite one, restore it to a sqlite: URL' : ''}`);
-    if (!opts.force && (await pgHasTables(url))) throw new BackupError('the target database is not empty: restore into a new database, or pass --force to replace what it holds');
-    await run('pg_restore', ['--no-owner', '--exit-on-error', ...(opts.force ? ['--clean', '--if-exists'] : []), `--dbname=${url}`, file]);
+    if (await pgHasTables(url)) {
+      if (!opts.force) throw new BackupError('the target database is not empty: restore into a new database, or pass --force to replace what it holds');
+      // all of it, not only what the dump names (pg_restore --clean): tables of later migrations would stay behind
+      await onServer(url, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    }
+    await run('pg_restore', ['--no-owner', '--exit-on-error', file], url);
     return inspect(url, url);
   }
   if (kind !== 'sqlite') throw new BackupError(`${file} is not a SQLite backup${kind === 'pgdump' ? ': it is a PostgreSQL one, restore it to a postgres:// URL' : ''}`);
   const target = sqliteFile(url);
-  if (existsSync(target) && !opts.force) throw new BackupError(`${target} exists: restore to a new file, or pass --force to replace it`);
+  if (existsSync(target) && realpathSync(target) === realpathSync(file)) throw new BackupError(`${file} is the target itself: restore it into another file`);
+  if (existsSync(target)) {
+    if (!opts.force) throw new BackupError(`${target} exists: restore to a new file, or pass --force to replace it`);
+    assertNotInUse(target);
+  }
   for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
   copyFileSync(file, target);
   const check = await inspect(url, target);
