@@ -293,12 +293,16 @@ privacy
       const cutoff = new Date(r.cutoff).toISOString();
       if (r.dryRun) {
         for (const id of r.customers) console.log(`would erase ${id}`);
-        console.log(`dry run: ${r.due} customer(s) past the retention limit (${r.retentionDays} days: last case closed, or created without cases, before ${cutoff}); nothing changed`);
+        console.log(`dry run: ${r.due} customer(s) past the retention limit (${r.retentionDays} days: no case open and no activity since before ${cutoff}); nothing changed`);
         return;
       }
       for (const id of r.erased) console.log(`erased ${id}`);
       for (const s of r.skipped) console.log(`skipped ${s.customerId}: ${s.code}: ${s.message}`);
       console.log(`retention: ${r.erased.length} customer(s) erased, ${r.skipped.length} skipped (limit ${r.retentionDays} days, before ${cutoff})`);
+      if (r.stopped) {
+        console.error('retention: stopped after repeated errors (see the skipped above); run it again once the database is healthy');
+        process.exitCode = 1;
+      }
     }),
   );
 
