@@ -83,7 +83,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const outbox = createOutboxWorker(ctx, { transports: transportsFromEnv(ctx, process.env, app.log), log: app.log, pollMs: 1000 });
   // PostgreSQL: the text index's pending list merged here, not inside an intake (see search-merge.worker.ts).
   const merge = createSearchMergeWorker(ctx.db, dbh.ops, { everyMs: tuning.searchMergeMs, onError: (err) => app.log.error({ err }, 'search index merge failed') });
-  // Retention (SPEC 10): customers' personal data past SL_RETENTION_DAYS erased by anonymisation, a minute after the start, then daily.
+  // Retention (SPEC 10): customers' personal data past SL_RETENTION_DAYS erased by anonymisation, nightly at 03:00 in the centre's time zone.
   const retention = createRetentionWorker(ctx, {
     onReport: (r) => {
       if (r.erased.length || r.skipped.length)

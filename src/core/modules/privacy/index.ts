@@ -6,4 +6,4 @@ export type { ConsentsTable } from './consent.table.ts';
 export * from './privacy.schemas.ts';
 export { exportCustomerData, exportOwnData, exportFileName, EXPORT_FORMAT, type CustomerExport, type CaseExport, type PortalAccountExport } from './export.service.ts';
 export { eraseCustomer, ERASED_NAME, REDACTED, REDACTED_FILE, type ErasureCounts, type ErasureResult } from './erase.service.ts';
-export { runRetention, createRetentionWorker, RETENTION_REASON, type RetentionOptions, type RetentionReport, type RetentionWorker } from './retention.ts';
+export { runRetention, createRetentionWorker, msUntilRetentionHour, RETENTION_HOUR, RETENTION_REASON, type RetentionOptions, type RetentionReport, type RetentionWorker } from './retention.ts';

@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import { DateTime } from 'luxon';
 import type { Ctx } from '../../context.ts';
 import { systemActor } from '../../shared/actor.ts';
 import { DomainError } from '../../shared/errors.ts';
@@ -184,10 +185,25 @@ export interface RetentionWorker {
   runOnce(): Promise<RetentionReport>;
 }
 
+/** The hour of the night, in the centre's time zone, when the server runs the retention job. */
+export const RETENTION_HOUR = 3;
+
 /**
- * Runs the retention job in the server (main.ts): `firstAfterMs` after start, then every `everyMs`
- * (default a day). Several app nodes may each run it: an erasure locks its customer and the second
- * finds it erased (skipped), so each customer is erased once.
+ * How long from `now` until the next RETENTION_HOUR:00 in `timeZone`: a destruction job belongs to
+ * the quiet hours, not to the minute after a start (or a deployment) in the middle of the day.
+ */
+export function msUntilRetentionHour(now: number, timeZone: string): number {
+  const local = DateTime.fromMillis(now, { zone: timeZone });
+  let next = local.set({ hour: RETENTION_HOUR, minute: 0, second: 0, millisecond: 0 });
+  if (next <= local) next = next.plus({ days: 1 });
+  return next.toMillis() - now;
+}
+
+/**
+ * Runs the retention job in the server (main.ts): `firstAfterMs` after start (default: at the next
+ * 03:00 in the centre's time zone), then every `everyMs` (default a day). Several app nodes may
+ * each run it: an erasure locks its customer and the second finds it erased (skipped), so each
+ * customer is erased once.
  */
 export function createRetentionWorker(
   ctx: Ctx,
@@ -215,7 +231,7 @@ export function createRetentionWorker(
     start() {
       if (timer || running) return;
       stop = new AbortController();
-      schedule(opts.firstAfterMs ?? 60_000);
+      schedule(opts.firstAfterMs ?? msUntilRetentionHour(Date.now(), ctx.config.timeZone));
     },
     async stop() {
       stop.abort();
