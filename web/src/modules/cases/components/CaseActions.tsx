@@ -1,7 +1,9 @@
 import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../../types.ts';
-import { AUTHORITY, minimumAuthority } from '../../auth/authority.ts';
+// the API's own rules (pure modules: no server code comes with them into the bundle)
+import { authorityOf } from '../../../../../src/core/modules/users/roles.ts';
+import { minimumAuthorityForGrade } from '../../../../../src/core/modules/cases/case.ts';
 import { useCan, useMe } from '../../auth/hooks.ts';
 import { EnumOptions } from '../../../ui/EnumOptions.tsx';
 import { ErrorMessage } from '../../../ui/feedback.tsx';
@@ -81,9 +83,9 @@ export function CaseActions({ c }: { c: CaseView }) {
   // as the API decides (case.service.ts): a lead (supervisor and up) may take over and decide any
   // case; an agent decides only one nobody or they own (首问负责); an important complaint needs a
   // supervisor or above, an urgent one a manager or above (SPEC 2)
-  const authority = AUTHORITY[me?.user.role ?? ''] ?? 0;
+  const authority = authorityOf(me?.user.role ?? '');
   const lead = authority >= 2;
-  const gradeOk = authority >= minimumAuthority(c.complaintGrade);
+  const gradeOk = authority >= minimumAuthorityForGrade(c.complaintGrade);
   const ownedByOther = c.ownerId !== null && c.ownerId !== me?.user.id && !lead;
   const mayDecide = gradeOk && !ownedByOther;
   const decides = can('case.status') || can('case.resolve') || can('case.close') || can('case.reopen');
