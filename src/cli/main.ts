@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
 import { DomainError } from '../core/shared/errors.ts';
 import { eraseBody, eraseCustomer, exportCustomerData, runRetention } from '../core/modules/privacy/index.ts';
+import { listRoutingRules } from '../core/modules/routing/index.ts';
 import { startServer } from '../server/main.ts';
 
 const positiveInt = (v: string | undefined, name: string): number | undefined => {
@@ -302,6 +303,25 @@ privacy
       if (r.stopped) {
         console.error('retention: stopped after repeated errors (see the skipped above); run it again once the database is healthy');
         process.exitCode = 1;
+      }
+    }),
+  );
+
+const routing = program.command('routing').description('routing rules (SPEC 3): how new cases go to a team and an agent');
+routing
+  .command('list')
+  .description('print the routing rules in the order they are tried (the first enabled one that matches a new case wins)')
+  .option('--json', 'as JSON')
+  .option(...dbOption)
+  .action((o: { json?: boolean; db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      const rules = await listRoutingRules(ctx);
+      if (o.json) return void console.log(JSON.stringify(rules, null, 2));
+      if (rules.length === 0) return void console.log('no routing rules: new cases are not routed');
+      for (const r of rules) {
+        const when = Object.entries(r.conditions).map(([k, v]) => `${k}=${(v as string[]).join(',')}`).join(' ') || 'every case';
+        const agent = [r.requiredSkills.length ? `skills=${r.requiredSkills.join(',')}` : '', r.matchLanguage ? 'same language' : '', r.maxOpenPerAgent !== null ? `cap ${r.maxOpenPerAgent} open` : ''].filter(Boolean).join(', ');
+        console.log(`${r.position}\t${r.enabled ? 'on ' : 'off'}\t${r.name}\t${r.id}\n\twhen ${when} -> team ${r.teamId}, ${r.strategy}${agent ? ` (${agent})` : ''}`);
       }
     }),
   );

@@ -22,6 +22,7 @@ import { privacyRoutes } from './routes/privacy.routes.ts';
 import { consentRoutes } from './routes/consent.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
+import { routingRoutes } from './routes/routing.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
 import type { ZApp } from './routes/zapp.ts';
@@ -129,6 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   consentRoutes(app, ctx);
   securityRoutes(app, ctx);
   channelRoutes(app, ctx);
+  routingRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

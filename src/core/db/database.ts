@@ -26,6 +26,7 @@ import type { AnalyticsDailyTable, CaseBacklogMovesTable, CaseMetricsTable, SlaD
 import type { ConsentsTable } from '../modules/privacy/consent.table.ts';
 import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.ts';
 import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.ts';
+import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -60,4 +61,6 @@ export interface Database {
   consents: ConsentsTable;
   security_alerts: SecurityAlertsTable;
   case_email_messages: CaseEmailMessagesTable;
+  routing_rules: RoutingRulesTable;
+  routing_cursors: RoutingCursorsTable;
 }

@@ -80,6 +80,11 @@ export const DECLARED_COLUMNS: Columns = {
   },
   security_alerts: { id: true, at: true, rule: true, actor_id: true, details: true, acknowledged_at: true, acknowledged_by: true },
   case_email_messages: { message_id: true, case_id: true, kind: true, created_at: true },
+  routing_rules: {
+    id: true, name: true, position: true, enabled: true, conditions: true, team_id: true, strategy: true, required_skills: true,
+    match_language: true, max_open_per_agent: true, created_at: true, updated_at: true,
+  },
+  routing_cursors: { rule_id: true, last_user_id: true, updated_at: true },
 };
 
 /** Tables that exist only on one dialect. */

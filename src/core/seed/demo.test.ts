@@ -3,7 +3,9 @@ import { DIALECTS, openTestDb, T0, type TestDb } from '../../../test/helpers/db.
 import { verifyAuditChain } from '../modules/audit/index.ts';
 import { CASE_TYPES, CHANNELS, suggestClassification } from '../modules/cases/index.ts';
 import { SCENARIOS } from './demo-content.ts';
-import { loadDemo } from './demo.ts';
+import { listRoutingRules, updateRoutingRule } from '../modules/routing/index.ts';
+import { systemActor } from '../shared/actor.ts';
+import { DEMO_REPAIR_SKILL, loadDemo } from './demo.ts';
 import { Rng } from './prng.ts';
 
 const SMALL = { cases: 120, customers: 30 } as const;
@@ -109,6 +111,49 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
     const [a, b] = await Promise.all([list(first), list(second)]);
     expect(a.length).toBe(SMALL.cases);
     expect(b).toEqual(a);
+  });
+
+  it('adds two sample routing rules, disabled, with skills its technicians have, and routes none of its history', async () => {
+    const rules = await listRoutingRules(first.ctx);
+    expect(rules.map((r) => [r.name, r.enabled, r.strategy])).toEqual([
+      ['示例：英文咨询轮流分给一线服务组', false, 'round_robin'],
+      ['示例：上门维修按最少在办分派', false, 'least_loaded'],
+    ]);
+    expect(rules[0]).toMatchObject({ conditions: { types: ['inquiry'], languages: ['en'] }, matchLanguage: true });
+    expect(rules[1]).toMatchObject({ conditions: { types: ['service_request'] }, requiredSkills: [DEMO_REPAIR_SKILL] });
+    const techs = await first.ctx.db.selectFrom('users').select(['email', 'skills']).where('email', 'in', ['tech@serviceloop.local', 'tech2@serviceloop.local']).execute();
+    expect(techs.map((u) => JSON.parse(u.skills) as string[])).toEqual([[DEMO_REPAIR_SKILL], [DEMO_REPAIR_SKILL]]);
+    expect(await first.ctx.db.selectFrom('case_events').select('id').where('type', '=', 'routed').execute()).toEqual([]);
+  });
+
+  it('loads its history unrouted even when an admin enables routing rules as it starts', { timeout: 60_000 }, async () => {
+    // the sample rules enabled the moment the organisation exists (on by the time a tenth of the
+    // history is written): each would give English inquiries and repairs to an agent other than
+    // the one the history has take them, whose take would then fail (case_owned)
+    const t = await openTestDb(dialect);
+    let enabled: Promise<unknown> | undefined;
+    let done = false;
+    let enabledBeforeHistory = false;
+    try {
+      await loadDemo(t.ctx, {
+        ...SMALL,
+        log: (s) => {
+          if (s === 'demo organisation created')
+            enabled = listRoutingRules(t.ctx)
+              .then((rules) => Promise.all(rules.map((r) => updateRoutingRule(t.ctx, r.id, { enabled: true }, systemActor('admin')))))
+              .then(() => (done = true));
+          // a tenth of the history's operations done: the rules must be on by then, or this proves little
+          if (/^\s*10% /.test(s)) enabledBeforeHistory = done;
+        },
+      });
+      await enabled;
+      expect(enabledBeforeHistory).toBe(true);
+      expect((await listRoutingRules(t.ctx)).map((r) => r.enabled)).toEqual([true, true]);
+      expect(await t.ctx.db.selectFrom('cases').select('id').execute()).toHaveLength(SMALL.cases);
+      expect(await t.ctx.db.selectFrom('case_events').select('id').where('type', '=', 'routed').execute()).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 
   it('closes a withdrawn repeat complaint with its root cause and corrective action, as intake requires', { timeout: 60_000 }, async () => {

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { systemActor } from '../shared/actor.ts';
 import { ManualClock } from '../shared/clock.ts';
-import { createUser } from '../modules/users/index.ts';
+import { createRoutingRule } from '../modules/routing/index.ts';
+import { createUser, updateUser } from '../modules/users/index.ts';
 import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
@@ -67,14 +68,16 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
   const base = await seedBase(at(orgAt), DEMO_PASSWORD);
   stopped();
   const sys = systemActor('seed');
-  const mk = (email: string, name: string, teamId: string) =>
-    createUser(at(orgAt + 3_600_000), { email, name, role: 'agent', password: DEMO_PASSWORD, teamId, languages: ['zh', 'en'] }, sys);
+  const mk = (email: string, name: string, teamId: string, skills: string[] = []) =>
+    createUser(at(orgAt + 3_600_000), { email, name, role: 'agent', password: DEMO_PASSWORD, teamId, languages: ['zh', 'en'], skills }, sys);
   // (Concurrently: the password hashing runs off the main thread.)
   [base.users.agent4, base.users.agent5, base.users.tech2] = await Promise.all([
     mk('agent4@serviceloop.local', '刘洋 Agent Liu', base.teams.frontline!),
     mk('agent5@serviceloop.local', '黄婷 Agent Huang', base.teams.frontline!),
-    mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!),
+    mk('tech2@serviceloop.local', '何工 Technician He', base.teams.aftersales!, [DEMO_REPAIR_SKILL]),
   ]);
+  base.users.tech = await updateUser(at(orgAt + 3_600_000), base.users.tech!.id, { skills: [DEMO_REPAIR_SKILL] }, sys);
+  await sampleRoutingRules(at(orgAt + 3_600_000), base.teams);
   opts.log?.('demo organisation created');
   stopped();
 
@@ -117,6 +120,43 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
   }
   for (const p of history.portal) opts.log?.(`  ${p.email.padEnd(32)} ${p.name} (customer portal)`);
   return { ...base, history };
+}
+
+/** The technicians' skill the sample on-site repair rule asks for. */
+export const DEMO_REPAIR_SKILL = '上门维修';
+
+/**
+ * Two routing rules (SPEC 3) to show the feature, both disabled: the demo's cases are not routed
+ * (the history is never routed anyway), and the README's walk-through (an agent takes the case
+ * they just logged) is unchanged. An admin enables them under Settings / routing or with
+ * PATCH /api/v1/routing/rules/:id {"enabled": true}.
+ */
+async function sampleRoutingRules(ctx: Ctx, teams: Record<string, string>): Promise<void> {
+  const sys = systemActor('seed');
+  await createRoutingRule(
+    ctx,
+    {
+      name: '示例：英文咨询轮流分给一线服务组',
+      enabled: false,
+      conditions: { types: ['inquiry'], languages: ['en'] },
+      teamId: teams.frontline!,
+      strategy: 'round_robin',
+      matchLanguage: true,
+    },
+    sys,
+  );
+  await createRoutingRule(
+    ctx,
+    {
+      name: '示例：上门维修按最少在办分派',
+      enabled: false,
+      conditions: { types: ['service_request'] },
+      teamId: teams.aftersales!,
+      strategy: 'least_loaded',
+      requiredSkills: [DEMO_REPAIR_SKILL],
+    },
+    sys,
+  );
 }
 
 /**

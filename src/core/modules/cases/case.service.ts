@@ -10,6 +10,7 @@ import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import { findCustomerByContact, insertCustomer, normalisePhone, phoneKey, type ContactHint } from '../customers/index.ts';
 import { enqueue } from '../notifications/index.ts';
 import { activeStaff, authorityOf, can } from '../users/index.ts';
+import { routeNewCase } from '../routing/index.ts';
 import {
   canTransition,
   EARLIEST_RECEIVED_AT,
@@ -239,7 +240,13 @@ function refuseStaffOnlyFields(input: NewCaseInput, actor: Actor): void {
     throw invalid('staff_only_fields', `Only staff set ${fields.join(', ')} on a case; leave ${fields.length > 1 ? 'them' : 'it'} out.`, { fields });
 }
 
-export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string): Promise<CreateResult> {
+/** Internal options of an intake, never set from a request (the HTTP API has no way to pass them). */
+export interface CreateOptions {
+  /** Not routed, whatever routing rules are enabled: the demo loader's history, whose handlers it chose itself. */
+  unrouted?: boolean;
+}
+
+export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string, options?: CreateOptions): Promise<CreateResult> {
   refuseStaffOnlyFields(input, actor);
   // Only a keyed request is ever compared with an earlier one.
   const requestHash = idempotencyKey ? sha256(JSON.stringify(input)) : '';
@@ -249,7 +256,7 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   }
   const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   try {
-    const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files);
+    const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files, options?.unrouted === true);
     // The contact lets the batch look up all its requests' customers in one query.
     const hint: ContactHint = actor.kind === 'customer' || input.customerId ? {} : { email: input.contact.email, phone: input.contact.phone };
     return await (ctx.batched ? ctx.batched(work, hint) : bufferedTransaction(ctx.db, work));
@@ -292,6 +299,7 @@ async function createInTrx(
   idempotencyKey: string | undefined,
   requestHash: string,
   files: Array<{ a: AttachmentInput; content: Buffer }>,
+  unrouted = false,
 ): Promise<CreateResult> {
   const now = ctx.clock.now();
   const id = newId();
@@ -382,6 +390,19 @@ async function createInTrx(
     row.is_repeat = 1;
     row.repeat_of_id = repeat.id;
   }
+  // SPEC 3: the routing rules give the team and the agent, on the row before it is written (no query while no rule is enabled).
+  // Staff who name a team keep it: a rule for that team may still pick its agent (modules/routing routeNewCase).
+  const routed = unrouted ? undefined : await routeNewCase(
+    ctx,
+    trx,
+    { type, categoryId: row.category_id, channel, language: row.language, customerTier: customer?.tier ?? null, priority: row.priority, complaintGrade: grade },
+    row.team_id,
+  );
+  if (routed) {
+    row.team_id = routed.teamId;
+    // as a lead's assign(): assignee and owner (首问负责), and the case is open
+    if (routed.assigneeId) Object.assign(row, { assignee_id: routed.assigneeId, owner_id: routed.assigneeId, status: 'open' });
+  }
   await appendRow(trx, 'cases', row);
 
   const events: EventInput[] = [
@@ -404,6 +425,7 @@ async function createInTrx(
     },
   ];
   if (repeat) events.push({ type: 'repeat_detected', visibility: 'internal', data: { repeatOfId: repeat.id, earlierCaseId: repeat.directId, earlierNumber: repeat.number } });
+  if (routed) events.push({ type: 'routed', visibility: 'internal', actor: { ...actor, kind: 'system' }, data: { ...routed } });
   const [createdEvent] = await insertEvents(ctx, trx, id, actor, events);
   if (repeat)
     await insertEvents(ctx, trx, repeat.directId, actor, [{ type: 'repeat_linked', visibility: 'internal', data: { caseId: id, number: row.number } }]);
@@ -426,7 +448,15 @@ async function createInTrx(
     action: 'case.create',
     targetType: 'case',
     targetId: id,
-    after: { number: row.number, channel, type, priority: row.priority, customerId: row.customer_id, ...(customerCreated ? { customerCreated: true } : {}) },
+    after: {
+      number: row.number,
+      channel,
+      type,
+      priority: row.priority,
+      customerId: row.customer_id,
+      ...(customerCreated ? { customerCreated: true } : {}),
+      ...(routed ? { routingRuleId: routed.ruleId, teamId: routed.teamId, assigneeId: routed.assigneeId } : {}),
+    },
   });
   return { case: toCaseView(row, null), created: true }; // echoes what the caller sent
 }

@@ -129,6 +129,8 @@ export async function applyOnCreate(ctx: Ctx, trx: Trx, c: CasesTable, ack: Ackn
   const { plans, repeatAlt } = await planFor(ctx, trx, c, intake?.customerTier);
   const rows: CaseTargetsTable[] = [];
   for (const p of plans) {
+    // a case routed to an agent at intake (modules/routing) has been taken already, as in recompute
+    if (p.kind === 'reception' && c.owner_id) continue;
     let override: { budgetMinutes: number; dueAt: number } | undefined;
     if (p.kind === 'resolution' && repeatAlt) {
       // A repeat complaint keeps the earlier of the repeat deadline and its grade's deadline (SPEC 2).

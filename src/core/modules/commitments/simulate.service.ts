@@ -131,7 +131,7 @@ function businessMinutesExcluding(cal: BusinessCalendar, from: number, to: numbe
   return Math.max(0, total);
 }
 
-/** From the timelines: when someone first took each case, and its waits on the customer. */
+/** From the timelines: when someone first took each case (or intake routed it to an agent), and its waits on the customer. */
 async function timelineFacts(ctx: Ctx, ids: string[]): Promise<Map<string, { takenAt: number | null; pauses: Array<[number, number]> }>> {
   const out = new Map<string, { takenAt: number | null; pauses: Array<[number, number]> }>();
   for (let i = 0; i < ids.length; i += 500) {
@@ -140,7 +140,7 @@ async function timelineFacts(ctx: Ctx, ids: string[]): Promise<Map<string, { tak
       .selectFrom('case_events')
       .select(['case_id', 'type', 'data', 'created_at'])
       .where('case_id', 'in', chunk)
-      .where('type', 'in', ['taken', 'assigned', 'handed_over', 'status_changed', 'customer_reply', 'resolved', 'closed'])
+      .where('type', 'in', ['taken', 'assigned', 'handed_over', 'routed', 'status_changed', 'customer_reply', 'resolved', 'closed'])
       .orderBy('case_id')
       .orderBy('created_at')
       .execute();
@@ -148,8 +148,10 @@ async function timelineFacts(ctx: Ctx, ids: string[]): Promise<Map<string, { tak
     for (const e of events) {
       const f = out.get(e.case_id) ?? { takenAt: null, pauses: [] };
       out.set(e.case_id, f);
-      if ((e.type === 'taken' || e.type === 'assigned' || e.type === 'handed_over') && f.takenAt === null) f.takenAt = e.created_at;
-      const data = e.data ? (JSON.parse(e.data) as { to?: string; from?: string }) : {};
+      const data = e.data ? (JSON.parse(e.data) as { to?: string; from?: string; assigneeId?: string | null }) : {};
+      // routed at intake to an agent (modules/routing) is taken then, as commitments/apply.ts counts it; to a team's queue only, not
+      const taken = e.type === 'taken' || e.type === 'assigned' || e.type === 'handed_over' || (e.type === 'routed' && typeof data.assigneeId === 'string');
+      if (taken && f.takenAt === null) f.takenAt = e.created_at;
       if (e.type === 'status_changed' && data.to === 'pending_customer') open.set(e.case_id, e.created_at);
       else if (open.has(e.case_id) && (e.type === 'status_changed' || e.type === 'resolved' || e.type === 'closed')) {
         f.pauses.push([open.get(e.case_id)!, e.created_at]);

@@ -75,6 +75,9 @@ export const PERMISSIONS = {
   'privacy.export_own': ['customer'],
   /** Erasure by anonymisation (SPEC 10, right to erasure): irreversible, the director decides. */
   'privacy.erase': ['director'],
+  /** Routing rules (SPEC 3, modules/routing): leads see how cases are dispatched and try it (simulate); the admin changes the rules. */
+  'routing.read': [...LEADS, 'admin'],
+  'routing.write': ['admin'],
   /**
    * Handing inbound mail to the email channel (POST /api/v1/channels/email/inbound, modules/channels):
    * a mail gateway's API token. Admin only: the gateway runs as an admin account of its own (a
