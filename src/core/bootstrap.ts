@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
+import { consultationsHook } from './modules/collaboration/index.ts';
 import { lockAndPrefetchContacts, type ContactHint } from './modules/customers/index.ts';
 import { ReadThread, runReadJob, type ReadJobName } from './reads/index.ts';
 import { switchFromEnv } from './shared/env-settings.ts';
@@ -52,7 +53,8 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     clock: opts.clock ?? systemClock,
     config: { ...defaultConfig, ...opts.config },
     // the analytics snapshot goes before commitments, the analytics hook after: it rolls up the targets' change
-    caseHooks: opts.caseHooks ?? [analyticsSnapshotHook, commitmentsHook, analyticsHook],
+    // (consultations first: it refuses a resolve or close while one is open, before the others do any work)
+    caseHooks: opts.caseHooks ?? [consultationsHook, analyticsSnapshotHook, commitmentsHook, analyticsHook],
   };
   // Group commit: intakes that arrive together share one transaction. On SQLite it shares the
   // fsync; on PostgreSQL it also shares the case-number counter row, which every intake must

@@ -22,6 +22,7 @@ import { privacyRoutes } from './routes/privacy.routes.ts';
 import { consentRoutes } from './routes/consent.routes.ts';
 import { securityRoutes } from './routes/security.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
+import { collaborationRoutes } from './routes/collaboration.routes.ts';
 import { routingRoutes } from './routes/routing.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
@@ -130,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   consentRoutes(app, ctx);
   securityRoutes(app, ctx);
   channelRoutes(app, ctx);
+  collaborationRoutes(app, ctx);
   routingRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;

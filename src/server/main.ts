@@ -7,6 +7,7 @@ import { chinaScheduleNotice, createTimerWorker, listCalendars } from '../core/m
 import { createOutboxWorker, transportsFromEnv } from '../core/modules/notifications/index.ts';
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { createRetentionWorker } from '../core/modules/privacy/index.ts';
+import { createConsultationWorker } from '../core/modules/collaboration/index.ts';
 import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
@@ -91,6 +92,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
     },
     onError: (err) => app.log.error({ err }, 'retention job failed'),
   });
+  // Consultations (SPEC 3) past their team's limit marked overdue once (across nodes), with the timeline event and the notification.
+  const consultations = createConsultationWorker(ctx, { onError: (err) => app.log.error({ err }, 'consultation overdue sweep failed') });
   let stopping = false;
   const startWorkers = () => {
     if (!tuning.workers || stopping) return;
@@ -98,6 +101,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     outbox.start();
     merge.start();
     retention.start();
+    consultations.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
   const base = `http://${o.host}:${port}`;
@@ -138,6 +142,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await demoLoad;
     await merge.stop();
     await retention.stop();
+    await consultations.stop();
     await timers.stop();
     await outbox.stop();
     await smtpInbound?.close(); // waits for the mails being taken in

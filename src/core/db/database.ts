@@ -27,6 +27,7 @@ import type { ConsentsTable } from '../modules/privacy/consent.table.ts';
 import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.ts';
 import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.ts';
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
+import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -63,4 +64,5 @@ export interface Database {
   case_email_messages: CaseEmailMessagesTable;
   routing_rules: RoutingRulesTable;
   routing_cursors: RoutingCursorsTable;
+  consultations: ConsultationsTable;
 }

@@ -85,6 +85,10 @@ export const DECLARED_COLUMNS: Columns = {
     match_language: true, max_open_per_agent: true, created_at: true, updated_at: true,
   },
   routing_cursors: { rule_id: true, last_user_id: true, updated_at: true },
+  consultations: {
+    id: true, case_id: true, target_team_id: true, requested_by: true, requester_team_id: true, question: true, status: true, requested_at: true,
+    limit_minutes: true, calendar_id: true, due_at: true, overdue_at: true, closed_at: true, closed_by: true, response: true,
+  },
 };
 
 /** Tables that exist only on one dialect. */

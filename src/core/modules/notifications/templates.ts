@@ -300,6 +300,25 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+  /** 内部协作超时: a consultation to another team (modules/collaboration) not answered within that team's limit; to the team's lead and the asker. */
+  consultation_overdue(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const team = str(v.team);
+    const question = str(v.question);
+    return {
+      subject: zh ? `【协作超时】[${str(v.number)}] ${team}未在时限内答复` : `[Consultation overdue] [${str(v.number)}] ${team} has not answered in time`,
+      blocks: [
+        {
+          p: zh
+            ? `工单 ${caseRef(t)} 向${team}发起的内部协作请求已于 ${t.time(v.dueAt)} 超过该部门的答复时限，请尽快答复或说明无法答复的原因。`
+            : `The consultation on case ${caseRef(t)} sent to ${team} passed that team's time limit at ${t.time(v.dueAt)}. Please answer it, or decline it with the reason, as soon as possible.`,
+        },
+        ...(question ? [{ quote: question.length > 500 ? `${question.slice(0, 499)}…` : question }] : []),
+      ],
+    };
+  },
+
   /** 安全告警: unusual access to personal data (audit/access-alerts.ts), to the director and admins. */
   security_alert(t) {
     const { lang, v } = t;

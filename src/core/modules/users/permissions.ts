@@ -79,6 +79,15 @@ export const PERMISSIONS = {
   'routing.read': [...LEADS, 'admin'],
   'routing.write': ['admin'],
   /**
+   * Internal collaboration (SPEC 3, modules/collaboration): the case's owner (or a lead) asks
+   * another team; that team's members (or its leads) answer or decline, which the service
+   * enforces. Staff read them; an admin sets each team's time limit.
+   */
+  'consultation.request': HANDLERS,
+  'consultation.answer': HANDLERS,
+  'consultation.read': STAFF,
+  'consultation.limits.write': ['admin'],
+  /**
    * Handing inbound mail to the email channel (POST /api/v1/channels/email/inbound, modules/channels):
    * a mail gateway's API token. Admin only: the gateway runs as an admin account of its own (a
    * service account, e.g. mail-gateway@, used for nothing else), since there is no narrower
