@@ -28,8 +28,18 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
     },
   );
 
-  app.get('/api/v1/cases', { config: { permission: 'case.read' }, schema: { tags, summary: 'List, filter, search and page through cases', querystring: cases.caseListQuery } }, (req) =>
-    cases.listCases(ctx, req.query, actor(req)),
+  app.get(
+    '/api/v1/cases',
+    {
+      config: { permission: 'case.read' },
+      schema: {
+        tags,
+        summary: "List, filter, search and page through cases (each open case with its next commitment deadline, the queue's time left)",
+        querystring: cases.caseListQuery,
+        response: { 200: cases.caseListResponse },
+      },
+    },
+    (req) => cases.listCases(ctx, req.query, actor(req)),
   );
 
   app.get(

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../shared/pagination.t
 import { recordAuditNow } from '../audit/index.ts';
 import { can } from '../users/index.ts';
 import { OPEN_STATUSES, STATUSES } from './case.ts';
-import { toCaseView, type CaseView } from './case.views.ts';
+import { toCaseView, type CaseListItem, type NextDeadline } from './case.views.ts';
 
 export const CASE_SORTS = ['-receivedAt', 'receivedAt', '-updatedAt'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
@@ -50,7 +50,7 @@ const SORT_COLUMN = { '-receivedAt': 'received_at', receivedAt: 'received_at', '
  * The queue and case lists. Every filter combination the UI offers is served by an index that
  * ends in (sort column, id), and pages are keyset (no OFFSET), so a deep page costs what page 1 does.
  */
-export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<Page<CaseView>> {
+export async function listCases(ctx: Ctx, f: CaseFilter, actor: Actor): Promise<Page<CaseListItem>> {
   const sort = f.sort ?? '-receivedAt';
   const col = SORT_COLUMN[sort];
   const desc = sort.startsWith('-');
@@ -158,13 +158,56 @@ async function searchByWalking(ctx: Ctx, q: CaseQuery, cond: RawBuilder<boolean>
   return [...found, ...(all?.length === 0 ? [] : await ordered(rest, col, desc).limit(want - found.length).execute())];
 }
 
-async function finishPage(ctx: Ctx, f: CaseFilter, actor: Actor, col: SortColumn, rows: CasesTable[]): Promise<Page<CaseView>> {
+async function finishPage(ctx: Ctx, f: CaseFilter, actor: Actor, col: SortColumn, rows: CasesTable[]): Promise<Page<CaseListItem>> {
   const more = rows.length > f.limit;
   const items = rows.slice(0, f.limit);
   const last = items[items.length - 1];
   if (actor.kind === 'staff' && items.length > 0)
     await recordAuditNow(ctx, { actor, action: 'case.list', targetType: 'case', after: { count: items.length, q: f.q ?? null } });
-  return { items: items.map((c) => toCaseView(c, actor)), nextCursor: more && last ? encodeCursor({ v: last[col], id: last.id }) : null };
+  const deadlines = actor.kind === 'staff' ? await nextDeadlines(ctx, items) : new Map<string, NextDeadline>();
+  return {
+    items: items.map((c) => ({ ...toCaseView(c, actor), nextDeadline: deadlines.get(c.id) ?? null })),
+    nextCursor: more && last ? encodeCursor({ v: last[col], id: last.id }) : null,
+  };
+}
+
+/**
+ * Each listed open case's next deadline (the queue's "time left"), in one query for the page: its
+ * timers still open (not met; elapsed_minutes is set when one completes, breached or not), by
+ * the index on case_targets (case_id, kind). Resolved and closed cases are not asked about. The
+ * timer due first, unless all are paused: then the one with the least business time left.
+ */
+async function nextDeadlines(ctx: Ctx, cases: CasesTable[]): Promise<Map<string, NextDeadline>> {
+  const out = new Map<string, NextDeadline>();
+  const ids = cases.filter((c) => (OPEN_STATUSES as readonly string[]).includes(c.status)).map((c) => c.id);
+  if (ids.length === 0) return out;
+  const rows = await ctx.db
+    .selectFrom('case_targets')
+    .select(['id', 'case_id', 'kind', 'state', 'warned', 'due_at', 'budget_minutes', 'consumed_minutes'])
+    .where('case_id', 'in', ids)
+    .where('state', 'in', ['running', 'paused', 'breached'])
+    .where('met_at', 'is', null)
+    .where('elapsed_minutes', 'is', null)
+    .execute();
+  const now = ctx.clock.now();
+  const rank = (d: NextDeadline) => (d.dueAt === null ? [1, d.pausedMinutesLeft ?? 0] : [0, d.dueAt]);
+  const sooner = (a: NextDeadline, b: NextDeadline) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    return ra[0]! < rb[0]! || (ra[0] === rb[0] && (ra[1]! < rb[1]! || (ra[1] === rb[1] && a.targetId < b.targetId)));
+  };
+  for (const t of rows) {
+    const paused = t.state === 'paused';
+    const d: NextDeadline = {
+      targetId: t.id,
+      kind: t.kind,
+      state: paused ? 'paused' : t.state === 'breached' || now > t.due_at ? 'breached' : t.warned > 0 ? 'warned' : 'running',
+      dueAt: paused ? null : t.due_at,
+      pausedMinutesLeft: paused ? Math.round(Math.max(0, t.budget_minutes - t.consumed_minutes) * 100) / 100 : null,
+    };
+    const had = out.get(t.case_id);
+    if (!had || sooner(d, had)) out.set(t.case_id, d);
+  }
+  return out;
 }
 
 export interface QueueCounts {
@@ -201,7 +244,7 @@ export async function queueCounts(ctx: Ctx, actor: Actor, teamId?: string): Prom
  * one does; a case entered late for an earlier call (a backdated receivedAt) still lands where
  * the list puts it.
  */
-async function searchNewestFirst(ctx: Ctx, base: SelectQueryBuilder<Database, 'cases', CasesTable>, match: string, f: CaseFilter, actor: Actor): Promise<Page<CaseView>> {
+async function searchNewestFirst(ctx: Ctx, base: SelectQueryBuilder<Database, 'cases', CasesTable>, match: string, f: CaseFilter, actor: Actor): Promise<Page<CaseListItem>> {
   // case_fts is an FTS5 virtual table outside the typed schema: this one query is built untyped.
   const untyped = base as unknown as SelectQueryBuilder<any, any, any>;
   let q = untyped

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Actor } from '../../shared/actor.ts';
 import { maskEmail, maskFields, maskNullable, maskPhone, seesPersonalData } from '../../shared/masking.ts';
 import type { CaseEventsTable, CasesTable } from './case.table.ts';
@@ -40,6 +41,26 @@ export interface CaseView {
   updatedAt: number;
   version: number;
 }
+
+/**
+ * The case's next commitment deadline, as the queue shows it (GET /api/v1/cases): of its timers
+ * still open (not met, not cancelled), the one due first; a paused one only when all are paused.
+ * `state` is `breached` also for a timer whose deadline has passed by the server's clock before
+ * the timer worker marked it.
+ */
+export interface NextDeadline {
+  targetId: string;
+  /** first_response, resolution, reception, next_response, initial_review, handling */
+  kind: string;
+  state: 'running' | 'warned' | 'paused' | 'breached';
+  /** epoch ms; null while paused (no deadline runs then) */
+  dueAt: number | null;
+  /** business minutes left when paused (null otherwise) */
+  pausedMinutesLeft: number | null;
+}
+
+/** A case as the case list gives it: the case and its next deadline (null: none open, or a closed or resolved case). */
+export type CaseListItem = CaseView & { nextDeadline: NextDeadline | null };
 
 /** The case as `viewer` may see it: contact email and phone masked unless they see personal data (null: the intake's own echo). */
 export const toCaseView = (c: CasesTable, viewer: Actor | null): CaseView => ({
@@ -124,3 +145,65 @@ export function toCustomerCaseView(v: CaseView): CustomerCaseView {
   const { correctiveAction: _internal, ...resolution } = v.resolution;
   return { ...(out as Omit<CustomerCaseView, 'resolution'>), resolution };
 }
+
+// The list's response, documented (OpenAPI) and checked as it is sent: GET /api/v1/cases.
+const nullableString = z.string().nullable();
+const nullableInt = z.number().int().nullable();
+export const nextDeadlineSchema = z
+  .object({
+    targetId: z.string(),
+    kind: z.string().describe('first_response, resolution, reception, next_response, initial_review, handling'),
+    state: z.enum(['running', 'warned', 'paused', 'breached']).describe('breached also when the deadline passed before the timer worker marked it'),
+    dueAt: nullableInt.describe('epoch ms; null while paused'),
+    pausedMinutesLeft: z.number().nullable().describe('business minutes left while paused; null otherwise'),
+  })
+  .describe('The open commitment due first (a paused one only when all are paused)');
+export const caseViewSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  customerId: nullableString,
+  contact: z.object({ name: z.string(), email: nullableString, phone: nullableString }),
+  channel: z.string(),
+  receivedAt: z.number().int(),
+  receivedBy: nullableString,
+  subject: z.string(),
+  description: z.string(),
+  request: nullableString,
+  language: z.string(),
+  type: z.string(),
+  categoryId: nullableString,
+  impact: z.number().int(),
+  urgency: z.number().int(),
+  priority: z.string(),
+  complaintGrade: nullableString,
+  isRepeat: z.boolean(),
+  repeatOfId: nullableString,
+  sensitive: z.boolean(),
+  serviceKind: nullableString,
+  status: z.string(),
+  closeReason: nullableString,
+  teamId: nullableString,
+  assigneeId: nullableString,
+  ownerId: nullableString,
+  firstResponseAt: nullableInt,
+  resolvedAt: nullableInt,
+  closedAt: nullableInt,
+  resolution: z.object({ cause: nullableString, solution: nullableString, compensation: nullableString, correctiveAction: nullableString }),
+  reopenCount: z.number().int(),
+  transferCount: z.number().int(),
+  externalRef: nullableString,
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  version: z.number().int(),
+});
+// exact: a field the schema does not name is not sent, so a field added to CaseView must be added
+// here too (the type check below fails until it is)
+export const caseListResponse = z.object({
+  items: z.array(caseViewSchema.extend({ nextDeadline: nextDeadlineSchema.nullable() })),
+  nextCursor: nullableString,
+});
+
+// the schema says what the types say, field for field (a field added to one and not the other fails the type check)
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type CaseListSchemaMatchesTypes = Assert<Same<z.output<typeof caseListResponse>['items'][number], CaseListItem>>;
