@@ -4,7 +4,7 @@ import { migrateDownAll, migrateToLatest } from '../core/db/migrate.ts';
 import { backupDatabase, BackupError, restoreDatabase, type BackupCheck } from '../core/db/backup.ts';
 import { createDb } from '../core/db/create-db.ts';
 import { verifyAuditChain } from '../core/modules/audit/index.ts';
-import { createApiToken, createUser, listApiTokens, newUserBody, revokeApiToken, ROLES, type NewUser } from '../core/modules/users/index.ts';
+import { createApiToken, createUser, isTokenOnly, listApiTokens, newUserBody, revokeApiToken, ROLES, type NewUser } from '../core/modules/users/index.ts';
 import { DemoInterrupted, demoPlan, describeReset, resetUnfinishedDemo } from '../core/seed/demo-state.ts';
 import { DEMO_PASSWORD, loadDemo } from '../core/seed/demo.ts';
 import { systemActor } from '../core/shared/actor.ts';
@@ -113,12 +113,17 @@ user
   .option(...dbOption)
   .action(async (o: { email: string; name: string; role: string; password?: string; team?: string; customer?: string; db?: string }) => {
     // the API's own rules for a new user, each named by its option
-    const parsed = newUserBody.safeParse({ email: o.email, name: o.name, role: o.role, password: o.password ?? process.env.SL_PASSWORD, teamId: o.team, customerId: o.customer });
+    // (SL_PASSWORD is not for a token-only account; --password given for one is refused below)
+    const password = o.password ?? (isTokenOnly(o.role) ? undefined : process.env.SL_PASSWORD);
+    const parsed = newUserBody.safeParse({ email: o.email, name: o.name, role: o.role, password, teamId: o.team, customerId: o.customer });
     if (!parsed.success) {
       const option: Record<string, string> = { email: '--email', name: '--name', role: '--role', password: '--password (or SL_PASSWORD)', teamId: '--team', customerId: '--customer' };
       throw new Error(parsed.error.issues.map((i) => `${option[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; '));
     }
-    if (!parsed.data.password) throw new Error('a password of at least 10 characters is required (--password or SL_PASSWORD)');
+    // a token-only account (role integration) has none: `token --email` gives it its API token
+    if (!parsed.data.password && !isTokenOnly(parsed.data.role)) throw new Error('a password of at least 10 characters is required (--password or SL_PASSWORD)');
+    if (parsed.data.password && isTokenOnly(parsed.data.role))
+      throw new Error(`--password: an account of role ${parsed.data.role} acts by API token only; leave the password out, then run \`token --email ${parsed.data.email}\``);
     const { ctx, dbh } = await openCtx({ url: o.db ?? defaultDatabaseUrl() });
     try {
       const u = await createUser(ctx, parsed.data as NewUser, systemActor('cli'));

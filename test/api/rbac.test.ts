@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes, type RouteInfo } from '../../src/server/app.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
-import { can, createUser, login, PERMISSIONS, ROLES, type Permission, type Role } from '../../src/core/modules/users/index.ts';
+import { can, createApiToken, createUser, login, PERMISSIONS, ROLES, type Permission, type Role } from '../../src/core/modules/users/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
 import type { ManualClock } from '../../src/core/shared/clock.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -27,6 +27,9 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
   let customerA: { id: string };
   let customerB: { id: string };
   const portalA = 'portal-a@example.com';
+  /** The integration role acts by API token only (it cannot log in): a mail gateway's service account. */
+  const gateway = 'gateway@example.com';
+  let gatewayToken: string;
 
   beforeAll(async () => {
     t = await makeTestApp(dialect, { caseHooks: [], config: { authCacheMs: 60_000 } }); // the case record alone, without other modules' hooks
@@ -35,12 +38,17 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
     customerA = await createCustomer(t.ctx, { name: '客户甲 Alpha Ltd', email: 'alpha@example.com' }, sys);
     customerB = await createCustomer(t.ctx, { name: '客户乙 Beta Ltd', email: 'beta@example.com' }, sys);
     await createUser(t.ctx, { email: portalA, name: 'Portal A', role: 'customer', customerId: customerA.id, password: TEST_PASSWORD }, sys);
-    for (const role of ROLES) emailOf[role] = role === 'customer' ? portalA : t.seed.users[role]!.email;
+    const g = await createUser(t.ctx, { email: gateway, name: 'Mail gateway', role: 'integration' }, sys);
+    gatewayToken = (await createApiToken(t.ctx, g.id, 'gateway', null, sys)).token;
+    for (const role of ROLES) emailOf[role] = role === 'customer' ? portalA : role === 'integration' ? gateway : t.seed.users[role]!.email;
   });
   afterAll(async () => t?.close());
 
   /** A session of its own for each call, so a route that ends sessions (logout) cannot disturb the next check. */
   const freshCookie = async (role: Role) => `sl_session=${(await login(t.ctx, emailOf[role]!, TEST_PASSWORD, null)).token}`;
+  /** The role's credentials: a fresh session, or for a token-only role (integration) its API token. */
+  const credentials = async (role: Role): Promise<Record<string, string>> =>
+    role === 'integration' ? { authorization: `Bearer ${gatewayToken}` } : { cookie: await freshCookie(role) };
 
   const call = (r: RouteInfo, headers: Record<string, string> = {}) =>
     t.app.inject({ method: r.method as 'GET', url: concrete(r.url), headers, ...(hasBody(r.method) ? { payload: {} } : {}) });
@@ -80,7 +88,7 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
     for (const r of checked)
       for (const role of ROLES) {
         const ok = can(role, r.permission as Permission);
-        const res = await call(r, { cookie: await freshCookie(role) });
+        const res = await call(r, await credentials(role));
         const body = res.body ? (res.json() as { error?: { code?: string } }) : {};
         if (ok) {
           allowed++;

@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../../shared/errors.ts';
 import { newId, randomToken, sha256 } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { decoyHash, verifyPassword } from './password.ts';
-import type { Role } from './roles.ts';
+import { isTokenOnly, type Role } from './roles.ts';
 import type { UsersTable } from './users.table.ts';
 import { prepared } from '../../db/prepared.ts';
 import { noWait } from '../../db/fast-insert.ts';
@@ -60,7 +60,8 @@ export async function login(ctx: Ctx, email: string, password: string, ip: strin
     await ctx.db.transaction().execute((trx) => recordAudit(ctx, trx, { actor: guest, action: 'auth.login_locked', targetType: 'user', targetId: user?.id ?? addr }));
     throw new DomainError('too_many_attempts', 'Too many failed logins for this account; try again in 15 minutes.', 429);
   }
-  const hash = user && user.active === 1 && user.password_hash ? user.password_hash : null;
+  // a token-only account (role integration) never logs in with a password, even one left from an earlier role
+  const hash = user && user.active === 1 && user.password_hash && !isTokenOnly(user.role) ? user.password_hash : null;
   const matches = await verifyPassword(password, hash ?? (await decoyHash(ctx.config.scryptCost))); // (see decoyHash)
   const ok = hash !== null && matches;
   if (!ok || !user) {
@@ -97,7 +98,7 @@ export async function actorFromSession(ctx: Ctx, token: string, ip: string | nul
     .select(['sessions.id as session_id', 'sessions.expires_at', 'sessions.last_seen_at'])
     .where('sessions.id', '=', sha256(token))
     .executeTakeFirst();
-  if (!row || row.expires_at <= now || row.active !== 1) return null;
+  if (!row || row.expires_at <= now || row.active !== 1 || isTokenOnly(row.role)) return null;
   if (now - row.last_seen_at > TOUCH_EVERY_MS)
     await bookkeeping(
       ctx,

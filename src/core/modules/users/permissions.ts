@@ -89,11 +89,15 @@ export const PERMISSIONS = {
   'consultation.limits.write': ['admin'],
   /**
    * Handing inbound mail to the email channel (POST /api/v1/channels/email/inbound, modules/channels):
-   * a mail gateway's API token. Admin only: the gateway runs as an admin account of its own (a
-   * service account, e.g. mail-gateway@, used for nothing else), since there is no narrower
-   * integration role yet; no staff member who handles cases may inject mail as a customer.
+   * a mail gateway's API token. `integration` is the role for it: a service account (e.g.
+   * mail-gateway@) that holds this permission and nothing else (not even self.read or token.own:
+   * its tokens are made and revoked by an admin or the CLI, so a stolen token cannot mint another
+   * that outlives its revocation), cannot log in with a password and is never staff (roles.ts).
+   * Admin keeps it too, so that gateways already set up under an admin account go on working
+   * after an upgrade; move them to an integration account (README, "Email channel"). No staff
+   * member who handles cases may inject mail as a customer.
    */
-  'channel.ingest': ['admin'],
+  'channel.ingest': ['admin', 'integration'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

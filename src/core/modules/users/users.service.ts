@@ -8,7 +8,7 @@ import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import type { TeamsTable, UsersTable } from './users.table.ts';
 import { hashPassword } from './password.ts';
 import { forgetCredentials } from './auth.service.ts';
-import type { Role } from './roles.ts';
+import { isTokenOnly, type Role } from './roles.ts';
 import { maskEmail, seesPersonalData } from '../../shared/masking.ts';
 
 export interface UserView {
@@ -55,9 +55,13 @@ export interface NewUser {
   languages?: string[] | undefined;
 }
 
+const passwordNotAllowed = (role: string) =>
+  invalid('password_not_allowed', `An account of role ${role} acts by API token only and cannot have a password: leave the password out and give it a token.`);
+
 export async function createUser(ctx: Ctx, input: NewUser, actor: Actor): Promise<UserView> {
   if (input.role === 'customer' && !input.customerId)
     throw invalid('customer_required', 'A portal account (role customer) must belong to a customer.');
+  if (isTokenOnly(input.role) && input.password) throw passwordNotAllowed(input.role);
   const email = input.email.trim().toLowerCase();
   const passwordHash = input.password ? await hashPassword(input.password, ctx.config.scryptCost) : null;
   const now = ctx.clock.now();
@@ -111,6 +115,8 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     if (!before) throw notFound('user', id);
     if (patch.role === 'customer' && !before.customer_id)
       throw invalid('customer_required', 'A portal account (role customer) must belong to a customer.');
+    const role = patch.role ?? before.role;
+    if (isTokenOnly(role) && passwordHash) throw passwordNotAllowed(role);
     if (patch.teamId) {
       const team = await trx.selectFrom('teams').select('id').where('id', '=', patch.teamId).executeTakeFirst();
       if (!team) throw notFound('team', patch.teamId);
@@ -126,7 +132,11 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     if (patch.languages !== undefined) changes.languages = JSON.stringify(patch.languages);
     if (patch.locale !== undefined) changes.locale = patch.locale;
     if (passwordHash) changes.password_hash = passwordHash;
+    // made token-only (integration): its password goes, and with it every session (its API tokens stay)
+    const madeTokenOnly = isTokenOnly(role) && !isTokenOnly(before.role);
+    if (madeTokenOnly) changes.password_hash = null;
     await trx.updateTable('users').set(changes).where('id', '=', id).execute();
+    if (madeTokenOnly) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     // A new password or a deactivation ends every credential: sessions, and API tokens for good
     // (a token made by whoever knew the old password must not outlive it, nor come back when the
     // account is active again). A new password also lifts a lock from failed logins.
@@ -224,10 +234,10 @@ const toTeamView = (t: TeamsTable): TeamView => ({
   leadUserId: t.lead_user_id,
 });
 
-/** An active member of staff (not a portal account), or 404: whom a case is assigned to, or a team led by. */
+/** An active member of staff (not a portal account, not a token-only service account), or 404: whom a case is assigned to, or a team led by. */
 export async function activeStaff(trx: Kysely<Database>, userId: string) {
   const u = await trx.selectFrom('users').select(['id', 'role', 'team_id', 'active', 'name']).where('id', '=', userId).executeTakeFirst();
-  if (!u || u.active !== 1 || u.role === 'customer') throw notFound('user', userId);
+  if (!u || u.active !== 1 || u.role === 'customer' || isTokenOnly(u.role)) throw notFound('user', userId);
   return u;
 }
 
