@@ -331,7 +331,7 @@ function sqliteLoad(file: string, cal: BusinessCalendar, org: Org, n: number, du
 
 const PG_TYPES: Record<string, string> = {
   received_at: 'bigint', created_at: 'bigint', updated_at: 'bigint', first_response_at: 'bigint', first_resolved_at: 'bigint', resolved_at: 'bigint',
-  closed_at: 'bigint', started_at: 'bigint', running_since: 'bigint', due_at: 'bigint', met_at: 'bigint', breached_at: 'bigint', next_check_at: 'bigint',
+  closed_at: 'bigint', erased_at: 'bigint', started_at: 'bigint', running_since: 'bigint', due_at: 'bigint', met_at: 'bigint', breached_at: 'bigint', next_check_at: 'bigint',
   impact: 'int', urgency: 'int', is_repeat: 'int', sensitive: 'int', reopen_count: 'int', transfer_count: 'int', version: 'int', warned: 'int',
   budget_minutes: 'float8', consumed_minutes: 'float8', elapsed_minutes: 'float8',
 };

@@ -354,6 +354,7 @@ export function syntheticCase(r: Rng, org: Org, customers: CustomerPoolEntry[], 
     created_at: createdAt,
     updated_at: lastAt,
     version: 1,
+    erased_at: null,
   };
   const events: CaseEventsTable[] = [];
   const ev = (type: string, at: number, visibility: 'public' | 'internal', actorKind: 'staff' | 'customer' | 'system', actorId: string | null, body: string | null, data: string | null) =>
@@ -379,7 +380,7 @@ export const CASE_COLUMNS = [
   'description', 'request', 'language', 'type', 'category_id', 'impact', 'urgency', 'priority', 'complaint_grade', 'is_repeat',
   'repeat_of_id', 'sensitive', 'service_kind', 'status', 'close_reason', 'team_id', 'assignee_id', 'owner_id', 'first_response_at',
   'first_resolved_at', 'resolved_at', 'closed_at', 'resolution_cause', 'resolution_solution', 'compensation', 'corrective_action',
-  'reopen_count', 'transfer_count', 'external_ref', 'created_at', 'updated_at', 'version',
+  'reopen_count', 'transfer_count', 'external_ref', 'created_at', 'updated_at', 'version', 'erased_at',
 ] as const satisfies ReadonlyArray<keyof CasesTable>;
 
 // Compile-time: every column of the table is listed (a new column must be added here too).

@@ -22,6 +22,7 @@ import * as m20261207settings from './migrations/2026_12_07_1330_settings.ts';
 import * as m20261207email from './migrations/2026_12_07_1340_email_threads.ts';
 import * as m20261207routing from './migrations/2026_12_07_1500_routing.ts';
 import * as m20261207consult from './migrations/2026_12_07_1510_consultations.ts';
+import * as m20261207caseErased from './migrations/2026_12_07_1530_cases_erased.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1340_email_threads': m20261207email,
   '2026_12_07_1500_routing': m20261207routing,
   '2026_12_07_1510_consultations': m20261207consult,
+  '2026_12_07_1530_cases_erased': m20261207caseErased,
 };
 
 const migrator = (d: Db) =>

@@ -55,12 +55,14 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       [null, null],
     ];
     const now = Date.now();
+    // a case row as the table was then: without the columns later migrations added (cases.erased_at, 2026_12_07_1530)
+    const asOf0900 = ({ erased_at: _erased, ...row }: ReturnType<typeof newCaseRow>) => row;
     for (const [i, [phone]] of stored.entries()) {
       const id = `m${i}`;
       await dbh.db.insertInto('customers').values({ id, name: 'c', email: null, phone, company: null, tier: 'normal', region: null, branch: null, locale: 'zh-CN', status: 'active', created_at: now, updated_at: now }).execute();
       await dbh.db
         .insertInto('cases')
-        .values(newCaseRow({ id, number: `SL-20261208-${String(i + 1).padStart(4, '0')}`, contact_name: 'c', contact_phone: phone, channel: 'phone', received_at: now, subject: 's', description: 'd', language: 'zh', type: 'inquiry', created_at: now, impact: 3, urgency: 3 }))
+        .values(asOf0900(newCaseRow({ id, number: `SL-20261208-${String(i + 1).padStart(4, '0')}`, contact_name: 'c', contact_phone: phone, channel: 'phone', received_at: now, subject: 's', description: 'd', language: 'zh', type: 'inquiry', created_at: now, impact: 3, urgency: 3 })))
         .execute();
     }
     await migrateToLatest(dbh);

@@ -27,7 +27,7 @@ export const DECLARED_COLUMNS: Columns = {
     sensitive: true, service_kind: true, status: true, close_reason: true, team_id: true, assignee_id: true, owner_id: true,
     first_response_at: true, first_resolved_at: true, resolved_at: true, closed_at: true, resolution_cause: true,
     resolution_solution: true, compensation: true, corrective_action: true, reopen_count: true, transfer_count: true,
-    external_ref: true, created_at: true, updated_at: true, version: true,
+    external_ref: true, created_at: true, updated_at: true, version: true, erased_at: true,
   },
   case_events: { id: true, case_id: true, type: true, actor_id: true, actor_kind: true, visibility: true, body: true, data: true, created_at: true },
   case_attachments: {

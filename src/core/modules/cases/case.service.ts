@@ -504,6 +504,26 @@ async function loadForUpdate(ctx: Ctx, trx: Trx, caseId: string): Promise<CasesT
   return c;
 }
 
+/**
+ * What may still be written on a case whose customer's personal data was erased (SPEC 10,
+ * docs/privacy-rights.md): only a staff member's internal note (quality inspection, a supervisor's
+ * review: about how the case was handled, never shown to anyone outside, and nobody to answer).
+ * Everything else would reopen a case with no one to answer, or write new personal data into an
+ * anonymised record: a reply (from staff, or from the customer by mail: the email channel makes a
+ * new case instead), a reopen, a file, a reclassification, a status change, a hand-over...
+ */
+const WRITABLE_AFTER_ERASURE: ReadonlySet<string> = new Set(['case.note']);
+
+/** 409 customer_erased for a change of a case whose customer was erased (read on the locked row: no query of its own). */
+function assertNotErased(c: CasesTable, action: string): void {
+  if (c.erased_at === null || WRITABLE_AFTER_ERASURE.has(action)) return;
+  throw conflict(
+    'customer_erased',
+    `The personal data of the customer of case ${c.number} was erased on ${new Date(c.erased_at).toISOString()}: the case is kept for the indicators and can no longer be reopened, answered or changed (an internal note is still possible). A new request from the person is a new case.`,
+    { number: c.number },
+  );
+}
+
 interface Mutation {
   set: Partial<CasesTable>;
   events: EventInput[];
@@ -523,6 +543,7 @@ export async function mutateCase(
   return ctx.db.transaction().execute(async (trx) => {
     const before = await loadForUpdate(ctx, trx, caseId);
     assertCanSee(actor, before);
+    assertNotErased(before, action);
     const m = await fn(before, trx);
     const after: CasesTable = { ...before, ...m.set, updated_at: ctx.clock.now(), version: before.version + 1 };
     const { id: _id, ...changes } = after;

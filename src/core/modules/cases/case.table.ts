@@ -45,6 +45,11 @@ export interface CasesTable {
   created_at: number;
   updated_at: number;
   version: number;
+  /**
+   * When its customer's personal data was erased (modules/privacy, SPEC 10), null while kept: the
+   * case is then read-only but for internal notes (mutateCase refuses 409 customer_erased).
+   */
+  erased_at: number | null;
 }
 
 export interface CaseEventsTable {

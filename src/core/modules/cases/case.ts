@@ -115,6 +115,7 @@ export function newCaseRow(f: NewCaseFields): CasesTable {
     external_ref: null,
     updated_at: f.created_at,
     version: 1,
+    erased_at: null,
     ...f,
   };
 }

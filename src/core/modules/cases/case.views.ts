@@ -37,6 +37,8 @@ export interface CaseView {
   reopenCount: number;
   transferCount: number;
   externalRef: string | null;
+  /** When the customer's personal data was erased (SPEC 10): the case is then read-only but for internal notes (409 customer_erased). */
+  erasedAt: number | null;
   createdAt: number;
   updatedAt: number;
   version: number;
@@ -99,6 +101,7 @@ export const toCaseView = (c: CasesTable, viewer: Actor | null): CaseView => ({
   reopenCount: c.reopen_count,
   transferCount: c.transfer_count,
   externalRef: c.external_ref,
+  erasedAt: c.erased_at,
   createdAt: c.created_at,
   updatedAt: c.updated_at,
   version: c.version,
@@ -192,6 +195,7 @@ export const caseViewSchema = z.object({
   reopenCount: z.number().int(),
   transferCount: z.number().int(),
   externalRef: nullableString,
+  erasedAt: nullableInt.describe("epoch ms when the customer's personal data was erased: the case takes no change but an internal note; null: not erased"),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   version: z.number().int(),

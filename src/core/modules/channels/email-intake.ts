@@ -99,7 +99,10 @@ export async function ingestEmail(ctx: Ctx, raw: Buffer, o: IngestOptions = {}):
   const known = await caseOfMessage(ctx, mail.key);
   if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
   const thread = await findThread(ctx, mail, o.trustedAuthserv ?? []);
-  if (mail.automatic && thread) return noteAutomatic(ctx, mail, thread);
+  if (mail.automatic && thread) {
+    const noted = await noteAutomatic(ctx, mail, thread);
+    if (noted) return noted;
+  }
   if (mail.automatic === 'bounce') {
     // never dropped without a trace
     (o.log ?? consoleLogger).warn({ messageKey: mail.key, from: mail.from.address, subject: mail.subject }, 'email channel: a bounce that answers no case was taken and dropped');
@@ -124,15 +127,11 @@ async function caseOfMessage(ctx: Ctx, key: string) {
 }
 
 async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: IngestOptions): Promise<IngestResult | null> {
-  const c = await ctx.db
-    .selectFrom('cases')
-    .leftJoin('customers', 'customers.id', 'cases.customer_id')
-    .select(['cases.id', 'cases.customer_id', 'cases.contact_email', 'customers.erased_at'])
-    .where('cases.id', '=', thread.caseId)
-    .executeTakeFirst();
+  const c = await ctx.db.selectFrom('cases').select(['id', 'customer_id', 'contact_email', 'erased_at']).where('id', '=', thread.caseId).executeTakeFirst();
   // The reply is the customer's: a case without a customer (no contact at intake) cannot take one,
   // nor one whose customer's data was erased (as at any intake, their contact makes a new customer);
-  // the mail makes a case instead.
+  // the mail makes a case instead. (An erasure between this read and the reply: the reply refuses
+  // it, customer_erased, below, and the mail makes a case all the same.)
   if (!c?.customer_id || c.erased_at !== null) return null;
   const actor: Actor = { id: EMAIL_ACTOR_ID, kind: 'customer', role: 'customer', name: mail.from.name, teamId: null, customerId: c.customer_id, ip: o.ip ?? null };
   // someone else in the thread (a colleague of the customer's) is named on the reply
@@ -156,6 +155,7 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
     );
     return { outcome: 'threaded', threadedBy: thread.by, case: summary(view), messageKey: mail.key };
   } catch (err) {
+    if (isCustomerErased(err)) return null;
     if (ctx.ops.isUniqueViolation(err)) {
       const known = await caseOfMessage(ctx, mail.key);
       if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
@@ -164,11 +164,16 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
   }
 }
 
+/** The cases module's refusal to write on a case whose customer's personal data was erased. */
+const isCustomerErased = (err: unknown) => err instanceof DomainError && err.code === 'customer_erased';
+
 /**
  * An automatic mail (email-parse.ts, `automatic`) on the case it answers: an internal entry that
  * changes nothing (staff see that the customer is away, or that our mail did not reach them).
+ * Null when that case's customer was erased: the mail (it names its sender) is not written into
+ * the anonymised case, and is taken as answering no case.
  */
-async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread): Promise<IngestResult> {
+async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread): Promise<IngestResult | null> {
   const system: Actor = { ...intakeActor({}), name: 'email channel (automatic mail)' };
   try {
     const view = await mutateCase(ctx, thread.caseId, system, 'replied', 'case.email_automatic', async (_c, trx) => {
@@ -178,6 +183,7 @@ async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread): Promi
     });
     return { outcome: 'noted', threadedBy: thread.by, case: summary(view), messageKey: mail.key };
   } catch (err) {
+    if (isCustomerErased(err)) return null;
     if (ctx.ops.isUniqueViolation(err)) {
       const known = await caseOfMessage(ctx, mail.key);
       if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };

@@ -131,6 +131,13 @@ export async function requestConsultation(ctx: Ctx, caseId: string, input: Reque
     const c = await cq.executeTakeFirst();
     if (!c) throw notFound('case', caseId);
     assertCanSee(actor, c);
+    // an erased customer's case is closed too, but that is not why it cannot be asked about: said first
+    if (c.erased_at !== null)
+      throw conflict(
+        'customer_erased',
+        `The personal data of the customer of case ${c.number} was erased on ${new Date(c.erased_at).toISOString()}: the case is kept for the indicators and no other team is asked about it. A new request from the person is a new case.`,
+        { number: c.number },
+      );
     if (c.owner_id !== null && c.owner_id !== actor.id && authorityOf(actor.role) < 2)
       throw conflict('case_owned', 'Another agent owns this case (首问负责): its owner or a lead asks other teams about it.', { ownerId: c.owner_id });
     if (!OPEN_STATUSES.includes(c.status as CaseStatus))

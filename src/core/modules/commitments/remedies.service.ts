@@ -65,11 +65,25 @@ export async function decideRemedy(
   actor: Actor,
 ): Promise<RemedyView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const r = await trx.selectFrom('remedies').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r) throw notFound('remedy', id);
-    if (r.status !== 'proposed') throw conflict('remedy_decided', `This remedy was already ${r.status}.`);
-    const c = await trx.selectFrom('cases').selectAll().where('id', '=', r.case_id).executeTakeFirstOrThrow();
+    const found = await trx.selectFrom('remedies').select('case_id').where('id', '=', id).executeTakeFirst();
+    if (!found) throw notFound('remedy', id);
+    // PostgreSQL: the case row locked first, as case changes and the erasure lock it: an erasure in
+    // flight commits first (and this sees the case erased), a later one waits for this decision
+    // (and redacts its letter); two decisions on the remedy run one after the other
+    let cq = trx.selectFrom('cases').selectAll().where('id', '=', found.case_id);
+    if (ctx.ops.supportsForUpdate) cq = cq.forUpdate();
+    const c = await cq.executeTakeFirstOrThrow();
     assertCanSee(actor, c);
+    // the decision writes the letter into the case and sends it to the contact: not for an
+    // anonymised case (an erasure closes the remedies still waiting; this refuses one left over)
+    if (c.erased_at !== null)
+      throw conflict(
+        'customer_erased',
+        `The personal data of the customer of case ${c.number} was erased on ${new Date(c.erased_at).toISOString()}: no remedy is decided or told to them any more.`,
+        { number: c.number },
+      );
+    const r = await trx.selectFrom('remedies').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    if (r.status !== 'proposed') throw conflict('remedy_decided', `This remedy was already ${r.status}.`);
     const now = ctx.clock.now();
     const proposal = JSON.parse(r.proposal) as RemedyProposal;
     const final: RemedyProposal | null =

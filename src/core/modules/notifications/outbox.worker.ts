@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import { repeat } from '../../shared/repeat.ts';
 import type { OutboxTable } from './outbox.table.ts';
 import { registerLocalDelivery } from './outbox.ts';
@@ -74,6 +75,9 @@ const errorText = (err: unknown): string => {
  */
 /** last_error of a message the consent register refused (failed_at set, never sent). */
 export const REFUSED_BY_CONSENT = 'refused_by_consent';
+
+/** A message's state as it is now (a point lookup, built once: it runs before every send). */
+const outboxState = prepared((db: Db, id: string) => db.selectFrom('outbox').select(['sent_at', 'failed_at']).where('id', '=', id));
 
 /** The privacy module, loaded when a message first needs its check (it imports this module's index itself). */
 let privacy: Promise<typeof import('../privacy/index.ts')> | undefined;
@@ -177,7 +181,8 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
     return handed.splice(0, batchSize);
   }
 
-  async function deliver(row: OutboxTable, given?: Record<string, unknown>): Promise<void> {
+  /** Sends one message; false when, read again at send time, it was no longer to be sent (cancelled by an erasure, sent by another worker). */
+  async function deliver(row: OutboxTable, given?: Record<string, unknown>): Promise<boolean> {
     let payload: Record<string, unknown>;
     try {
       payload = given ?? (JSON.parse(row.payload) as Record<string, unknown>);
@@ -195,8 +200,17 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
       const refusal = await (await privacy).outboxConsentRefusal(ctx.db, row.topic, payload);
       if (refusal !== null) throw permanentError(`${REFUSED_BY_CONSENT}: ${refusal}`);
     }
+    // Read again at send time, as the consent above: the row (its payload) was read at the claim,
+    // or handed over at the commit, maybe minutes ago. An erasure since then cancelled it (failed_at
+    // set, payload reduced to its template: privacy's erase.service.ts), or another worker sent it
+    // after our claim lapsed: then nothing goes out, and its row stays as it is. The database is
+    // the one every node shares, so this holds across app nodes; a send that had begun when the
+    // erasure committed is the only one that still goes (docs/privacy-rights.md).
+    const [state] = await outboxState(ctx.db, row.id);
+    if (!state || state.failed_at !== null || state.sent_at !== null) return false;
     const m: OutboxEnvelope = { id: row.id, topic: row.topic, payload, caseId: row.case_id, attempts: row.attempts };
     await transport.send(m);
+    return true;
   }
 
   /**
@@ -250,14 +264,16 @@ export function createOutboxWorker(ctx: Ctx, opts: OutboxWorkerOptions): OutboxW
         for (const row of q) {
           let error: unknown = undefined;
           let ok = true;
+          let went = false;
           try {
-            await deliver(row, given.get(row.id));
+            went = await deliver(row, given.get(row.id));
           } catch (err) {
             ok = false;
             error = err;
           }
           if (ok) {
-            sent.push(row.id);
+            if (went) sent.push(row.id);
+            else log.info({ outboxId: row.id, topic: row.topic, caseId: row.case_id }, 'outbox: message cancelled or sent elsewhere since it was claimed; not sent');
             continue;
           }
           try {

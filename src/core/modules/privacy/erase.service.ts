@@ -14,14 +14,19 @@ import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
  * what the service-quality indicators are made of stays. Kept: the customer row (tier, locale,
  * created) and its cases' type, category, priority, channel, times, states, counts and SLA
  * outcomes, the timeline's events (type, time, actor, visibility), the metrics and rollups, the
- * commitments (targets, escalations), the remedies' kinds and amounts, and the consent register's
+ * commitments (targets, escalations), the remedies' kinds and amounts (those still waiting for a
+ * decision are closed: rejected, note `customer_erased`), the consultations between teams (who
+ * asked whom, when, within which limit, and how they ended), and the consent register's
  * purposes and times. Removed: names, contacts, company, region and branch, every free text the
  * customer wrote or was told (subject, description, request, event bodies and free text in event
- * data, the solution, the compensation text, remedy notes and letters), the root cause and
+ * data, the solution, the compensation text, remedy notes and letters, the consultations'
+ * questions, answers and reasons), the root cause and
  * corrective action when they name the person, attachment contents and names, the external
  * reference, the email Message-IDs, the consents' scope, evidence and withdrawal reasons (those
  * in force are withdrawn, reason `erased`), the portal accounts' identity and credentials, and
  * the messages still waiting to go to them.
+ * The cases are marked erased (`cases.erased_at`): from then on they take no change but an
+ * internal note (the cases module's mutateCase, 409 customer_erased).
  * The audit log is not touched (ADR 0002, README "Privacy rights").
  */
 
@@ -48,6 +53,10 @@ export interface ErasureCounts {
   consentsWithdrawn: number;
   /** Email Message-IDs of the cases forgotten (case_email_messages). */
   emailMessages: number;
+  /** Consultations of the cases (collaboration) whose question, answer or reason was replaced. */
+  consultations: number;
+  /** Remedies still waiting for a decision, closed (rejected, note `customer_erased`): they leave the approval queue. */
+  remediesWithdrawn: number;
 }
 
 export interface ErasureResult {
@@ -87,6 +96,8 @@ export function redactData(value: unknown, identifiers: readonly string[], key =
 
 /** The withdrawal reason of the consents an erasure withdraws. */
 export const ERASED_REASON = 'erased';
+/** The note of a remedy an erasure closed while it waited for a decision (status rejected, by the erasure's actor). */
+export const REMEDY_CLOSED_NOTE = 'customer_erased';
 
 /** A remedy's proposal or final (JSON) with its letter's texts (text, textEn) replaced; kind, amount, currency kept. */
 function redactRemedyTexts(json: string | null): string | null {
@@ -158,7 +169,10 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
         .map((v) => v.trim().toLowerCase()),
     ),
   ];
-  const counts: ErasureCounts = { cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0, consentsWithdrawn: 0, emailMessages: 0 };
+  const counts: ErasureCounts = {
+    cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0, consentsWithdrawn: 0, emailMessages: 0,
+    consultations: 0, remediesWithdrawn: 0,
+  };
 
   await trx
     .updateTable('customers')
@@ -189,6 +203,8 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
       resolution_cause: keepUnlessPersonal(c.resolution_cause),
       corrective_action: keepUnlessPersonal(c.corrective_action),
       external_ref: null,
+      // marks the case read-only (the cases module's mutateCase: 409 customer_erased, internal notes aside)
+      erased_at: now,
       updated_at: now,
       version: c.version + 1,
     };
@@ -222,6 +238,22 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
       await trx.updateTable('remedies').set(set).where('id', '=', r.id).execute();
       counts.remedies++;
     }
+    // a remedy still waiting for a decision is owed to nobody now (there is no one to tell, and
+    // its letter would write personal text into the anonymised case): closed, so it leaves the
+    // approval queue; the remedy model has no withdrawn state, so it is rejected by the erasure's
+    // actor with the note `customer_erased` (kind, amount and the breach it answered stay)
+    const w = await trx
+      .updateTable('remedies')
+      .set({ status: 'rejected', decided_by: actor.id, decided_at: now, note: REMEDY_CLOSED_NOTE })
+      .where('case_id', 'in', chunk)
+      .where('status', '=', 'proposed')
+      .executeTakeFirst();
+    counts.remediesWithdrawn += Number(w.numUpdatedRows);
+    // the consultations between teams (collaboration): the question asked about the case, and the
+    // answer or the reason it was declined or withdrawn, are free texts about the person's request
+    const q = await trx.updateTable('consultations').set({ question: REDACTED }).where('case_id', 'in', chunk).executeTakeFirst();
+    counts.consultations += Number(q.numUpdatedRows);
+    await trx.updateTable('consultations').set({ response: REDACTED }).where('case_id', 'in', chunk).where('response', 'is not', null).execute();
     // the email channel's Message-IDs of the cases' mails (they lead back to the person's mailbox)
     const m = await trx.deleteFrom('case_email_messages').where('case_id', 'in', chunk).executeTakeFirst();
     counts.emailMessages += Number(m.numDeletedRows);
@@ -254,8 +286,9 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
 /**
  * The outbox: every message about the customer's cases, and any other still waiting whose
  * recipient is one of the customer's contacts, keeps only its topic and template; those not sent
- * yet are marked failed (cancelled), so no worker ever sends them. A message a worker has already
- * claimed and is sending at this moment may still go out (it was read before).
+ * yet are marked failed (cancelled), so no worker ever sends them. A worker that read one before
+ * (claimed in its batch, or handed over) reads its row again at send time and sends nothing
+ * (notifications' outbox.worker.ts); only a send already begun when this commits still goes.
  */
 async function cancelMessages(trx: Kysely<Database>, now: number, caseIds: string[], identifiers: readonly string[]) {
   const rows: Array<{ id: string; payload: string; sent_at: number | null; failed_at: number | null }> = [];
