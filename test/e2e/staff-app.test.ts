@@ -99,11 +99,12 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     const page = await ctx.newPage();
     await page.goto(`${base}/app/login`);
     await page.getByRole('heading', { name: '员工登录' }).waitFor();
-    // a wrong password: the API's message on the form
+    // a wrong password: the API's refusal on the form, in the UI's language (its code translated)
     await page.locator('input[name=email]').fill(t.seed.users.agent!.email);
     await page.locator('input[name=password]').fill('not-the-password');
     await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.locator('form.login .error', { hasText: 'Email or password is wrong.' }).waitFor();
+    await page.locator('form.login .error[data-code=invalid_credentials]', { hasText: '邮箱或密码错误。' }).waitFor();
+    expect(await page.locator('form.login .error').textContent()).not.toContain('Email or password is wrong.');
     await shot(page, 'login');
     await logIn(page, 'agent', '登录');
     await page.getByRole('heading', { name: '工单队列' }).waitFor();
@@ -146,6 +147,11 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     expect(await row.textContent()).toContain(subject);
     expect(await row.textContent()).toContain(created.number);
     expect(await row.textContent()).toContain('李女士');
+    // its time left: the reception (15 business minutes from intake: the next morning at night), running
+    const left = row.locator('.col-deadline .time-left');
+    expect(await left.getAttribute('data-kind')).toBe('reception');
+    expect(await left.getAttribute('data-state')).toBe('running');
+    expect(await left.textContent()).toMatch(/^受理 剩余 \d/);
     await shot(page, 'queue');
     await row.click();
     await page.waitForURL(new RegExp(`/app/cases/${id}$`));
@@ -174,7 +180,7 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     // the note's box is emptied once it is on the timeline, ready for the next
     await expect.poll(() => page.locator('textarea[name=note]').inputValue()).toBe('');
 
-    // a failed action shows the API's message beside it: reclassifying to what it already is
+    // a failed action shows the API's refusal beside it, in Chinese: reclassifying to what it already is
     await page.locator('details[data-action=classify] summary').click();
     await page.locator('select[name=type]').selectOption('service_request');
     await page.locator('input[name=reason]').fill('核对分类');
@@ -183,7 +189,9 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     expect(refused.error.code).toBe('no_change');
     const error = page.locator('form.action-classify .error');
     await error.waitFor();
-    expect(await error.textContent()).toContain(refused.error.message);
+    expect(await error.getAttribute('data-code')).toBe('no_change');
+    expect(await error.textContent()).toContain('分类与当前一致，未作变更。');
+    expect(await error.textContent()).not.toContain(refused.error.message);
     await shot(page, 'case-error');
 
     // resolve with cause and solution
@@ -269,6 +277,9 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
       .values([
         { id: `${id}-mail`, case_id: id, type: 'customer_reply', actor_id: null, actor_kind: 'customer', visibility: 'public', body: '我是赵女士的家人，热水器还是不热。', data: JSON.stringify({ channel: 'email', sender: { name: '钱先生', email: 'qian@example.cn' } }), created_at: at },
         { id: `${id}-auto`, case_id: id, type: 'email_automatic', actor_id: null, actor_kind: 'system', visibility: 'internal', body: '外出自动回复', data: JSON.stringify({ channel: 'email', automatic: 'auto_reply', sender: { name: '', email: 'noreply@example.cn' } }), created_at: at + 1 },
+        // event types other work brings (a consultation), and one this app has never heard of, with data of any shape
+        { id: `${id}-consult`, case_id: id, type: 'consultation_requested', actor_id: t.seed.users.agent2!.id, actor_kind: 'staff', visibility: 'internal', body: '请技术部确认热水器型号', data: JSON.stringify({ toTeamId: 'tech', dueAt: at + 3_600_000 }), created_at: at + 2 },
+        { id: `${id}-future`, case_id: id, type: 'quality_sampled', actor_id: null, actor_kind: 'system', visibility: 'internal', body: null, data: JSON.stringify([1, { from: 7 }]), created_at: at + 3 },
       ])
       .execute();
 
@@ -286,6 +297,13 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     expect(await p2.locator('.event[data-type=customer_reply] .event-sender').textContent()).toContain('钱先生 <qian@example.cn>');
     expect(await p2.locator('.event[data-type=email_automatic] .event-type').textContent()).toBe('自动邮件（已记录）');
     expect(await p2.locator('.event[data-type=email_automatic] .event-sender').textContent()).toContain('noreply@example.cn');
+    // a new event type by its name; an unknown one as a generic line with its type; the timeline whole
+    expect(await p2.locator('.event[data-type=consultation_requested] .event-type').textContent()).toBe('发起会商');
+    expect(await p2.locator('.event[data-type=consultation_requested] .event-body').textContent()).toBe('请技术部确认热水器型号');
+    expect(await p2.locator('.event[data-type=quality_sampled] .event-type').textContent()).toBe('其他事件（quality_sampled）');
+    expect(await p2.locator('.event[data-type=quality_sampled]').getAttribute('data-generic')).toBe('');
+    const events = await t.ctx.db.selectFrom('case_events').select('id').where('case_id', '=', id).execute();
+    expect(await p2.locator('.timeline .event').count()).toBe(events.length);
     const link = p2.locator('.event[data-type=attachment] a.download');
     expect(await link.textContent()).toBe('现场照片.txt');
     const href = await link.getAttribute('href');
@@ -387,5 +405,224 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     }
     await shot(page, 'dashboard');
     await ctx.close();
+  });
+  it("shows each open case's time left in the queue: red once breached, amber when warned, grey while paused; sorted on a click", { timeout: 90_000 }, async () => {
+    const mk = async (subject: string) => {
+      const r = await t.as('supervisor', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '韩女士', phone: '13300133000' }, subject: `时限${subject}（${dialect}）`, description: '洗衣机脱水时噪音很大' });
+      expect(r.statusCode, r.body).toBe(201);
+      return (r.json() as { id: string }).id;
+    };
+    const breached = await mk('已超时');
+    const warned = await mk('将超时');
+    const running = await mk('计时中');
+    const paused = await mk('已暂停');
+    // breached: its reception was due 5 minutes ago, and no timer worker has run (the list works it out)
+    await t.ctx.db.updateTable('case_targets').set({ due_at: Date.now() - 5 * 60_000 }).where('case_id', '=', breached).where('kind', '=', 'reception').execute();
+    // warned: the worker's 75% warning recorded, due in 10 minutes (before the running one's, at any hour)
+    await t.ctx.db.updateTable('case_targets').set({ warned: 1, due_at: Date.now() + 10 * 60_000 }).where('case_id', '=', warned).where('kind', '=', 'reception').execute();
+    // paused: waiting for the customer
+    expect((await t.as('supervisor', 'POST', `/api/v1/cases/${paused}/take`, {})).statusCode).toBe(200);
+    expect((await t.as('supervisor', 'POST', `/api/v1/cases/${paused}/status`, { status: 'pending_customer' })).statusCode).toBe(200);
+    const api = (await t.as('supervisor', 'GET', `/api/v1/cases?q=${encodeURIComponent('时限')}&limit=50`)).json() as { items: Array<{ id: string; nextDeadline: { state: string; kind: string } | null }> };
+    expect(Object.fromEntries(api.items.map((i) => [i.id, i.nextDeadline?.state]))).toEqual({ [breached]: 'breached', [warned]: 'warned', [running]: 'running', [paused]: 'paused' });
+
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    await logIn(page, 'supervisor', '登录');
+    await page.getByRole('heading', { name: '工单队列' }).waitFor();
+    await page.locator('select[name=status]').selectOption('all');
+    await page.locator('input[name=q]').fill('时限');
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+    const rows = page.locator('table.queue tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    const cell = (id: string) => page.locator(`table.queue tbody tr:has(a[href$="/cases/${id}"]) .time-left`);
+    // (this file is type-checked without the DOM's types: the page's getComputedStyle named by hand)
+    const colour = (id: string) => cell(id).evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { color: string } }).getComputedStyle(el).color);
+    expect(await cell(breached).getAttribute('data-state')).toBe('breached');
+    expect(await cell(breached).textContent()).toMatch(/^受理 已超时 [456] 分钟$/);
+    expect(await colour(breached)).toBe('rgb(201, 42, 42)'); // red
+    expect(await cell(warned).getAttribute('data-state')).toBe('warned');
+    expect(await cell(warned).textContent()).toMatch(/^受理 剩余 (9|10) 分钟$/);
+    expect(await colour(warned)).toBe('rgb(183, 121, 31)'); // amber
+    expect(await cell(running).getAttribute('data-state')).toBe('running');
+    expect(await colour(running)).toBe('rgb(31, 35, 41)'); // the text's own colour
+    // paused: the first response, with the business time left when it paused (its reception was met by the take)
+    expect(await cell(paused).getAttribute('data-state')).toBe('paused');
+    expect(await cell(paused).getAttribute('data-kind')).toBe('first_response');
+    expect(await cell(paused).textContent()).toMatch(/^首次响应 已暂停 · 剩余 \d+ 分钟$|^首次响应 已暂停 · 剩余 1 小时$/);
+    expect(await colour(paused)).toBe('rgb(107, 114, 128)'); // grey
+    // sorted by time left on a click of its header (a button, so the keyboard sorts too): most urgent first
+    const header = page.locator('th.col-deadline');
+    expect(await header.getAttribute('aria-sort')).toBe('none');
+    await header.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    const numbers = await Promise.all([breached, warned, running, paused].map(async (id) => (await caseRow(id)).number));
+    expect(await page.locator('table.queue tbody td.col-number a').allTextContents()).toEqual(numbers);
+    await shot(page, 'queue-deadlines-zh');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('columnheader', { name: /Time left/ }).waitFor();
+    expect(await cell(breached).textContent()).toMatch(/^Reception Overdue by [456] min$/);
+    expect(await cell(paused).textContent()).toContain('Paused');
+    await shot(page, 'queue-deadlines-en');
+    await ctx.close();
+  });
+
+  it('shows the API refusal in Chinese when another agent took the case meanwhile (首问负责)', { timeout: 60_000 }, async () => {
+    const made = await t.as('supervisor', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '冯先生', phone: '13200132000' }, subject: `燃气灶打不着火（${dialect}）`, description: '燃气灶点火没有反应' });
+    const id = (made.json() as { id: string }).id;
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    await logIn(page, 'agent', '登录');
+    await page.getByRole('heading', { name: '工单队列' }).waitFor();
+    await page.goto(`${base}/app/cases/${encodeURIComponent(id)}`);
+    // nobody owns it yet: the agent is offered the resolution
+    await page.locator('details[data-action=resolve] summary').click();
+    await page.locator('input[name=cause]').fill('点火针积碳');
+    await page.locator('textarea[name=solution]').fill('清理点火针后恢复正常');
+    // meanwhile another agent takes it (首问负责: it is theirs now)
+    expect((await t.as('agent2', 'POST', `/api/v1/cases/${id}/take`, {})).statusCode).toBe(200);
+    await page.getByRole('button', { name: '提交办结' }).click();
+    const error = page.locator('form.action-resolve .error[data-code=case_owned]');
+    await error.waitFor();
+    const text = await error.textContent();
+    expect(text).toContain('该工单已由其他坐席首问负责（第一责任者）');
+    expect(text).not.toContain('Another agent owns this case');
+    expect(await caseRow(id)).toMatchObject({ status: 'open', owner_id: t.seed.users.agent2!.id, resolution_cause: null });
+    await shot(page, 'case-owned-error-zh');
+    await ctx.close();
+  });
+
+  it('keeps what an agent typed through a session that ends, and puts it back after the login', { timeout: 90_000 }, async () => {
+    const made = await t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '蒋女士', phone: '13100131000' }, subject: `微波炉不加热（${dialect}）`, description: '微波炉转盘转但是不加热' });
+    const id = (made.json() as { id: string }).id;
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${id}/take`, {})).statusCode).toBe(200);
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    await logIn(page, 'agent', '登录');
+    await page.getByRole('heading', { name: '工单队列' }).waitFor();
+    /** The session ends on the server (logged out elsewhere, or expired): the browser still holds its cookie. */
+    const endSession = async () => {
+      const cookie = (await ctx.cookies()).find((c) => c.name === 'sl_session');
+      expect(cookie).toBeDefined();
+      const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: `sl_session=${cookie!.value}` } });
+      expect(out.statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `sl_session=${cookie!.value}` } })).statusCode).toBe(401);
+    };
+    const logInAgain = async () => {
+      await page.waitForURL(/\/app\/login$/);
+      await page.locator('.notice-line', { hasText: '登录已失效' }).waitFor();
+      await page.locator('input[name=email]').fill(t.seed.users.agent!.email);
+      await page.locator('input[name=password]').fill(TEST_PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+    };
+
+    // a reply and a note typed, the session ends, the reply is sent: to the login, and back with both
+    await page.goto(`${base}/app/cases/${encodeURIComponent(id)}`);
+    const reply = '您好，维修师傅将于周三上午上门检修微波炉。';
+    await page.locator('textarea[name=reply]').fill(reply);
+    await page.locator('textarea[name=note]').fill('客户周三上午在家');
+    await endSession();
+    await page.getByRole('button', { name: '发送回复' }).click();
+    await logInAgain();
+    await page.waitForURL(new RegExp(`/app/cases/${id}$`));
+    await page.locator('h1.case-subject').waitFor();
+    expect(await page.locator('textarea[name=reply]').inputValue()).toBe(reply);
+    expect(await page.locator('textarea[name=note]').inputValue()).toBe('客户周三上午在家');
+    await page.locator('.actions .draft-kept').waitFor();
+    expect((await t.ctx.db.selectFrom('case_events').select('id').where('case_id', '=', id).where('type', '=', 'reply').execute()).length).toBe(0);
+    await shot(page, 'draft-restored');
+    // sent now: on the timeline, the box emptied, the draft gone
+    await page.getByRole('button', { name: '发送回复' }).click();
+    await page.locator('.event-public', { hasText: reply }).waitFor();
+    await expect.poll(() => page.locator('textarea[name=reply]').inputValue()).toBe('');
+    expect(await page.evaluate("Object.keys(sessionStorage).filter((k) => k.endsWith(':reply'))")).toEqual([]);
+    expect(await page.evaluate("Object.keys(sessionStorage).filter((k) => k.endsWith(':note'))")).toHaveLength(1);
+
+    // the new-case form the same way
+    await page.goto(`${base}/app/cases/new`);
+    await page.locator('input[name=name]').fill('沈先生');
+    await page.locator('input[name=phone]').fill('13000130000');
+    const subject = `电视没有声音（${dialect}）`;
+    await page.locator('input[name=subject]').fill(subject);
+    await page.locator('textarea[name=description]').fill('电视有画面没有声音');
+    await endSession();
+    await page.getByRole('button', { name: '创建工单' }).click();
+    await logInAgain();
+    await page.waitForURL(/\/app\/cases\/new$/);
+    await page.locator('form.new-case').waitFor();
+    expect(await page.locator('input[name=subject]').inputValue()).toBe(subject);
+    expect(await page.locator('input[name=name]').inputValue()).toBe('沈先生');
+    expect(await page.locator('textarea[name=description]').inputValue()).toBe('电视有画面没有声音');
+    await page.getByRole('button', { name: '创建工单' }).click();
+    await page.waitForURL((u) => /^\/app\/cases\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith('/new'));
+    expect((await t.ctx.db.selectFrom('cases').select('id').where('subject', '=', subject).execute()).length).toBe(1);
+    await page.goto(`${base}/app/cases/new`);
+    await page.locator('form.new-case').waitFor();
+    expect(await page.locator('input[name=subject]').inputValue()).toBe('');
+
+    // logging out on purpose leaves nothing for the next user of the desk
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/app\/login$/);
+    expect(await page.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('sl.draft.'))")).toEqual([]);
+    await ctx.close();
+  });
+
+  it('lets an admin change the classification settings, refusing a matrix in the reader\'s language naming the cell; other staff only read them', { timeout: 90_000 }, async () => {
+    const get = async () => (await t.as('admin', 'GET', '/api/v1/settings/classification')).json() as { priorityMatrix: string[][]; repeatWindowDays: number };
+    const before = await get();
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    await logIn(page, 'admin', '登录');
+    await page.getByRole('link', { name: '分类设置' }).click();
+    await page.getByRole('heading', { name: '分类设置' }).waitFor();
+    await expect.poll(() => page.locator('table.matrix select').count()).toBe(9);
+    expect(await page.getByLabel('影响程度“中” × 紧急程度“高”').inputValue()).toBe(before.priorityMatrix[1]![0]);
+    // low × low made P3, above medium × low's P4: refused, both cells named and marked
+    await page.getByLabel('影响程度“低” × 紧急程度“低”').selectOption('P3');
+    await page.getByRole('button', { name: '保存设置' }).click();
+    const error = page.locator('.settings-form .error[data-code=matrix_not_monotonic]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('影响程度“低” × 紧急程度“低” 为 P3，而更严重或更紧急的 影响程度“中” × 紧急程度“低” 却为 P4');
+    const bad = page.locator('td.cell-bad');
+    expect(await bad.count()).toBe(2);
+    expect([await bad.nth(0).getAttribute('data-cell'), await bad.nth(1).getAttribute('data-cell')]).toEqual(['2-3', '3-3']);
+    expect(await page.locator('select[name=cell-3-3]').getAttribute('aria-invalid')).toBe('true');
+    expect(await get()).toEqual(before);
+    await shot(page, 'settings-refused-zh');
+    // in English, the same refusal in English
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: 'Classification settings' }).waitFor();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('.settings-form .error', { hasText: 'impact low × urgency low is P3, but impact medium × urgency low, more serious or more urgent, is P4' }).waitFor();
+    await shot(page, 'settings-refused-en');
+    // a consistent change: medium impact × high urgency becomes P1, the repeat window 90 days
+    await page.getByLabel('impact low × urgency low').selectOption('P4');
+    await page.getByLabel('impact medium × urgency high').selectOption('P1');
+    await page.getByLabel('Repeat-complaint window (days)').fill('90');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const after = await get();
+    expect(after.repeatWindowDays).toBe(90);
+    expect(after.priorityMatrix[1]![0]).toBe('P1');
+    expect(after.priorityMatrix[2]![2]).toBe('P4');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await ctx.close();
+
+    // an agent reads them (settings.read), changes nothing (no settings.write): no fields, no button
+    const other = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const p2 = await other.newPage();
+    await logIn(p2, 'agent', '登录');
+    await p2.getByRole('link', { name: '分类设置' }).click();
+    await p2.locator('.settings-form .read-only').waitFor();
+    expect(await p2.locator('table.matrix select').count()).toBe(0);
+    expect(await p2.locator('td[data-cell="2-1"]').textContent()).toBe('P1 特急');
+    expect(await p2.getByRole('button', { name: '保存设置' }).count()).toBe(0);
+    expect(await p2.locator('input[name=repeatWindowDays]').getAttribute('readonly')).toBe('');
+    expect((await t.as('agent', 'PUT', '/api/v1/settings/classification', { repeatWindowDays: 30 })).statusCode).toBe(403);
+    await shot(p2, 'settings-read-only');
+    await other.close();
+    // as they were, for the other tests
+    expect((await t.as('admin', 'PUT', '/api/v1/settings/classification', before)).statusCode).toBe(200);
   });
 });

@@ -1,11 +1,14 @@
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useMe } from './modules/auth/hooks.ts';
 import { CasePage } from './pages/CasePage.tsx';
+import { ConsultationsPage } from './pages/ConsultationsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewCasePage } from './pages/NewCasePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { QueuePage } from './pages/QueuePage.tsx';
+import { RoutingPage } from './pages/RoutingPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 
@@ -30,6 +33,9 @@ export function App() {
         <Route path="cases/new" element={<NewCasePage />} />
         <Route path="cases/:id" element={<CasePage />} />
         <Route path="dashboard" element={<DashboardPage />} />
+        <Route path="settings/classification" element={<SettingsPage />} />
+        <Route path="consultations" element={<ConsultationsPage />} />
+        <Route path="settings/routing" element={<RoutingPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

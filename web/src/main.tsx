@@ -6,10 +6,17 @@ import { ApiError } from './api.ts';
 import { App } from './App.tsx';
 import './i18n/index.ts';
 import './styles.css';
+import { markSessionEnded } from './ui/drafts.ts';
 
-/** A session that ended (expired, logged out elsewhere): ask who is logged in again, which leads to the login. */
+/**
+ * A session that ended (expired, logged out elsewhere): ask who is logged in again, which leads to
+ * the login and back (what the user typed is kept as drafts: ui/drafts.ts).
+ */
 const onError = (err: unknown) => {
-  if (err instanceof ApiError && err.status === 401) void queryClient.resetQueries({ queryKey: ['me'] });
+  if (err instanceof ApiError && err.status === 401) {
+    if (err.code === 'unauthenticated') markSessionEnded();
+    void queryClient.resetQueries({ queryKey: ['me'] });
+  }
 };
 
 const queryClient: QueryClient = new QueryClient({

@@ -2,8 +2,11 @@
  * The API's response types, imported as types only from the server's modules (erased at build:
  * the bundle holds no server code).
  */
-export type { CaseView, CaseEventView, CaseDetail, CategoryView } from '../../src/core/modules/cases/index.ts';
+export type { CaseView, CaseListItem, NextDeadline, CaseEventView, CaseDetail, CategoryView, ClassificationSettings } from '../../src/core/modules/cases/index.ts';
 export type { TargetView } from '../../src/core/modules/commitments/index.ts';
 export type { AnalyticsSummary } from '../../src/core/modules/analytics/index.ts';
 export type { UserView, Permission } from '../../src/core/modules/users/index.ts';
 export type { Page } from '../../src/core/shared/pagination.ts';
+export type { TeamView } from '../../src/core/modules/users/index.ts';
+export type { ConsultationView, ConsultationStatus } from '../../src/core/modules/collaboration/consultation.schemas.ts';
+export type { RoutingRuleView, RoutingSimulation, NewRoutingRule, RoutingRulePatch, SimulateRoutingInput } from '../../src/core/modules/routing/routing.schemas.ts';

@@ -5,12 +5,14 @@ import { CaseFields } from '../modules/cases/components/CaseFields.tsx';
 import { Commitments } from '../modules/cases/components/Commitments.tsx';
 import { Timeline } from '../modules/cases/components/Timeline.tsx';
 import { useCase, useUserNames } from '../modules/cases/hooks.ts';
+import { CaseConsultations } from '../modules/collaboration/components/Consultations.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
+import { formatTime } from '../ui/format.ts';
 
 /** One case: its record and timeline on the left; what can be done and its commitments on the right. */
 export function CasePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useParams().id!;
   const q = useCase(id);
   const userName = useUserNames();
@@ -23,6 +25,8 @@ export function CasePage() {
       </div>
     );
   const c = q.data.case;
+  // the customer's personal data was erased (SPEC privacy): read-only but for internal notes (absent from an older API: not erased)
+  const erasedAt = c.erasedAt ?? null;
   return (
     <article className="case">
       <div className="page-head">
@@ -42,6 +46,11 @@ export function CasePage() {
           <Badge kind="type">{t(`type.${c.type}`, { defaultValue: c.type })}</Badge>
         </div>
       </div>
+      {erasedAt !== null && (
+        <p className="card erased-banner" role="note" data-erased-at={erasedAt}>
+          {t('case.erasedBanner', { time: formatTime(erasedAt, i18n.language) })}
+        </p>
+      )}
       <div className="case-grid">
         <div className="case-main">
           <CaseFields c={c} userName={userName} />
@@ -52,6 +61,7 @@ export function CasePage() {
         </div>
         <aside className="case-side">
           <CaseActions key={c.id} c={c} />
+          <CaseConsultations key={`consultations-${c.id}`} c={c} erased={erasedAt !== null} />
           <Commitments caseId={c.id} />
         </aside>
       </div>

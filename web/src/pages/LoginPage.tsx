@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useLogin } from '../modules/auth/hooks.ts';
+import { sessionEndedNotice } from '../ui/drafts.ts';
 import { ErrorMessage } from '../ui/feedback.tsx';
 import { LanguageSwitch } from '../ui/LanguageSwitch.tsx';
 
@@ -12,6 +13,7 @@ export function LoginPage() {
   const login = useLogin();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [ended] = useState(sessionEndedNotice);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     login.mutate({ email, password }, { onSuccess: () => void navigate(from === '/login' ? '/' : from, { replace: true }) });
@@ -26,6 +28,11 @@ export function LoginPage() {
           <LanguageSwitch />
         </div>
         <h2>{t('auth.title')}</h2>
+        {ended && (
+          <p className="notice-line" role="status">
+            {t('auth.sessionEnded')}
+          </p>
+        )}
         <label>
           {t('auth.email')}
           <input name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { followUserLocale } from '../../i18n/index.ts';
+import { clearAllDrafts, clearSessionEnded } from '../../ui/drafts.ts';
 import type { Permission } from '../../types.ts';
 import { fetchMe, login, logout, type Me } from './api.ts';
 
@@ -28,6 +29,7 @@ export function useLogin() {
   return useMutation({
     mutationFn: (v: { email: string; password: string }) => login(v.email, v.password),
     onSuccess: (r) => {
+      clearSessionEnded();
       qc.clear();
       qc.setQueryData<Me>(ME_KEY, { user: r.user, permissions: r.permissions });
     },
@@ -38,6 +40,10 @@ export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: logout,
-    onSettled: () => qc.clear(),
+    // logged out on purpose: nothing typed here stays for the next user of this desk
+    onSettled: () => {
+      clearAllDrafts();
+      qc.clear();
+    },
   });
 }

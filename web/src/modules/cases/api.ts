@@ -1,5 +1,5 @@
 import { api, post, withQuery } from '../../api.ts';
-import type { CaseDetail, CaseView, CategoryView, Page, TargetView, UserView } from '../../types.ts';
+import type { CaseDetail, CaseListItem, CaseView, CategoryView, Page, TargetView, UserView } from '../../types.ts';
 
 export const CHANNELS = ['phone', 'email', 'web', 'chat', 'walk_in', 'social', 'import', 'api'] as const;
 export const CASE_TYPES = ['inquiry', 'complaint', 'dissatisfaction', 'suggestion', 'praise', 'service_request'] as const;
@@ -27,7 +27,7 @@ export interface CaseCommitments {
   escalations: Array<{ level: number; reason: string; targetId: string | null; notified: string[]; at: number }>;
 }
 
-export const listCases = (f: CaseFilters, cursor: string | null) => api<Page<CaseView>>(withQuery('/api/v1/cases', { ...f, limit: 25, cursor }));
+export const listCases = (f: CaseFilters, cursor: string | null) => api<Page<CaseListItem>>(withQuery('/api/v1/cases', { ...f, limit: 25, cursor }));
 export const getCase = (id: string) => api<CaseDetail>(`/api/v1/cases/${encodeURIComponent(id)}`);
 export const getCommitments = (id: string) => api<CaseCommitments>(`/api/v1/cases/${encodeURIComponent(id)}/commitments`);
 export const listUsers = () => api<UserView[]>('/api/v1/users');

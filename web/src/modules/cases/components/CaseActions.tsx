@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { createContext, isValidElement, useContext, useEffect, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseView } from '../../../types.ts';
 // the API's own rules (pure modules: no server code comes with them into the bundle)
@@ -6,6 +6,7 @@ import { authorityOf } from '../../../../../src/core/modules/users/roles.ts';
 import { minimumAuthorityForGrade } from '../../../../../src/core/modules/cases/case.ts';
 import { useCan, useMe } from '../../auth/hooks.ts';
 import { EnumOptions } from '../../../ui/EnumOptions.tsx';
+import { useDraft } from '../../../ui/drafts.ts';
 import { ErrorMessage } from '../../../ui/feedback.tsx';
 import { CASE_TYPES, CLOSE_REASONS, COMPLAINT_GRADES, type CaseAction } from '../api.ts';
 import { useCaseAction, useCategories } from '../hooks.ts';
@@ -23,6 +24,7 @@ function ActionForm({
   collapsible,
   onDone,
   danger,
+  kept,
 }: {
   id: string;
   action: CaseAction;
@@ -33,6 +35,8 @@ function ActionForm({
   collapsible?: boolean;
   onDone?: () => void;
   danger?: boolean;
+  /** a draft of it was restored: a collapsible form starts open, so the user sees it */
+  kept?: boolean;
 }) {
   const { t } = useTranslation();
   const m = useCaseAction(id, action);
@@ -56,7 +60,7 @@ function ActionForm({
   );
   if (!collapsible) return children ? <div className="action-block"><h3>{label}</h3>{form}</div> : form;
   return (
-    <details className="action-block" data-action={action}>
+    <details className="action-block" data-action={action} open={kept || undefined}>
       <summary>{label}</summary>
       {form}
     </details>
@@ -71,12 +75,15 @@ export function CaseActions({ c }: { c: CaseView }) {
   const can = useCan();
   const me = useMe().data;
   const categories = useCategories();
-  const [reply, setReply] = useState('');
-  const [note, setNote] = useState('');
-  const [cls, setCls] = useState({ type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' });
-  const [res, setRes] = useState({ cause: '', solution: '', compensation: '', correctiveAction: '' });
-  const [close, setClose] = useState({ reason: '', note: '', cause: '', correctiveAction: '' });
-  const [reopen, setReopen] = useState('');
+  // each form's text is a draft of this case (kept through a session that ends mid-way: ui/drafts.ts)
+  const draft = (form: string) => `case:${c.id}:${form}`;
+  const [reply, setReply, clearReply, replyKept] = useDraft(draft('reply'), '');
+  const [note, setNote, clearNote, noteKept] = useDraft(draft('note'), '');
+  const [cls, setCls, clearCls, clsKept] = useDraft(draft('classify'), { type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' });
+  const [res, setRes, clearRes, resKept] = useDraft(draft('resolve'), { cause: '', solution: '', compensation: '', correctiveAction: '' });
+  const [close, setClose, clearClose, closeKept] = useDraft(draft('close'), { reason: '', note: '', cause: '', correctiveAction: '' });
+  const [reopen, setReopen, clearReopen, reopenKept] = useDraft(draft('reopen'), '');
+  const kept = replyKept || noteKept || clsKept || resKept || closeKept || reopenKept;
 
   const closed = c.status === 'closed';
   const openish = OPENISH.includes(c.status);
@@ -103,13 +110,13 @@ export function CaseActions({ c }: { c: CaseView }) {
   // the first reply to a case nobody owns takes it: at its grade's authority, as take
   if (can('case.reply') && !closed && (c.ownerId !== null || gradeOk))
     items.push(
-      <ActionForm key="reply" id={c.id} action="replies" label={t('actions.reply')} submit={t('actions.sendReply')} body={() => ({ body: reply })} onDone={() => setReply('')}>
+      <ActionForm key="reply" id={c.id} action="replies" label={t('actions.reply')} submit={t('actions.sendReply')} body={() => ({ body: reply })} onDone={clearReply}>
         <textarea name="reply" required rows={4} placeholder={t('actions.replyPlaceholder')} value={reply} onChange={(e) => setReply(e.target.value)} />
       </ActionForm>,
     );
   if (can('case.note'))
     items.push(
-      <ActionForm key="note" id={c.id} action="notes" label={t('actions.note')} submit={t('actions.addNote')} body={() => ({ body: note })} onDone={() => setNote('')}>
+      <ActionForm key="note" id={c.id} action="notes" label={t('actions.note')} submit={t('actions.addNote')} body={() => ({ body: note })} onDone={clearNote}>
         <textarea name="note" className="internal" required rows={2} placeholder={t('actions.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />
       </ActionForm>,
     );
@@ -124,6 +131,8 @@ export function CaseActions({ c }: { c: CaseView }) {
         collapsible
         id={c.id}
         action="resolve"
+        onDone={clearRes}
+        kept={resKept}
         label={t('actions.resolve')}
         submit={t('actions.doResolve')}
         body={() => ({ cause: res.cause, solution: res.solution, ...(res.compensation.trim() ? { compensation: res.compensation } : {}), ...(res.correctiveAction.trim() ? { correctiveAction: res.correctiveAction } : {}) })}
@@ -164,7 +173,8 @@ export function CaseActions({ c }: { c: CaseView }) {
           ...(cls.urgency ? { urgency: Number(cls.urgency) } : {}),
           ...(cls.complaintGrade ? { complaintGrade: cls.complaintGrade } : {}),
         })}
-        onDone={() => setCls({ type: '', categoryId: '', impact: '', urgency: '', complaintGrade: '', reason: '' })}
+        onDone={clearCls}
+        kept={clsKept}
       >
         <div className="grid2">
           <label>
@@ -218,6 +228,8 @@ export function CaseActions({ c }: { c: CaseView }) {
         danger
         id={c.id}
         action="close"
+        onDone={clearClose}
+        kept={closeKept}
         label={t('actions.close')}
         submit={t('actions.doClose')}
         body={() => ({
@@ -256,7 +268,7 @@ export function CaseActions({ c }: { c: CaseView }) {
     );
   if (can('case.reopen') && mayDecide && (c.status === 'resolved' || closed))
     items.push(
-      <ActionForm key="reopen" collapsible id={c.id} action="reopen" label={t('actions.reopen')} submit={t('actions.doReopen')} body={() => ({ reason: reopen })} onDone={() => setReopen('')}>
+      <ActionForm key="reopen" collapsible id={c.id} action="reopen" label={t('actions.reopen')} submit={t('actions.doReopen')} body={() => ({ reason: reopen })} onDone={clearReopen} kept={reopenKept}>
         <label>
           {t('actions.reason')} *
           <input name="reopenReason" required value={reopen} onChange={(e) => setReopen(e.target.value)} />
@@ -264,20 +276,29 @@ export function CaseActions({ c }: { c: CaseView }) {
       </ActionForm>,
     );
 
+  // a case whose customer was erased takes nothing but an internal note (the API: 409 customer_erased)
+  const erased = (c.erasedAt ?? null) !== null;
+  const shown = erased ? items.filter((x) => isValidElement(x) && x.key === 'note') : items;
+
   return (
     <section className="card actions">
       <h2>{t('actions.title')}</h2>
-      {decides && !gradeOk && c.complaintGrade !== null && authority > 0 && (
+      {kept && (
+        <p className="muted small draft-kept" role="status">
+          {t('actions.draftKept')}
+        </p>
+      )}
+      {!erased && decides && !gradeOk && c.complaintGrade !== null && authority > 0 && (
         <p className="muted held" data-held="grade">
           {t('actions.needsAuthority', { grade: t(`grade.${c.complaintGrade}`) })}
         </p>
       )}
-      {decides && gradeOk && ownedByOther && (
+      {!erased && decides && gradeOk && ownedByOther && (
         <p className="muted held" data-held="owned">
           {t('actions.ownedByOther')}
         </p>
       )}
-      <CaseVersion.Provider value={c.version}>{items.length ? items : <p className="muted">{t('actions.noneAllowed')}</p>}</CaseVersion.Provider>
+      <CaseVersion.Provider value={c.version}>{shown.length ? shown : <p className="muted">{t('actions.noneAllowed')}</p>}</CaseVersion.Provider>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useDraft } from '../../../ui/drafts.ts';
 import { EnumOptions } from '../../../ui/EnumOptions.tsx';
 import { ErrorMessage } from '../../../ui/feedback.tsx';
 import { CASE_TYPES, CHANNELS, createCase } from '../api.ts';
@@ -14,9 +15,13 @@ const EMPTY = { channel: 'phone', name: '', phone: '', email: '', type: '', subj
 export function NewCaseForm({ onCreated }: { onCreated: (id: string) => void }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const [f, setF] = useState(EMPTY);
-  // one key per form: a double click or a retry after a lost answer creates one case, not two
-  const [key] = useState(newKey);
+  // a draft (kept through a session that ends mid-way: ui/drafts.ts), with its idempotency key:
+  // one key per form, so a double click, or a retry after a lost answer or a new login, creates one case, not two
+  const [draft, setDraft, clearDraft, kept] = useDraft('new-case', { ...EMPTY, key: '' });
+  const [fresh] = useState(newKey);
+  const f = draft;
+  const key = draft.key || fresh;
+  const setF = (v: typeof EMPTY) => setDraft({ ...v, key });
   const create = useMutation({
     mutationFn: () =>
       createCase(
@@ -32,6 +37,7 @@ export function NewCaseForm({ onCreated }: { onCreated: (id: string) => void }) 
         key,
       ),
     onSuccess: async (c) => {
+      clearDraft();
       await qc.invalidateQueries({ queryKey: ['cases'] });
       onCreated(c.id);
     },
@@ -43,6 +49,11 @@ export function NewCaseForm({ onCreated }: { onCreated: (id: string) => void }) 
   };
   return (
     <form className="card new-case" onSubmit={submit}>
+      {kept && (
+        <p className="muted small draft-kept" role="status">
+          {t('actions.draftKept')}
+        </p>
+      )}
       <div className="grid2">
         <label>
           {t('newCase.channel')}
