@@ -323,10 +323,11 @@ routing
       const rules = await listRoutingRules(ctx);
       if (o.json) return void console.log(JSON.stringify(rules, null, 2));
       if (rules.length === 0) return void console.log('no routing rules: new cases are not routed');
+      const teams = new Map((await ctx.db.selectFrom('teams').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
       for (const r of rules) {
         const when = Object.entries(r.conditions).map(([k, v]) => `${k}=${(v as string[]).join(',')}`).join(' ') || 'every case';
         const agent = [r.requiredSkills.length ? `skills=${r.requiredSkills.join(',')}` : '', r.matchLanguage ? 'same language' : '', r.maxOpenPerAgent !== null ? `cap ${r.maxOpenPerAgent} open` : ''].filter(Boolean).join(', ');
-        console.log(`${r.position}\t${r.enabled ? 'on ' : 'off'}\t${r.name}\t${r.id}\n\twhen ${when} -> team ${r.teamId}, ${r.strategy}${agent ? ` (${agent})` : ''}`);
+        console.log(`${r.position}\t${r.enabled ? 'on ' : 'off'}\t${r.name}\t${r.id}\n\twhen ${when} -> team ${teams.get(r.teamId) ?? r.teamId}, ${r.strategy}${agent ? ` (${agent})` : ''}`);
       }
     }),
   );
