@@ -58,7 +58,7 @@ describe.runIf(haveChromium).each(DIALECTS)('consultations, routing rules and er
     await page.goto(`${base}/app/cases/${c.id}`);
     const card = page.locator('section.consultations');
     await card.getByRole('heading', { name: '会商', exact: true }).waitFor();
-    expect(await card.textContent()).toContain('暂无会商。');
+    await card.getByText('暂无会商。').waitFor(); // (the list loads after the card's heading shows)
     // the own team (and the department above it) is not offered: the API refuses it (consultation_own_team)
     const teamOptions = await card.locator('select[name=consultationTeam] option').allTextContents();
     expect(teamOptions).toContain('售后技术组');
