@@ -216,6 +216,28 @@ describe.each(DIALECTS)('consultations (internal collaboration) on %s', (dialect
     expect(events[5]).toMatchObject({ body: '客户已自行改约', actorId: t.seed.users.agent!.id });
   });
 
+  it("hides a restricted case's consultation from staff who may not open the case: 404 on reading it and on acting on it", async () => {
+    clock.set(sh('2026-12-02T10:00:00'));
+    const made = await t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '吴女士', phone: '13500135009' }, subject: '家庭纠纷相关的退款', description: '涉及隐私，仅限经办人', sensitive: true });
+    expect(made.statusCode, made.body).toBe(201);
+    const c = (made.json() as { id: string }).id;
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${c}/take`, {})).statusCode).toBe(200);
+    expect((await t.as('agent2', 'GET', `/api/v1/cases/${c}`)).statusCode).toBe(403); // a restricted case: not theirs to open
+    const q = await asked('agent', c, aftersales);
+    // agent2: not the asker, not of the team asked, not a lead
+    for (const [method, url, body] of [
+      ['GET', `/api/v1/consultations/${q.id}`, undefined],
+      ['POST', `/api/v1/consultations/${q.id}/withdraw`, { reason: '不需要了' }],
+      ['POST', `/api/v1/consultations/${q.id}/answer`, { answer: '看不到的工单' }],
+    ] as const) {
+      const r = await t.as('agent2', method, url, body);
+      expect([method, url, r.statusCode, code(r)], r.body).toEqual([method, url, 404, 'consultation_not_found']);
+    }
+    expect((await t.ctx.db.selectFrom('consultations').select('status').where('id', '=', q.id).executeTakeFirstOrThrow()).status).toBe('open');
+    // the team asked sees and answers it
+    expect((await t.as('tech', 'POST', `/api/v1/consultations/${q.id}/answer`, { answer: '已核对' })).statusCode).toBe(200);
+  });
+
   it('refuses bad requests with a code: unknown team or case 404, empty question 400, own team 422, a case owned by another 409, a closed case 409', async () => {
     clock.set(sh('2026-12-03T10:00:00'));
     const c = await ownedCase();

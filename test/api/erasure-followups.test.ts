@@ -122,6 +122,24 @@ describe.each(DIALECTS)("an erasure's reach into consultations and remedies on %
     expect((await t.ctx.db.selectFrom('consultations').select('id').where('case_id', '=', c.id).execute()).length).toBe(before);
   });
 
+  it('refuses an answer, a decline or a withdrawal on an erased case (409 customer_erased), writing nothing', async () => {
+    // a consultation left open (none can be: the case closed only with none open; set here to prove the guard)
+    const [q] = await t.ctx.db.selectFrom('consultations').select('id').where('case_id', '=', c.id).orderBy('requested_at').limit(1).execute();
+    await t.ctx.db.updateTable('consultations').set({ status: 'open', closed_at: null, closed_by: null, response: null }).where('id', '=', q!.id).execute();
+    const before = await t.ctx.db.selectFrom('consultations').selectAll().where('id', '=', q!.id).executeTakeFirstOrThrow();
+    const events = (await t.ctx.db.selectFrom('case_events').select('id').where('case_id', '=', c.id).execute()).length;
+    for (const [who, action, body] of [
+      ['tech', 'answer', { answer: `${NAME}家的单子已核对` }],
+      ['tech', 'decline', { reason: `${NAME}的事不归我组` }],
+      ['agent', 'withdraw', { reason: `${NAME}不要了` }],
+    ] as const) {
+      const r = await t.as(who, 'POST', `/api/v1/consultations/${q!.id}/${action}`, body);
+      expect([action, r.statusCode, code(r)], r.body).toEqual([action, 409, 'customer_erased']);
+    }
+    expect(await t.ctx.db.selectFrom('consultations').selectAll().where('id', '=', q!.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect((await t.ctx.db.selectFrom('case_events').select('id').where('case_id', '=', c.id).execute()).length).toBe(events);
+  });
+
   it('says on the case, in its detail and in the list, when its customer was erased', async () => {
     const erasedAt = result.erasedAt;
     expect(erasedAt).toBe(sh('2026-11-24T09:30:00'));

@@ -186,9 +186,14 @@ async function close(ctx: Ctx, id: string, outcome: Outcome, response: string | 
     if (ctx.ops.supportsForUpdate) q = q.forUpdate();
     const row = await q.executeTakeFirst();
     if (!row) throw notFound('consultation', id);
+    const c = await trx.selectFrom('cases').select(['number', 'sensitive', 'owner_id', 'assignee_id', 'received_by', 'erased_at']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
+    // as getConsultation: a restricted case's consultation does not exist for who may not see it
+    if (!maySee(actor, c, row, await teamAndAbove(trx, actor.teamId))) throw notFound('consultation', id);
+    // (none is open on an erased case: erasure needs the cases closed, and a case with one open does not close)
+    if (c.erased_at !== null)
+      throw conflict('customer_erased', `The personal data of the customer of case ${c.number} was erased: nothing more is written on it but an internal note.`, { number: c.number });
     if (outcome === 'withdrawn') {
       // the asking side: the asker, the case's owner or handler now, or a lead
-      const c = await trx.selectFrom('cases').select(['owner_id', 'assignee_id']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
       if (![row.requested_by, c.owner_id, c.assignee_id].includes(actor.id) && authorityOf(actor.role) < 2)
         throw new DomainError('not_consultation_asker', 'Only the asking side (the asker, the case owner, or a lead) may withdraw this consultation.', 403);
     } else if (!(await mayAnswerFor(trx, actor, row.target_team_id))) {
