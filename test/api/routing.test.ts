@@ -341,7 +341,9 @@ describe.each(DIALECTS)('routing on %s', (dialect) => {
     const front = await intake({ teamId: t.seed.teams.frontline });
     expect(front).toMatchObject({ teamId: t.seed.teams.frontline, assigneeId: null, status: 'new' });
     expect((await timeline(front.id)).timeline.map((e) => e.type)).not.toContain('routed');
-    // naming the rule's own team: the rule picks the agent
+    // naming the rule's own team: the rule picks the agent, even where another team's rule comes
+    // first (B, enabled again at position 5, matches every case too)
+    expect((await t.as('admin', 'PATCH', `/api/v1/routing/rules/${toE.id}`, { enabled: true })).json()).toMatchObject({ enabled: true });
     expect(await intake({ teamId: R })).toMatchObject({ teamId: R, assigneeId: r3.id });
     await clearRules();
   });

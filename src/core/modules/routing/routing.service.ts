@@ -278,8 +278,9 @@ async function pickAgent(ctx: Ctx, db: Db, rule: RoutingRule, facts: CaseFacts, 
 export async function routeNewCase(ctx: Ctx, trx: Db, facts: CaseFacts, fixedTeamId: string | null): Promise<RoutingDecision | undefined> {
   const rules = await enabledRules(ctx, trx);
   if (rules.length === 0) return undefined;
-  const rule = firstMatch(rules, facts);
-  if (!rule || (fixedTeamId !== null && rule.teamId !== fixedTeamId)) return undefined;
+  // (a chosen team: the first matching rule among that team's, not the first overall)
+  const rule = firstMatch(fixedTeamId === null ? rules : rules.filter((r) => r.teamId === fixedTeamId), facts);
+  if (!rule) return undefined;
   const decision = { ruleId: rule.id, ruleName: rule.name, teamId: rule.teamId, strategy: rule.strategy };
   if (rule.strategy === 'none') return { ...decision, assigneeId: null };
   const { assigneeId } = await pickAgent(ctx, trx, rule, facts, false);
