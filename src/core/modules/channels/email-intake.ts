@@ -102,6 +102,10 @@ export async function ingestEmail(ctx: Ctx, raw: Buffer, o: IngestOptions = {}):
   if (mail.automatic && thread) {
     const noted = await noteAutomatic(ctx, mail, thread);
     if (noted) return noted;
+    // (null: it answers a case whose customer was erased) nobody's request: not a new case that
+    // would hold the erased person's address again, and never dropped without a trace
+    (o.log ?? consoleLogger).info({ messageKey: mail.key, caseId: thread.caseId }, "email channel: an automatic reply to an erased customer's case was taken and dropped");
+    return { outcome: 'ignored', case: null, messageKey: mail.key };
   }
   if (mail.automatic === 'bounce') {
     // never dropped without a trace
