@@ -3,7 +3,7 @@
  *
  *   --quick              small sizes and short runs (a smoke run: under 2 minutes for both databases)
  *   --db sqlite|postgres|both   (default both)
- *   --cases N            cases in the loaded database (default 1,000,000; quick 20,000)
+ *   --cases N            cases in the loaded database (default 1,000,000; quick 10,000)
  *   --only a,b           only these sections (and the ones they need), e.g. --only intake,reads
  *   --explain            add the query plans of the read paths to the JSON
  *   --keep               keep the loaded database (and reuse a kept one next time)
@@ -102,7 +102,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   return {
     quick,
     dialects: db === 'both' ? ['sqlite', 'postgres'] : [db as Dialect],
-    cases: Math.round(num('cases', quick ? 20_000 : 1_000_000)),
+    cases: Math.round(num('cases', quick ? 10_000 : 1_000_000)),
     only: typeof only === 'string' ? only.split(',').map((s) => s.trim()).filter(Boolean) : null,
     explain: flags.has('explain'),
     keep: flags.has('keep'),
