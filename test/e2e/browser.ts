@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { systemClock } from '../../src/core/shared/clock.ts';
+import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import type { Dialect } from '../helpers/db.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Browser tests need Debian's Chromium; CI installs it and must not pass without running them. */
@@ -10,3 +14,29 @@ export const launch = (): Promise<Browser> =>
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+
+/**
+ * The staff web app (built first if stale: npm test builds it, a file run alone may need it) served
+ * by a test app on a port of its own, on the real clock (the session cookie expires by the
+ * server's clock, and the browser keeps it by its own), and a browser to drive it.
+ */
+export async function startStaffApp(dialect: Dialect): Promise<{ t: TestApp; browser: Browser; base: string; close: () => Promise<void> }> {
+  const built = spawnSync(process.execPath, ['web/build-if-stale.mjs'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the web app failed');
+  const t = await makeTestApp(dialect, { clock: systemClock });
+  try {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    const browser = await launch();
+    return { t, browser, base, close: async () => (await browser.close(), await t.close()) };
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+}
+
+/** A full-page screenshot of the page from its top (the sticky top bar where a reader sees it), as /tmp/sl-app-<name>-<dialect>.png. */
+export async function screenshot(page: Page, name: string, dialect: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: `/tmp/sl-app-${name}-${dialect}.png`, fullPage: true });
+}

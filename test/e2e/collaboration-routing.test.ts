@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/shared/clock.ts';
-import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, launch } from './browser.ts';
+import { haveChromium, screenshot, startStaffApp } from './browser.ts';
 
 /**
  * The staff web app's consultations between teams (SPEC 3), routing rules admin page (SPEC 3) and
@@ -15,23 +13,14 @@ describe.runIf(haveChromium).each(DIALECTS)('consultations, routing rules and er
   let t: TestApp;
   let browser: Browser;
   let base: string;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, ['web/build-if-stale.mjs'], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('building the web app failed');
-    t = await makeTestApp(dialect, { clock: systemClock });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-    browser = await launch();
+    ({ t, browser, base, close } = await startStaffApp(dialect));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => close?.());
 
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: `/tmp/sl-app-${name}-${dialect}.png`, fullPage: true });
-  };
+  const shot = (page: Page, name: string) => screenshot(page, name, dialect);
+
   const open = async (who: string, locale = 'zh-CN') => {
     const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
     const page = await ctx.newPage();

@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/shared/clock.ts';
 import type { AnalyticsSummary } from '../../src/core/modules/analytics/index.ts';
 import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, launch } from './browser.ts';
+import { haveChromium, screenshot, startStaffApp } from './browser.ts';
 
 /** The web app over plain HTTP (no browser needed): what /app/ serves, and what it never serves. */
 describe('staff web app over HTTP', () => {
@@ -62,25 +61,14 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
   let t: TestApp;
   let browser: Browser;
   let base: string;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    // npm test builds web/dist before the tests; run alone, build it here if it is missing or stale
-    const built = spawnSync(process.execPath, ['web/build-if-stale.mjs'], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('building the web app failed');
-    // the real clock: the session cookie expires by the server's clock, and the browser keeps it by its own
-    t = await makeTestApp(dialect, { clock: systemClock });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-    browser = await launch();
+    ({ t, browser, base, close } = await startStaffApp(dialect));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => close?.());
 
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)'); // the sticky top bar where a reader sees it
-    await page.screenshot({ path: `/tmp/sl-app-${name}-${dialect}.png`, fullPage: true });
-  };
+  const shot = (page: Page, name: string) => screenshot(page, name, dialect);
+
   const logIn = async (page: Page, who: string, submit: string) => {
     await page.goto(`${base}/app/`);
     await page.waitForURL(/\/app\/login$/);
