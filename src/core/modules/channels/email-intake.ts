@@ -159,17 +159,23 @@ async function threadReply(ctx: Ctx, mail: ParsedEmail, thread: Thread, o: Inges
     );
     return { outcome: 'threaded', threadedBy: thread.by, case: summary(view), messageKey: mail.key };
   } catch (err) {
-    if (isCustomerErased(err)) return null;
-    if (ctx.ops.isUniqueViolation(err)) {
-      const known = await caseOfMessage(ctx, mail.key);
-      if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
-    }
-    throw err;
+    return afterRefusedWrite(ctx, mail, err);
   }
 }
 
-/** The cases module's refusal to write on a case whose customer's personal data was erased. */
-const isCustomerErased = (err: unknown) => err instanceof DomainError && err.code === 'customer_erased';
+/**
+ * A write of a mail on its case that failed: null when the case's customer was erased meanwhile
+ * (the cases module's refusal, customer_erased: the caller takes the mail as answering no case);
+ * the case it made when the same Message-ID was taken in at the same moment (its key); else the error.
+ */
+async function afterRefusedWrite(ctx: Ctx, mail: ParsedEmail, err: unknown): Promise<IngestResult | null> {
+  if (err instanceof DomainError && err.code === 'customer_erased') return null;
+  if (ctx.ops.isUniqueViolation(err)) {
+    const known = await caseOfMessage(ctx, mail.key);
+    if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
+  }
+  throw err;
+}
 
 /**
  * An automatic mail (email-parse.ts, `automatic`) on the case it answers: an internal entry that
@@ -187,12 +193,7 @@ async function noteAutomatic(ctx: Ctx, mail: ParsedEmail, thread: Thread): Promi
     });
     return { outcome: 'noted', threadedBy: thread.by, case: summary(view), messageKey: mail.key };
   } catch (err) {
-    if (isCustomerErased(err)) return null;
-    if (ctx.ops.isUniqueViolation(err)) {
-      const known = await caseOfMessage(ctx, mail.key);
-      if (known) return { outcome: 'duplicate', case: known, messageKey: mail.key };
-    }
-    throw err;
+    return afterRefusedWrite(ctx, mail, err);
   }
 }
 
