@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_TYPES, CHANNELS, COMPLAINT_GRADES, PRIORITIES } from '../cases/case.ts';
-import { ROUTING_STRATEGIES, type RoutingStrategy, type RuleConditions } from './routing.ts';
+import { ROUTING_STRATEGIES, type RoutingRule, type RoutingStrategy, type RuleConditions } from './routing.ts';
 
 /** The API contract of routing (SPEC 3): rules an admin keeps, and a dry run. */
 const TIERS = ['vip', 'key', 'normal'] as const;
@@ -80,17 +80,8 @@ export const simulateRoutingBody = z.strictObject({
 });
 export type SimulateRoutingInput = z.infer<typeof simulateRoutingBody>;
 
-export interface RoutingRuleView {
-  id: string;
-  name: string;
-  position: number;
-  enabled: boolean;
-  conditions: RuleConditions;
-  teamId: string;
-  strategy: RoutingStrategy;
-  requiredSkills: string[];
-  matchLanguage: boolean;
-  maxOpenPerAgent: number | null;
+/** A rule as the API shows it: the rule (routing.ts) and its round-robin cursor and times. */
+export interface RoutingRuleView extends RoutingRule {
   /** Round-robin: the agent given the last case by this rule. */
   lastAssigneeId: string | null;
   createdAt: number;
