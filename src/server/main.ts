@@ -8,6 +8,7 @@ import { createOutboxWorker, transportsFromEnv } from '../core/modules/notificat
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { createRetentionWorker } from '../core/modules/privacy/index.ts';
 import { createConsultationWorker } from '../core/modules/collaboration/index.ts';
+import { createFollowupWorker } from '../core/modules/followups/index.ts';
 import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
@@ -94,6 +95,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   });
   // Consultations (SPEC 3) past their team's limit marked overdue once (across nodes), with the timeline event and the notification.
   const consultations = createConsultationWorker(ctx, { onError: (err) => app.log.error({ err }, 'consultation overdue sweep failed') });
+  // Follow-ups (SPEC 5) past due marked overdue once (across nodes), with the timeline event and the mail to the assignee's lead.
+  const followups = createFollowupWorker(ctx, { onError: (err) => app.log.error({ err }, 'follow-up overdue sweep failed') });
   let stopping = false;
   const startWorkers = () => {
     if (!tuning.workers || stopping) return;
@@ -102,6 +105,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     merge.start();
     retention.start();
     consultations.start();
+    followups.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
   const base = `http://${o.host}:${port}`;
@@ -143,6 +147,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await merge.stop();
     await retention.stop();
     await consultations.stop();
+    await followups.stop();
     await timers.stop();
     await outbox.stop();
     await smtpInbound?.close(); // waits for the mails being taken in

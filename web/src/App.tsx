@@ -3,6 +3,7 @@ import { useMe } from './modules/auth/hooks.ts';
 import { CasePage } from './pages/CasePage.tsx';
 import { ConsultationsPage } from './pages/ConsultationsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { FollowupsPage } from './pages/FollowupsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewCasePage } from './pages/NewCasePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -36,6 +37,7 @@ export function App() {
         <Route path="settings/classification" element={<SettingsPage />} />
         <Route path="consultations" element={<ConsultationsPage />} />
         <Route path="settings/routing" element={<RoutingPage />} />
+        <Route path="followups" element={<FollowupsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -28,6 +28,7 @@ import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.t
 import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.ts';
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
+import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -65,4 +66,7 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   routing_cursors: RoutingCursorsTable;
   consultations: ConsultationsTable;
+  followups: FollowupsTable;
+  followup_attempts: FollowupAttemptsTable;
+  followup_plans: FollowupPlansTable;
 }

@@ -89,6 +89,16 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, case_id: true, target_team_id: true, requested_by: true, requester_team_id: true, question: true, status: true, requested_at: true,
     limit_minutes: true, calendar_id: true, due_at: true, overdue_at: true, closed_at: true, closed_by: true, response: true,
   },
+  followups: {
+    id: true, kind: true, case_id: true, customer_id: true, plan_id: true, plan_step: true, status: true, assignee_id: true, team_id: true,
+    scheduled_at: true, due_at: true, calendar_id: true, working_days: true, overdue_at: true, attempts: true, last_attempt_at: true,
+    closed_at: true, closed_by: true, method: true, result: true, action: true, escalation_level: true, notes: true, cancel_reason: true, created_at: true,
+  },
+  followup_attempts: { id: true, followup_id: true, at: true, by_user: true, method: true, reached: true, result: true, notes: true },
+  followup_plans: {
+    id: true, customer_id: true, title: true, delivered_on: true, ends_on: true, status: true, assignee_id: true, team_id: true, last_step: true,
+    created_by: true, created_at: true, updated_at: true,
+  },
 };
 
 /** Tables that exist only on one dialect. */

@@ -74,6 +74,16 @@ export const API_ERROR_CODES = [
   // routing rules (SPEC 3)
   'routing_rule_not_found',
   'agent_options_without_strategy',
+  // follow-ups (SPEC 5)
+  'followup_not_found',
+  'followup_not_pending',
+  'followup_result_required',
+  'followup_action_required',
+  'followup_action_not_allowed',
+  'followup_plan_not_found',
+  'followup_plan_ended',
+  'followup_plan_dates',
+  'followup_assignee_out_of_scope',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -319,6 +319,46 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+
+  /** 回访超时: a follow-up (modules/followups) still pending past its due time; to the assignee's lead and the assignee. */
+  followup_overdue(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const number = str(v.number);
+    return {
+      subject: zh ? `【回访超时】${number ? `[${number}] ` : ''}回访未在时限内完成` : `[Follow-up overdue] ${number ? `[${number}] ` : ''}A follow-up was not done in time`,
+      blocks: [
+        {
+          p: number
+            ? zh
+              ? `工单 ${caseRef(t)} 的回访已于 ${t.time(v.dueAt)} 超过时限，请尽快联系客户并记录回访结果。`
+              : `The follow-up of case ${caseRef(t)} passed its due time at ${t.time(v.dueAt)}. Please contact the customer and record the outcome as soon as possible.`
+            : zh
+              ? `一项定期回访已于 ${t.time(v.dueAt)} 超过时限，请尽快联系客户并记录回访结果。`
+              : `A periodic follow-up passed its due time at ${t.time(v.dueAt)}. Please contact the customer and record the outcome as soon as possible.`,
+        },
+      ],
+    };
+  },
+
+  /** 回访不满意升级: a dissatisfied follow-up escalated to the lead (the case already at the top level, or a plan's follow-up without a case). */
+  followup_escalated(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const number = str(v.number);
+    const by = str(v.by);
+    return {
+      subject: zh ? `【回访不满意】${number ? `[${number}] ` : ''}客户对回访结果不满意` : `[Dissatisfied at follow-up] ${number ? `[${number}] ` : ''}The customer was dissatisfied`,
+      blocks: [
+        {
+          p: zh
+            ? `${number ? `工单 ${caseRef(t)} 的` : '一项定期'}回访中客户表示不满意${by ? `（${by} 记录）` : ''}，已升级给您，请跟进处理。`
+            : `The customer was dissatisfied at the follow-up${number ? ` of case ${caseRef(t)}` : ' (periodic follow-up)'}${by ? `, recorded by ${by}` : ''}; it has been escalated to you. Please follow it up.`,
+        },
+      ],
+    };
+  },
+
   /** 安全告警: unusual access to personal data (audit/access-alerts.ts), to the director and admins. */
   security_alert(t) {
     const { lang, v } = t;

@@ -98,6 +98,15 @@ export const PERMISSIONS = {
    * member who handles cases may inject mail as a customer.
    */
   'channel.ingest': ['admin', 'integration'],
+  /**
+   * Follow-ups (回访, SPEC 5, modules/followups): handlers see and record their own, leads their
+   * teams' too (the service scopes each); handlers plan periodic follow-ups for their customers; an
+   * admin sets the limit and the maximum attempts. Customers none.
+   */
+  'followup.read': HANDLERS,
+  'followup.record': HANDLERS,
+  'followup.plan.write': HANDLERS,
+  'followup.settings.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
