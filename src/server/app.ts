@@ -24,6 +24,7 @@ import { securityRoutes } from './routes/security.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
 import { collaborationRoutes } from './routes/collaboration.routes.ts';
 import { routingRoutes } from './routes/routing.routes.ts';
+import { surveyRoutes } from './routes/surveys.routes.ts';
 import { followupsRoutes } from './routes/followups.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
@@ -134,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   channelRoutes(app, ctx);
   collaborationRoutes(app, ctx);
   routingRoutes(app, ctx);
+  surveyRoutes(app, ctx);
   followupsRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;

@@ -10,6 +10,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { QueuePage } from './pages/QueuePage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SurveysPage } from './pages/SurveysPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 
@@ -37,6 +38,7 @@ export function App() {
         <Route path="settings/classification" element={<SettingsPage />} />
         <Route path="consultations" element={<ConsultationsPage />} />
         <Route path="settings/routing" element={<RoutingPage />} />
+        <Route path="surveys" element={<SurveysPage />} />
         <Route path="followups" element={<FollowupsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

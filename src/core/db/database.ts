@@ -28,6 +28,7 @@ import type { SecurityAlertsTable } from '../modules/audit/access-alerts.table.t
 import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.ts';
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
+import type { SurveyRecoveryTasksTable, SurveysTable } from '../modules/surveys/survey.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 
 /** The union of every module's tables. */
@@ -66,6 +67,8 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   routing_cursors: RoutingCursorsTable;
   consultations: ConsultationsTable;
+  surveys: SurveysTable;
+  survey_recovery_tasks: SurveyRecoveryTasksTable;
   followups: FollowupsTable;
   followup_attempts: FollowupAttemptsTable;
   followup_plans: FollowupPlansTable;

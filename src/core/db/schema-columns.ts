@@ -89,6 +89,15 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, case_id: true, target_team_id: true, requested_by: true, requester_team_id: true, question: true, status: true, requested_at: true,
     limit_minutes: true, calendar_id: true, due_at: true, overdue_at: true, closed_at: true, closed_by: true, response: true,
   },
+  surveys: {
+    id: true, case_id: true, customer_id: true, token_hash: true, status: true, not_sent_reason: true, issued_at: true, expires_at: true,
+    locale: true, scale: true, team_id: true, agent_id: true, channel: true, answered_at: true, csat: true, band: true, attitude: true,
+    speed: true, solution: true, completeness: true, nps: true, comment: true, expired_at: true,
+  },
+  survey_recovery_tasks: {
+    id: true, survey_id: true, case_id: true, team_id: true, assignee_id: true, status: true, created_at: true, due_at: true,
+    closed_at: true, closed_by: true, outcome: true,
+  },
   followups: {
     id: true, kind: true, case_id: true, customer_id: true, plan_id: true, plan_step: true, status: true, assignee_id: true, team_id: true,
     scheduled_at: true, due_at: true, calendar_id: true, working_days: true, overdue_at: true, attempts: true, last_attempt_at: true,

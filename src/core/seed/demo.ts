@@ -7,6 +7,7 @@ import { createUser, updateUser } from '../modules/users/index.ts';
 import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
+import { loadDemoSurveys } from './demo-surveys.ts';
 import { loadDemoFollowups } from './demo-followups.ts';
 import { DAY } from './demo-time.ts';
 import { claimDemo, DEMO_HEARTBEAT_MS, demoHeartbeat, DemoInterrupted, finishDemo } from './demo-state.ts';
@@ -108,6 +109,7 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
     log: opts.log,
     signal: opts.signal,
   }));
+  opts.log?.(`demo surveys: ${await loadDemoSurveys(ctx, now, opts.seed ?? DEMO_DEFAULTS.seed, staff.manager)} answered`);
   opts.log?.(`demo follow-ups: ${await loadDemoFollowups(ctx, now, opts.seed ?? DEMO_DEFAULTS.seed, [...staff.frontline, staff.english, ...staff.techs, staff.supervisor, staff.aftersalesSupervisor], staff.manager)}`);
   const statuses = Object.entries(history.byStatus)
     .sort((a, b) => b[1] - a[1])

@@ -7,6 +7,7 @@ import { Timeline } from '../modules/cases/components/Timeline.tsx';
 import { useCase, useUserNames } from '../modules/cases/hooks.ts';
 import { CaseConsultations } from '../modules/collaboration/components/Consultations.tsx';
 import { CaseFollowups } from '../modules/followups/components/Followups.tsx';
+import { CaseSurveys } from '../modules/surveys/components/SurveyCard.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { formatTime } from '../ui/format.ts';
@@ -63,6 +64,7 @@ export function CasePage() {
         <aside className="case-side">
           <CaseActions key={c.id} c={c} />
           <CaseConsultations key={`consultations-${c.id}`} c={c} erased={erasedAt !== null} />
+          <CaseSurveys key={`surveys-${c.id}`} c={c} />
           <CaseFollowups key={`followups-${c.id}`} c={c} />
           <Commitments caseId={c.id} />
         </aside>

@@ -26,6 +26,7 @@ export function Layout({ me }: { me: Me }) {
           {can('consultation.read') && <NavLink to="/consultations">{t('nav.consultations')}</NavLink>}
           {can('followup.read') && <NavLink to="/followups">{t('followups.nav')}</NavLink>}
           {can('analytics.read') && <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>}
+          {(can('survey.report') || can('survey.recovery')) && <NavLink to="/surveys">{t('surveys.nav')}</NavLink>}
           {can('settings.read') && <NavLink to="/settings/classification">{t('nav.settings')}</NavLink>}
           {can('routing.read') && <NavLink to="/settings/routing">{t('nav.routing')}</NavLink>}
         </nav>

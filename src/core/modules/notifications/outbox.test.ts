@@ -234,7 +234,9 @@ describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
     );
 
     const w = worker(t);
-    expect(await w.runOnce()).toEqual({ sent: 3, failed: 0 });
+    // the resolution notice, the resolution's satisfaction survey (modules/surveys) and the staff notification
+    expect(await w.runOnce()).toEqual({ sent: 4, failed: 0 });
+    expect(t.smtp.received.filter((m) => m.subject?.includes('满意度调查'))).toHaveLength(1);
     const resolved = t.smtp.received.find((m) => m.subject?.includes('处理结果通知'))!;
     expect(resolved.subject).toBe(`[${c.case.number}] 处理结果通知：账单重复扣费`);
     for (const s of ['问题原因：计费系统重复扣费', '处理结果：已退还多扣的 58 元', '补偿措施：赠送一个月会员', '改进措施：修复计费系统并增加每日对账'])

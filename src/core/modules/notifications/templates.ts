@@ -319,6 +319,42 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+  /** 满意度调查: the survey of a resolution (modules/surveys), a one-time link to the public answer page. */
+  survey_invitation(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    return {
+      subject: subjectLine(t, '满意度调查：请评价本次服务', 'How did we do? A short survey'),
+      blocks: [
+        greeting(t),
+        {
+          p: zh
+            ? `您的工单 ${caseRef(t)} 已处理完毕。为持续改进服务质量，诚邀您花一分钟对本次服务进行评价（1–${str(v.scale) || '5'} 分）：`
+            : `Your case ${caseRef(t)} has been resolved. Please take a minute to rate our service (1–${str(v.scale) || '5'}) so we can keep improving:`,
+        },
+        { p: str(v.link) },
+        { p: zh ? `该链接仅可使用一次，有效期至 ${t.time(v.expiresAt)}。` : `The link can be used once, until ${t.time(v.expiresAt)}.` },
+        signature(t),
+      ],
+    };
+  },
+
+  /** 满意度补救: a dissatisfied survey answer (modules/surveys) to the supervisor who recovers it within a working day. */
+  survey_recovery(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const score = `${str(v.csat)}/${str(v.scale)}`;
+    return {
+      subject: zh ? `【满意度补救】[${str(v.number)}] 客户评分 ${score}` : `[Service recovery] [${str(v.number)}] customer rated ${score}`,
+      blocks: [
+        {
+          p: zh
+            ? `工单 ${caseRef(t)} 的客户满意度评分为 ${score}（不满意），请于 ${t.time(v.dueAt)} 前联系客户、了解原因并进行补救，然后在“满意度”中记录处理结果。`
+            : `The customer of case ${caseRef(t)} rated our service ${score} (dissatisfied). Please contact them by ${t.time(v.dueAt)}, find out why and put it right, then record the outcome under Satisfaction.`,
+        },
+      ],
+    };
+  },
 
   /** 回访超时: a follow-up (modules/followups) still pending past its due time; to the assignee's lead and the assignee. */
   followup_overdue(t) {

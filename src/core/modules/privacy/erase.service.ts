@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.ts';
 import { reindexCases, type CasesTable } from '../cases/index.ts';
 import { lockAndPrefetchContacts } from '../customers/index.ts';
 import { eraseFollowups, type FollowupErasure } from '../followups/index.ts';
+import { eraseSurveys, type SurveyErasure } from '../surveys/index.ts';
 import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
 
 /**
@@ -40,7 +41,7 @@ export const REDACTED_FILE = 'erased';
 const EMPTY_SHA256 = sha256(Buffer.alloc(0));
 
 /** How many of each thing an erasure changed: recorded in the audit entry instead of any value. */
-export interface ErasureCounts extends FollowupErasure {
+export interface ErasureCounts extends FollowupErasure, SurveyErasure {
   cases: number;
   events: number;
   attachments: number;
@@ -174,6 +175,7 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
     cases: cases.length, events: 0, attachments: 0, remedies: 0, portalAccounts: 0, sessionsEnded: 0, tokensRevoked: 0, outboxCancelled: 0, outboxRedacted: 0, consentsWithdrawn: 0, emailMessages: 0,
     consultations: 0, remediesWithdrawn: 0,
     followups: 0, followupsCancelled: 0, followupPlans: 0,
+    surveys: 0,
   };
 
   await trx
@@ -275,6 +277,7 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
   counts.consentsWithdrawn = Number(w.numUpdatedRows);
 
   Object.assign(counts, await eraseFollowups(trx, customerId, caseIds, now, actor, REDACTED));
+  Object.assign(counts, await eraseSurveys(trx, caseIds, now, REDACTED));
   Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers));
   const accounts = await anonymisePortalAccounts(ctx, trx, customerId, ERASED_NAME);
   counts.portalAccounts = accounts.accounts;

@@ -7,6 +7,7 @@ import { caseCommitments, listRemedies, type RemedyView } from '../commitments/i
 import { toCustomerView, type CustomerView } from '../customers/index.ts';
 import { consentsForExport } from './consent.service.ts';
 import type { ConsentView } from './consent.schemas.ts';
+import { surveysForExport, type SurveyExport } from '../surveys/export.ts';
 import { followupsForExport, type FollowupExport, type FollowupPlanExport } from '../followups/export.ts';
 
 export const EXPORT_FORMAT = 'serviceloop.customer-export/1';
@@ -48,6 +49,8 @@ export interface CustomerExport {
   /** The consent register, withdrawn consents included (consent.service.ts). */
   consents: ConsentView[];
   cases: CaseExport[];
+  /** The satisfaction surveys of the customer's cases and their answers (SPEC 6). */
+  surveys: SurveyExport[];
   /** Follow-ups (回访) of the customer's cases and plans (SPEC 5); staff: with notes and attempts. */
   followups: FollowupExport[];
   followupPlans: FollowupPlanExport[];
@@ -119,8 +122,9 @@ export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Ac
     after: { scope, cases: cases.length, portalAccounts: portalAccounts.length },
   });
   const caseIds = rows.map((c) => c.id);
+  const surveys = await surveysForExport(ctx.db, caseIds);
   const { followups, followupPlans } = await followupsForExport(ctx.db, customerId, caseIds, scope);
-  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), followups, followupPlans };
+  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), surveys, followups, followupPlans };
 }
 
 /** A portal customer's own data (GET /api/v1/me/export): their account's customer. */

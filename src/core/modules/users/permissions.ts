@@ -99,6 +99,16 @@ export const PERMISSIONS = {
    */
   'channel.ingest': ['admin', 'integration'],
   /**
+  /**
+   * Satisfaction surveys (SPEC 6, modules/surveys): staff read a case's surveys where they may open
+   * the case (the service checks it); the report and list over all cases for leads, inspectors and
+   * admins (as analytics.read); recovery tasks for supervisors and above; the scale and expiry admin.
+   */
+  'survey.read': STAFF,
+  'survey.report': [...LEADS, 'inspector', 'admin'],
+  'survey.recovery': LEADS,
+  'survey.settings.write': ['admin'],
+  /**
    * Follow-ups (回访, SPEC 5, modules/followups): handlers see and record their own, leads their
    * teams' too (the service scopes each); handlers plan periodic follow-ups for their customers; an
    * admin sets the limit and the maximum attempts. Customers none.
