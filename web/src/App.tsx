@@ -11,6 +11,8 @@ import { QueuePage } from './pages/QueuePage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SurveysPage } from './pages/SurveysPage.tsx';
+import { QualityPage } from './pages/QualityPage.tsx';
+import { MyQualityPage } from './pages/MyQualityPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 
@@ -40,6 +42,8 @@ export function App() {
         <Route path="settings/routing" element={<RoutingPage />} />
         <Route path="surveys" element={<SurveysPage />} />
         <Route path="followups" element={<FollowupsPage />} />
+        <Route path="quality" element={<QualityPage />} />
+        <Route path="quality/mine" element={<MyQualityPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

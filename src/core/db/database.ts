@@ -29,6 +29,7 @@ import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
 import type { SurveyRecoveryTasksTable, SurveysTable } from '../modules/surveys/survey.table.ts';
+import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, QualityRubricsTable } from '../modules/quality/quality.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 
 /** The union of every module's tables. */
@@ -69,6 +70,10 @@ export interface Database {
   consultations: ConsultationsTable;
   surveys: SurveysTable;
   survey_recovery_tasks: SurveyRecoveryTasksTable;
+  quality_rubrics: QualityRubricsTable;
+  quality_plans: QualityPlansTable;
+  quality_inspections: QualityInspectionsTable;
+  quality_appeals: QualityAppealsTable;
   followups: FollowupsTable;
   followup_attempts: FollowupAttemptsTable;
   followup_plans: FollowupPlansTable;

@@ -23,6 +23,7 @@ import * as m20261207email from './migrations/2026_12_07_1340_email_threads.ts';
 import * as m20261207routing from './migrations/2026_12_07_1500_routing.ts';
 import * as m20261207consult from './migrations/2026_12_07_1510_consultations.ts';
 import * as m20261207caseErased from './migrations/2026_12_07_1530_cases_erased.ts';
+import * as m20261207quality from './migrations/2026_12_07_1920_quality.ts';
 import * as m20261207surveys from './migrations/2026_12_07_1900_surveys.ts';
 import * as m20261207followups from './migrations/2026_12_07_1910_followups.ts';
 
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1510_consultations': m20261207consult,
   '2026_12_07_1530_cases_erased': m20261207caseErased,
   '2026_12_07_1900_surveys': m20261207surveys,
+  '2026_12_07_1920_quality': m20261207quality,
   '2026_12_07_1910_followups': m20261207followups,
 };
 

@@ -98,6 +98,17 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, survey_id: true, case_id: true, team_id: true, assignee_id: true, status: true, created_at: true, due_at: true,
     closed_at: true, closed_by: true, outcome: true,
   },
+  quality_rubrics: { id: true, family_id: true, version: true, current: true, name: true, description: true, criteria: true, pass_score: true, active: true, created_at: true, created_by: true },
+  quality_plans: { id: true, name: true, team_id: true, period: true, mode: true, amount: true, rubric_family_id: true, seed: true, active: true, created_at: true, created_by: true, updated_at: true },
+  quality_inspections: {
+    id: true, case_id: true, agent_id: true, agent_team_id: true, inspector_id: true, rubric_id: true, status: true, plan_id: true, period_key: true,
+    sample_reason: true, scores: true, comment: true, awarded: true, max_points: true, score: true, critical_failed: true, result: true, created_at: true,
+    submitted_at: true, appeal_due_at: true,
+  },
+  quality_appeals: {
+    id: true, inspection_id: true, agent_id: true, reason: true, status: true, created_at: true, decided_by: true, decided_at: true, decision_note: true,
+    adjusted_scores: true, adjusted_score: true, adjusted_result: true,
+  },
   followups: {
     id: true, kind: true, case_id: true, customer_id: true, plan_id: true, plan_step: true, status: true, assignee_id: true, team_id: true,
     scheduled_at: true, due_at: true, calendar_id: true, working_days: true, overdue_at: true, attempts: true, last_attempt_at: true,

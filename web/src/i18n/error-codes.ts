@@ -92,6 +92,28 @@ export const API_ERROR_CODES = [
   'followup_plan_ended',
   'followup_plan_dates',
   'followup_assignee_out_of_scope',
+  // quality inspection (SPEC 7)
+  'quality_rubric_not_found',
+  'quality_plan_not_found',
+  'quality_inspection_not_found',
+  'quality_appeal_not_found',
+  'quality_duplicate_criterion',
+  'quality_unknown_criterion',
+  'quality_points_over_max',
+  'quality_scores_incomplete',
+  'quality_not_your_task',
+  'quality_inspection_submitted',
+  'quality_not_inspected_agent',
+  'quality_appeal_exists',
+  'quality_appeal_window_closed',
+  'quality_not_arbitrator',
+  'quality_appeal_decided',
+  'quality_rubric_inactive',
+  'quality_no_handler',
+  'quality_plan_inactive',
+  'quality_bad_date',
+  'quality_no_inspectors',
+  'quality_bad_period',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

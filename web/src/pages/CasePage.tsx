@@ -6,6 +6,7 @@ import { Commitments } from '../modules/cases/components/Commitments.tsx';
 import { Timeline } from '../modules/cases/components/Timeline.tsx';
 import { useCase, useUserNames } from '../modules/cases/hooks.ts';
 import { CaseConsultations } from '../modules/collaboration/components/Consultations.tsx';
+import { CaseQualityCard } from '../modules/quality/components/QualityCard.tsx';
 import { CaseFollowups } from '../modules/followups/components/Followups.tsx';
 import { CaseSurveys } from '../modules/surveys/components/SurveyCard.tsx';
 import { Badge } from '../ui/Badge.tsx';
@@ -67,6 +68,7 @@ export function CasePage() {
           <CaseSurveys key={`surveys-${c.id}`} c={c} />
           <CaseFollowups key={`followups-${c.id}`} c={c} />
           <Commitments caseId={c.id} />
+          <CaseQualityCard key={`quality-${c.id}`} caseId={c.id} />
         </aside>
       </div>
     </article>

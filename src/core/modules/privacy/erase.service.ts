@@ -10,6 +10,7 @@ import { lockAndPrefetchContacts } from '../customers/index.ts';
 import { eraseFollowups, type FollowupErasure } from '../followups/index.ts';
 import { eraseSurveys, type SurveyErasure } from '../surveys/index.ts';
 import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
+import { redactQualityTexts } from '../quality/erasure.ts';
 
 /**
  * Erasure by anonymisation (SPEC 10, PIPL art. 47 / GDPR art. 17): what identifies the person goes,
@@ -258,6 +259,8 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
     const q = await trx.updateTable('consultations').set({ question: REDACTED }).where('case_id', 'in', chunk).executeTakeFirst();
     counts.consultations += Number(q.numUpdatedRows);
     await trx.updateTable('consultations').set({ response: REDACTED }).where('case_id', 'in', chunk).where('response', 'is not', null).execute();
+    // quality inspection: the inspectors' comments and the appeals' reasons and decisions about the case
+    await redactQualityTexts(trx, chunk, REDACTED);
     // the email channel's Message-IDs of the cases' mails (they lead back to the person's mailbox)
     const m = await trx.deleteFrom('case_email_messages').where('case_id', 'in', chunk).executeTakeFirst();
     counts.emailMessages += Number(m.numDeletedRows);

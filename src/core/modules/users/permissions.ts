@@ -117,6 +117,28 @@ export const PERMISSIONS = {
   'followup.record': HANDLERS,
   'followup.plan.write': HANDLERS,
   'followup.settings.write': ['admin'],
+  /**
+   * Quality inspection (SPEC 7, modules/quality). Rubrics and sampling plans are written by the
+   * quality leads: admin, manager and director (there is no inspector-lead role; a rubric decides
+   * how agents are judged, so it is a management decision); inspectors and leads read them.
+   * Inspectors draw samples and score; the service shows an inspection to inspectors and the
+   * director, and once submitted to the agent inspected and the leads of their team. Handlers
+   * appeal (their own: the service checks), leads arbitrate (their teams', or any as manager+).
+   */
+  'quality.rubric.read': [...LEADS, 'inspector', 'admin'],
+  'quality.rubric.write': ['admin', 'manager', 'director'],
+  'quality.plan.read': [...LEADS, 'inspector', 'admin'],
+  'quality.plan.write': ['admin', 'manager', 'director'],
+  'quality.sample': ['inspector', 'manager', 'director'],
+  'quality.inspect': ['inspector'],
+  'quality.read': [...HANDLERS, 'inspector'],
+  'quality.appeal': HANDLERS,
+  'quality.arbitrate': LEADS,
+  /** A case's automatic checks (SPEC 7): those who may open the case; the flagged list: inspectors and leads. */
+  'quality.checks.read': [...HANDLERS, 'inspector'],
+  'quality.flags.read': [...LEADS, 'inspector'],
+  'quality.settings.read': STAFF,
+  'quality.settings.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
