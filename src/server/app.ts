@@ -26,6 +26,7 @@ import { collaborationRoutes } from './routes/collaboration.routes.ts';
 import { routingRoutes } from './routes/routing.routes.ts';
 import { surveyRoutes } from './routes/surveys.routes.ts';
 import { followupsRoutes } from './routes/followups.routes.ts';
+import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
@@ -138,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   routingRoutes(app, ctx);
   surveyRoutes(app, ctx);
   followupsRoutes(app, ctx);
+  knowledgeRoutes(app, ctx);
   qualityRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;

@@ -16,6 +16,8 @@ import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 const PUBLIC_ROUTES = new Set(['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /', 'GET /commitments', 'GET /app', 'GET /app/*']);
 // the customer's one-time satisfaction survey page (SPEC 6): the token in the address is the credential
 for (const r of ['GET /survey/:token', 'POST /survey/:token']) PUBLIC_ROUTES.add(r);
+// the public help centre (SPEC 9, knowledge base / FAQ): public published articles and their helpful/not-helpful vote
+for (const r of ['GET /help', 'GET /help/articles/:id', 'POST /help/articles/:id/vote']) PUBLIC_ROUTES.add(r);
 const mayBePublic = (r: RouteInfo) => PUBLIC_ROUTES.has(`${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`) || r.url.startsWith('/api/v1/public/');
 const isDocs = (r: RouteInfo) => r.url === '/api/docs' || r.url.startsWith('/api/docs/');
 

@@ -4,6 +4,7 @@ import { CasePage } from './pages/CasePage.tsx';
 import { ConsultationsPage } from './pages/ConsultationsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { FollowupsPage } from './pages/FollowupsPage.tsx';
+import { KnowledgePage } from './pages/KnowledgePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewCasePage } from './pages/NewCasePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -44,6 +45,8 @@ export function App() {
         <Route path="followups" element={<FollowupsPage />} />
         <Route path="quality" element={<QualityPage />} />
         <Route path="quality/mine" element={<MyQualityPage />} />
+        <Route path="knowledge" element={<KnowledgePage />} />
+        <Route path="knowledge/:id" element={<KnowledgePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

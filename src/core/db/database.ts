@@ -30,6 +30,7 @@ import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
 import type { SurveyRecoveryTasksTable, SurveysTable } from '../modules/surveys/survey.table.ts';
 import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, QualityRubricsTable } from '../modules/quality/quality.table.ts';
+import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 
 /** The union of every module's tables. */
@@ -74,6 +75,10 @@ export interface Database {
   quality_plans: QualityPlansTable;
   quality_inspections: QualityInspectionsTable;
   quality_appeals: QualityAppealsTable;
+  kb_articles: KbArticlesTable;
+  kb_article_tags: KbArticleTagsTable;
+  kb_article_revisions: KbArticleRevisionsTable;
+  kb_article_uses: KbArticleUsesTable;
   followups: FollowupsTable;
   followup_attempts: FollowupAttemptsTable;
   followup_plans: FollowupPlansTable;

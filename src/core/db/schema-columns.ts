@@ -109,6 +109,16 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, inspection_id: true, agent_id: true, reason: true, status: true, created_at: true, decided_by: true, decided_at: true, decision_note: true,
     adjusted_scores: true, adjusted_score: true, adjusted_result: true,
   },
+  kb_articles: {
+    id: true, title: true, body: true, language: true, category_id: true, audience: true, status: true, author_id: true, updated_by: true,
+    created_at: true, updated_at: true, published_at: true, version: true, helpful_yes: true, helpful_no: true, use_count: true,
+  },
+  kb_article_tags: { article_id: true, tag: true },
+  kb_article_revisions: {
+    id: true, article_id: true, version: true, title: true, body: true, language: true, category_id: true, tags: true, audience: true,
+    saved_by: true, saved_at: true, restored_from: true,
+  },
+  kb_article_uses: { article_id: true, case_id: true, used_by: true, used_at: true },
   followups: {
     id: true, kind: true, case_id: true, customer_id: true, plan_id: true, plan_step: true, status: true, assignee_id: true, team_id: true,
     scheduled_at: true, due_at: true, calendar_id: true, working_days: true, overdue_at: true, attempts: true, last_attempt_at: true,

@@ -1,6 +1,7 @@
 const LINKS: Array<[string, string, string]> = [
   ['/app/', '客服工作台（坐席、主管登录）', 'Staff workspace (agents, supervisors: log in)'],
   ['/commitments', '服务质量承诺（公开）', 'Our service commitments (public)'],
+  ['/help', '帮助中心 · 常见问题（公开）', 'Help centre: frequently asked questions (public)'],
   ['/api/docs', 'REST API 文档', 'REST API documentation'],
   ['/api/v1/health', '运行状态', 'Health'],
 ];

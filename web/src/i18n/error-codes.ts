@@ -114,6 +114,15 @@ export const API_ERROR_CODES = [
   'quality_bad_date',
   'quality_no_inspectors',
   'quality_bad_period',
+  // knowledge base / FAQ (SPEC 9)
+  'article_not_found',
+  'article_version_conflict',
+  'article_edit_needs_publisher',
+  'article_already_published',
+  'article_already_archived',
+  'article_not_published',
+  'revision_not_found',
+  'revision_is_current',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -6,6 +6,7 @@ import { Commitments } from '../modules/cases/components/Commitments.tsx';
 import { Timeline } from '../modules/cases/components/Timeline.tsx';
 import { useCase, useUserNames } from '../modules/cases/hooks.ts';
 import { CaseConsultations } from '../modules/collaboration/components/Consultations.tsx';
+import { SuggestedArticles } from '../modules/knowledge/components/SuggestedArticles.tsx';
 import { CaseQualityCard } from '../modules/quality/components/QualityCard.tsx';
 import { CaseFollowups } from '../modules/followups/components/Followups.tsx';
 import { CaseSurveys } from '../modules/surveys/components/SurveyCard.tsx';
@@ -64,6 +65,7 @@ export function CasePage() {
         </div>
         <aside className="case-side">
           <CaseActions key={c.id} c={c} />
+          <SuggestedArticles key={`knowledge-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseConsultations key={`consultations-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseSurveys key={`surveys-${c.id}`} c={c} />
           <CaseFollowups key={`followups-${c.id}`} c={c} />

@@ -25,6 +25,7 @@ export function Layout({ me }: { me: Me }) {
           {can('case.create') && <NavLink to="/cases/new">{t('nav.newCase')}</NavLink>}
           {can('consultation.read') && <NavLink to="/consultations">{t('nav.consultations')}</NavLink>}
           {can('followup.read') && <NavLink to="/followups">{t('followups.nav')}</NavLink>}
+          {can('knowledge.read') && <NavLink to="/knowledge">{t('knowledge.nav')}</NavLink>}
           {can('analytics.read') && <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>}
           {(can('survey.report') || can('survey.recovery')) && <NavLink to="/surveys">{t('surveys.nav')}</NavLink>}
           {(can('quality.inspect') || can('quality.plan.read') || can('quality.flags.read')) && <NavLink to="/quality" end>{t('quality.nav')}</NavLink>}

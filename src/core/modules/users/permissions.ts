@@ -99,6 +99,15 @@ export const PERMISSIONS = {
    */
   'channel.ingest': ['admin', 'integration'],
   /**
+   * Knowledge base / FAQ (SPEC 9, modules/knowledge): all staff read published articles (internal
+   * and public); handlers and admins write, agents drafts only (the service enforces it), and see
+   * drafts and archived ones; leads and admins publish, archive and edit published articles;
+   * handlers record an article used on a case. The public FAQ needs no login (public routes).
+   */
+  'knowledge.read': STAFF,
+  'knowledge.write': [...HANDLERS, 'admin'],
+  'knowledge.publish': [...LEADS, 'admin'],
+  'knowledge.use': HANDLERS,
   /**
    * Satisfaction surveys (SPEC 6, modules/surveys): staff read a case's surveys where they may open
    * the case (the service checks it); the report and list over all cases for leads, inspectors and

@@ -18,6 +18,8 @@ function detailOf(e: CaseEventView, t: (k: string, o?: Record<string, unknown>) 
     return team;
   }
   if (e.type === 'routed' && s('ruleName')) return t('routing.byRule', { name: s('ruleName') });
+  // an article of the knowledge base used in answering (modules/knowledge): its title as it was then
+  if (e.type === 'knowledge_article_used' && s('articleTitle')) return s('articleTitle');
   if (e.type === 'reclassified' && d.after && typeof d.after === 'object')
     return Object.entries(d.after as Record<string, unknown>)
       .map(([k, v]) => `${k}: ${String(v)}`)
