@@ -7,6 +7,7 @@ import type { CaseHook } from './modules/cases/index.ts';
 import { commitmentsHook, ensureCommitmentDefaults } from './modules/commitments/index.ts';
 import { analyticsHook, analyticsSnapshotHook } from './modules/analytics/index.ts';
 import { consultationsHook } from './modules/collaboration/index.ts';
+import { problemResolveHook } from './modules/improvement/index.ts';
 import { surveysHook } from './modules/surveys/index.ts';
 import { followupsHook } from './modules/followups/index.ts';
 import { lockAndPrefetchContacts, type ContactHint } from './modules/customers/index.ts';
@@ -56,8 +57,9 @@ export async function openCtx(opts: OpenOptions): Promise<{ ctx: Ctx; dbh: Db }>
     config: { ...defaultConfig, ...opts.config },
     // the analytics snapshot goes before commitments, the analytics hook after: it rolls up the targets' change
     // (consultations first: it refuses a resolve or close while one is open, before the others do any work)
+    // (problems next: a resolve with a problem record not ready is refused before the others' work)
     // (surveys last: a resolution that another hook refuses issues none)
-    caseHooks: opts.caseHooks ?? [consultationsHook, analyticsSnapshotHook, commitmentsHook, analyticsHook, surveysHook, followupsHook],
+    caseHooks: opts.caseHooks ?? [consultationsHook, problemResolveHook, analyticsSnapshotHook, commitmentsHook, analyticsHook, surveysHook, followupsHook],
   };
   // Group commit: intakes that arrive together share one transaction. On SQLite it shares the
   // fsync; on PostgreSQL it also shares the case-number counter row, which every intake must

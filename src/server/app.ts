@@ -24,6 +24,7 @@ import { securityRoutes } from './routes/security.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
 import { collaborationRoutes } from './routes/collaboration.routes.ts';
 import { routingRoutes } from './routes/routing.routes.ts';
+import { improvementRoutes } from './routes/improvement.routes.ts';
 import { surveyRoutes } from './routes/surveys.routes.ts';
 import { followupsRoutes } from './routes/followups.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
@@ -137,6 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   channelRoutes(app, ctx);
   collaborationRoutes(app, ctx);
   routingRoutes(app, ctx);
+  improvementRoutes(app, ctx);
   surveyRoutes(app, ctx);
   followupsRoutes(app, ctx);
   knowledgeRoutes(app, ctx);

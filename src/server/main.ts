@@ -8,6 +8,7 @@ import { createOutboxWorker, transportsFromEnv } from '../core/modules/notificat
 import { createSearchMergeWorker } from '../core/db/search-merge.worker.ts';
 import { createRetentionWorker } from '../core/modules/privacy/index.ts';
 import { createConsultationWorker } from '../core/modules/collaboration/index.ts';
+import { createCapaWorker } from '../core/modules/improvement/index.ts';
 import { createFollowupWorker } from '../core/modules/followups/index.ts';
 import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
@@ -95,6 +96,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   });
   // Consultations (SPEC 3) past their team's limit marked overdue once (across nodes), with the timeline event and the notification.
   const consultations = createConsultationWorker(ctx, { onError: (err) => app.log.error({ err }, 'consultation overdue sweep failed') });
+  // CAPA actions (SPEC 8) past their due date marked overdue once (across nodes), mailed to their owner and the problem's owner.
+  const capa = createCapaWorker(ctx, { onError: (err) => app.log.error({ err }, 'CAPA overdue sweep failed') });
   // Follow-ups (SPEC 5) past due marked overdue once (across nodes), with the timeline event and the mail to the assignee's lead.
   const followups = createFollowupWorker(ctx, { onError: (err) => app.log.error({ err }, 'follow-up overdue sweep failed') });
   let stopping = false;
@@ -105,6 +108,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     merge.start();
     retention.start();
     consultations.start();
+    capa.start();
     followups.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
@@ -147,6 +151,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await merge.stop();
     await retention.stop();
     await consultations.stop();
+    await capa.stop();
     await followups.stop();
     await timers.stop();
     await outbox.stop();

@@ -8,6 +8,8 @@ import { KnowledgePage } from './pages/KnowledgePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NewCasePage } from './pages/NewCasePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ProblemPage } from './pages/ProblemPage.tsx';
+import { ProblemsPage } from './pages/ProblemsPage.tsx';
 import { QueuePage } from './pages/QueuePage.tsx';
 import { RoutingPage } from './pages/RoutingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -40,6 +42,8 @@ export function App() {
         <Route path="dashboard" element={<DashboardPage />} />
         <Route path="settings/classification" element={<SettingsPage />} />
         <Route path="consultations" element={<ConsultationsPage />} />
+        <Route path="problems" element={<ProblemsPage />} />
+        <Route path="problems/:id" element={<ProblemPage />} />
         <Route path="settings/routing" element={<RoutingPage />} />
         <Route path="surveys" element={<SurveysPage />} />
         <Route path="followups" element={<FollowupsPage />} />

@@ -11,4 +11,5 @@ export type { TeamView } from '../../src/core/modules/users/index.ts';
 export type { ConsultationView, ConsultationStatus } from '../../src/core/modules/collaboration/consultation.schemas.ts';
 export type { RoutingRuleView, RoutingSimulation, NewRoutingRule, RoutingRulePatch, SimulateRoutingInput } from '../../src/core/modules/routing/routing.schemas.ts';
 export type { SurveyView, RecoveryTaskView, SurveyReport, SurveySettings } from '../../src/core/modules/surveys/survey.schemas.ts';
+export type { ProblemView, ProblemSummary, CaseProblemView, Candidates, Candidate, ActionView } from '../../src/core/modules/improvement/problem.schemas.ts';
 export type { FollowupView, FollowupDetail, FollowupReport, PlanView } from '../../src/core/modules/followups/followup.schemas.ts';

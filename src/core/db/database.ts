@@ -29,6 +29,7 @@ import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
 import type { SurveyRecoveryTasksTable, SurveysTable } from '../modules/surveys/survey.table.ts';
+import type { ProblemActionsTable, ProblemCasesTable, ProblemChecksTable, ProblemsTable } from '../modules/improvement/problem.table.ts';
 import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, QualityRubricsTable } from '../modules/quality/quality.table.ts';
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
@@ -71,6 +72,10 @@ export interface Database {
   consultations: ConsultationsTable;
   surveys: SurveysTable;
   survey_recovery_tasks: SurveyRecoveryTasksTable;
+  problems: ProblemsTable;
+  problem_cases: ProblemCasesTable;
+  problem_actions: ProblemActionsTable;
+  problem_checks: ProblemChecksTable;
   quality_rubrics: QualityRubricsTable;
   quality_plans: QualityPlansTable;
   quality_inspections: QualityInspectionsTable;

@@ -25,6 +25,7 @@ import * as m20261207consult from './migrations/2026_12_07_1510_consultations.ts
 import * as m20261207caseErased from './migrations/2026_12_07_1530_cases_erased.ts';
 import * as m20261207quality from './migrations/2026_12_07_1920_quality.ts';
 import * as m20261207surveys from './migrations/2026_12_07_1900_surveys.ts';
+import * as m20261207problems from './migrations/2026_12_07_1940_problems.ts';
 import * as m20261207knowledge from './migrations/2026_12_07_1930_knowledge.ts';
 import * as m20261207followups from './migrations/2026_12_07_1910_followups.ts';
 
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1530_cases_erased': m20261207caseErased,
   '2026_12_07_1900_surveys': m20261207surveys,
   '2026_12_07_1920_quality': m20261207quality,
+  '2026_12_07_1940_problems': m20261207problems,
   '2026_12_07_1930_knowledge': m20261207knowledge,
   '2026_12_07_1910_followups': m20261207followups,
 };

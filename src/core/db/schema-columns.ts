@@ -98,6 +98,17 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, survey_id: true, case_id: true, team_id: true, assignee_id: true, status: true, created_at: true, due_at: true,
     closed_at: true, closed_by: true, outcome: true,
   },
+  problems: {
+    id: true, title: true, description: true, status: true, owner_id: true, root_cause_category: true, root_cause: true, check_days: true,
+    actions_done_at: true, check_date: true, check_due_at: true, check_result: true, cancel_reason: true, created_by: true, created_at: true,
+    updated_at: true, closed_at: true,
+  },
+  problem_cases: { problem_id: true, case_id: true, status: true, linked_by: true, linked_at: true },
+  problem_actions: {
+    id: true, problem_id: true, kind: true, description: true, owner_id: true, due_date: true, due_at: true, calendar_id: true, status: true,
+    completion_note: true, done_at: true, done_by: true, overdue_at: true, created_by: true, created_at: true,
+  },
+  problem_checks: { id: true, problem_id: true, result: true, evidence: true, checked_by: true, checked_at: true, cases_before: true, cases_after: true, window_days: true },
   quality_rubrics: { id: true, family_id: true, version: true, current: true, name: true, description: true, criteria: true, pass_score: true, active: true, created_at: true, created_by: true },
   quality_plans: { id: true, name: true, team_id: true, period: true, mode: true, amount: true, rubric_family_id: true, seed: true, active: true, created_at: true, created_by: true, updated_at: true },
   quality_inspections: {

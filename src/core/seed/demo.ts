@@ -8,6 +8,7 @@ import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
 import { loadDemoSurveys } from './demo-surveys.ts';
+import { loadDemoImprovement } from './demo-improvement.ts';
 import { loadDemoFollowups } from './demo-followups.ts';
 import { loadDemoKnowledge } from './demo-knowledge.ts';
 import { loadDemoQuality } from './demo-quality.ts';
@@ -112,6 +113,7 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
     signal: opts.signal,
   }));
   opts.log?.(`demo surveys: ${await loadDemoSurveys(ctx, now, opts.seed ?? DEMO_DEFAULTS.seed, staff.manager)} answered`);
+  opts.log?.(`demo problem records: ${await loadDemoImprovement(ctx, now, staff.manager, staff.supervisor, staff.frontline[0]!)}`);
   opts.log?.(`demo follow-ups: ${await loadDemoFollowups(ctx, now, opts.seed ?? DEMO_DEFAULTS.seed, [...staff.frontline, staff.english, ...staff.techs, staff.supervisor, staff.aftersalesSupervisor], staff.manager)}`);
   opts.log?.(`demo knowledge base: ${await loadDemoKnowledge(ctx, now, days, categories, { writers: [...staff.frontline, ...staff.techs], english: staff.english, publisher: staff.supervisor })} articles`);
   opts.log?.(`demo quality inspections: ${await loadDemoQuality(ctx, now, { manager: staff.manager, inspector: staffActor(u.inspector!), frontlineTeamId: staff.teams.frontline, appealAgentId: u.agent!.id })} scored`);

@@ -8,6 +8,7 @@ import { useCase, useUserNames } from '../modules/cases/hooks.ts';
 import { CaseConsultations } from '../modules/collaboration/components/Consultations.tsx';
 import { SuggestedArticles } from '../modules/knowledge/components/SuggestedArticles.tsx';
 import { CaseQualityCard } from '../modules/quality/components/QualityCard.tsx';
+import { CaseProblems } from '../modules/improvement/components/CaseProblems.tsx';
 import { CaseFollowups } from '../modules/followups/components/Followups.tsx';
 import { CaseSurveys } from '../modules/surveys/components/SurveyCard.tsx';
 import { Badge } from '../ui/Badge.tsx';
@@ -67,6 +68,7 @@ export function CasePage() {
           <CaseActions key={c.id} c={c} />
           <SuggestedArticles key={`knowledge-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseConsultations key={`consultations-${c.id}`} c={c} erased={erasedAt !== null} />
+          <CaseProblems key={`problems-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseSurveys key={`surveys-${c.id}`} c={c} />
           <CaseFollowups key={`followups-${c.id}`} c={c} />
           <Commitments caseId={c.id} />

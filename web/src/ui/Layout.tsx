@@ -24,6 +24,7 @@ export function Layout({ me }: { me: Me }) {
           )}
           {can('case.create') && <NavLink to="/cases/new">{t('nav.newCase')}</NavLink>}
           {can('consultation.read') && <NavLink to="/consultations">{t('nav.consultations')}</NavLink>}
+          {can('problem.read') && <NavLink to="/problems">{t('problems.nav')}</NavLink>}
           {can('followup.read') && <NavLink to="/followups">{t('followups.nav')}</NavLink>}
           {can('knowledge.read') && <NavLink to="/knowledge">{t('knowledge.nav')}</NavLink>}
           {can('analytics.read') && <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>}

@@ -97,6 +97,8 @@ export const resolveBody = z.strictObject({
   solution: text(20_000),
   compensation: z.string().trim().max(2_000).optional(),
   correctiveAction: z.string().trim().max(5_000).optional(),
+  /** Instead of correctiveAction: a problem record with its root cause and a corrective action (modules/improvement). */
+  problemId: z.string().min(1).max(64).optional(),
 });
 export const confirmBody = z.strictObject({ comment: z.string().trim().max(5_000).optional() });
 export const closeBody = z.strictObject({

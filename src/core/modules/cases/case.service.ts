@@ -841,6 +841,8 @@ export interface ResolveInput {
   solution: string;
   compensation?: string | undefined;
   correctiveAction?: string | undefined;
+  /** A problem record (modules/improvement) with a root cause and a corrective action, instead of correctiveAction: its hook checks it and links the case. */
+  problemId?: string | undefined;
 }
 
 export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Actor) {
@@ -849,7 +851,7 @@ export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Ac
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
     assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, 'resolved')) throw illegal(c.status, 'resolved');
-    if (c.is_repeat === 1 && !input.correctiveAction?.trim())
+    if (c.is_repeat === 1 && !input.correctiveAction?.trim() && !input.problemId)
       throw invalid('corrective_action_required', 'A repeat complaint cannot be resolved without its root cause and a corrective action (SPEC 2).');
     const now = ctx.clock.now();
     const set: Partial<CasesTable> = {
@@ -867,7 +869,10 @@ export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Ac
     const data = { cause: input.cause, compensation: input.compensation ?? null, correctiveAction: input.correctiveAction ?? null };
     return {
       set,
-      events: [{ type: 'resolved', visibility: 'public', body: input.solution, data }],
+      events: [
+        { type: 'resolved', visibility: 'public', body: input.solution, data },
+        ...(input.problemId ? [{ type: 'problem_linked', visibility: 'internal' as const, data: { problemId: input.problemId, via: 'resolve' } }] : []),
+      ],
       emails: [{ template: 'case_resolved', vars: { solution: input.solution, ...data } }],
     };
   });

@@ -356,6 +356,27 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+  /** 改进措施逾期: a CAPA action (modules/improvement) open past its due date; to its owner and the problem record's owner. */
+  capa_action_overdue(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    // (not `title`: a notification's own title var, which the notify transport sets)
+    const title = str(v.problemTitle);
+    const kind = str(v.kind) === 'preventive' ? (zh ? '预防措施' : 'preventive action') : zh ? '纠正措施' : 'corrective action';
+    const description = str(v.description);
+    return {
+      subject: zh ? `【改进措施逾期】问题单“${title}”` : `[Action overdue] Problem record "${title}"`,
+      blocks: [
+        {
+          p: zh
+            ? `问题单“${title}”的${kind}已于 ${t.time(v.dueAt)} 到期仍未完成，请尽快完成并填写完成说明，或与问题单负责人商定调整。`
+            : `A ${kind} of the problem record "${title}" was due at ${t.time(v.dueAt)} and is not done. Please complete it and record what was done, or agree a change with the record's owner.`,
+        },
+        ...(description ? [{ quote: description.length > 500 ? `${description.slice(0, 499)}…` : description }] : []),
+      ],
+    };
+  },
+
   /** 回访超时: a follow-up (modules/followups) still pending past its due time; to the assignee's lead and the assignee. */
   followup_overdue(t) {
     const { lang, v } = t;

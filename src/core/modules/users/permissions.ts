@@ -88,6 +88,16 @@ export const PERMISSIONS = {
   'consultation.read': STAFF,
   'consultation.limits.write': ['admin'],
   /**
+   * Problem records and CAPA (SPEC 8, modules/improvement): leads create and own them (the owner,
+   * or a manager or the director, decides each one's course, which the service enforces); staff
+   * read them (agents only those linked to a case they may open, or with an action of theirs);
+   * handlers may propose a case for one and mark their own actions done.
+   */
+  'problem.read': STAFF,
+  'problem.write': LEADS,
+  'problem.propose': HANDLERS,
+  'problem.action': HANDLERS,
+  /**
    * Handing inbound mail to the email channel (POST /api/v1/channels/email/inbound, modules/channels):
    * a mail gateway's API token. `integration` is the role for it: a service account (e.g.
    * mail-gateway@) that holds this permission and nothing else (not even self.read or token.own:
