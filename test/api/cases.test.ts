@@ -122,7 +122,10 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     }
     // the web portal: the customer's own account, nobody on our side received it
     const web = await create(PORTAL, { channel: 'web', contact: { name: '门户用户', email: PORTAL }, subject: '网站下单失败', description: '支付页面一直转圈', request: '帮我确认订单是否成功' });
-    expect(web).toMatchObject({ channel: 'web', customerId: portalCustomerId, receivedBy: null, request: '帮我确认订单是否成功' });
+    expect(web).toMatchObject({ channel: 'web', customerId: portalCustomerId, request: '帮我确认订单是否成功' });
+    // who received it is a staff-only field (the customer's answer leaves it out: SPEC 10): staff see it is nobody
+    expect(web).not.toHaveProperty('receivedBy');
+    expect(((await t.as('agent', 'GET', `/api/v1/cases/${(web as { id: string }).id}`)).json() as { case: CaseView }).case.receivedBy).toBeNull();
   });
 
   it('stores a broken UTF-16 character (a lone surrogate) as U+FFFD instead of failing the intake', async () => {

@@ -194,6 +194,73 @@ describe.each(DIALECTS)('RBAC on %s', (dialect) => {
     expect(staffView.attachments).toHaveLength(2);
   });
 
+  it("answers a customer with the customer's view of their case on every route that returns one (no staff-only fields)", async () => {
+    const staffOnly = ['receivedBy', 'complaintGrade', 'isRepeat', 'repeatOfId', 'sensitive', 'teamId', 'assigneeId', 'ownerId', 'version'];
+    const leaks = (v: Record<string, unknown>) => [
+      ...staffOnly.filter((k) => k in v),
+      ...('correctiveAction' in (v.resolution as object) ? ['resolution.correctiveAction'] : []),
+      ...('nextDeadline' in v ? ['nextDeadline'] : []),
+    ];
+    const seen: Array<{ route: string; leaks: string[] }> = [];
+    const check = (route: string, res: { statusCode: number; json: () => unknown }, pick: (b: any) => Record<string, unknown> = (b) => b) => {
+      expect({ route, status: res.statusCode }).toEqual({ route, status: expect.any(Number) as number });
+      expect(res.statusCode).toBeLessThan(300);
+      seen.push({ route, leaks: leaks(pick(res.json())) });
+    };
+    const request = { channel: 'web', contact: { name: 'Alpha 联系人', email: 'alpha@example.com' }, subject: '门户：保修维修进度', description: '报修的设备什么时候修好？' };
+    const made = await t.as(portalA, 'POST', '/api/v1/cases', request, { 'idempotency-key': 'rbac-customer-view-1' });
+    check('POST /cases', made);
+    const again = await t.as(portalA, 'POST', '/api/v1/cases', request, { 'idempotency-key': 'rbac-customer-view-1' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    check('POST /cases (replayed)', again);
+    const { id, number } = made.json() as { id: string; number: string };
+
+    // staff take it, answer and resolve it with an internal corrective action
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${id}/take`, {})).statusCode).toBe(200);
+    expect((await t.as('agent', 'POST', `/api/v1/cases/${id}/replies`, { body: '您好，正在安排维修。' })).statusCode).toBe(200);
+    const resolved = await t.as('agent', 'POST', `/api/v1/cases/${id}/resolve`, { cause: '配件缺货', solution: '配件已到，设备已修好。', correctiveAction: '整改：备件库存预警' });
+    expect(resolved.statusCode).toBe(200);
+
+    check('GET /cases', await t.as(portalA, 'GET', '/api/v1/cases?limit=200'), (b) => b.items.find((c: { id: string }) => c.id === id));
+    const detail = await t.as(portalA, 'GET', `/api/v1/cases/${id}`);
+    check('GET /cases/:id', detail, (b) => b.case);
+    const byNumber = await t.as(portalA, 'GET', `/api/v1/cases/by-number/${number}`);
+    check('GET /cases/by-number/:number', byNumber, (b) => b.case);
+    // nor in the timeline: the resolution's corrective action, nor which staff member did what
+    for (const res of [detail, byNumber]) {
+      expect(res.body).not.toContain('整改');
+      const timeline = (res.json() as { timeline: Array<{ actorKind: string; actorId: string | null }> }).timeline;
+      expect(timeline.filter((e) => e.actorKind === 'staff').map((e) => e.actorId)).toEqual([null, null]);
+      expect(res.body).not.toContain(t.seed.users.agent!.id);
+    }
+    check('POST /cases/:id/confirm', await t.as(portalA, 'POST', `/api/v1/cases/${id}/confirm`, { comment: '谢谢' }));
+    check('POST /cases/:id/reopen', await t.as(portalA, 'POST', `/api/v1/cases/${id}/reopen`, { reason: '又坏了' }));
+    check('POST /cases/:id/replies', await t.as(portalA, 'POST', `/api/v1/cases/${id}/replies`, { body: '还是不能开机' }));
+    expect(seen.filter((s) => s.leaks.length > 0)).toEqual([]);
+    expect(seen).toHaveLength(8);
+    // nor the internal timers and escalations (the portal shows the promises made to them); someone else's case: not found
+    const timers = await t.as(portalA, 'GET', `/api/v1/cases/${id}/commitments`);
+    expect([timers.statusCode, (timers.json() as { error: { code: string } }).error.code]).toEqual([403, 'forbidden']);
+    expect((await t.as('agent', 'GET', `/api/v1/cases/${id}/commitments`)).statusCode).toBe(200);
+    const theirs = (await t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', customerId: customerB.id, contact: { name: 'Beta' }, subject: '乙的问题', description: '乙' })).json() as { id: string };
+    expect((await t.as(portalA, 'GET', `/api/v1/cases/${theirs.id}/commitments`)).statusCode).toBe(404);
+    // the customer's own data export (SPEC 10 right of access) is the same view
+    const exported = await t.as(portalA, 'GET', '/api/v1/me/export');
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(exported.body).toContain('配件已到，设备已修好。');
+    expect(exported.body).not.toContain('整改');
+    expect(exported.body).not.toContain(t.seed.users.agent!.id);
+
+    // staff still get the whole case
+    const staff = (await t.as('agent', 'GET', `/api/v1/cases/${id}`)).json() as { case: Record<string, unknown> & { resolution: Record<string, unknown> }; timeline: Array<{ actorId: string | null }> };
+    expect(staff.case).toMatchObject({ ownerId: t.seed.users.agent!.id, assigneeId: t.seed.users.agent!.id, version: expect.any(Number) as number, sensitive: false, isRepeat: false });
+    expect(staff.case.resolution.correctiveAction).toBe('整改：备件库存预警');
+    expect(staff.timeline.map((e) => e.actorId)).toContain(t.seed.users.agent!.id);
+    const staffList = (await t.as('agent', 'GET', '/api/v1/cases?limit=200')).json() as { items: Array<Record<string, unknown>> };
+    expect(staffList.items.find((c) => c.id === id)).toHaveProperty('nextDeadline');
+    expect(staffList.items.find((c) => c.id === id)).toHaveProperty('receivedBy', null);
+  });
+
   it('accepts an API token as a Bearer credential until it is revoked or expires', async () => {
     const created = await t.as('agent', 'POST', '/api/v1/auth/tokens', { name: 'integration' });
     expect(created.statusCode).toBe(201);

@@ -18,6 +18,7 @@ import { QualityPage } from './pages/QualityPage.tsx';
 import { MyQualityPage } from './pages/MyQualityPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
+import { portalRoutes } from './portal/routes.tsx';
 
 /** Every page but the login needs a session: without one, go to the login and come back after. */
 function RequireLogin() {
@@ -28,6 +29,8 @@ function RequireLogin() {
     if ('status' in me.error && me.error.status === 401) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
     return <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />;
   }
+  // customers have the portal, not the workspace
+  if (me.data.user.role === 'customer') return <Navigate to="/portal" replace />;
   return <Layout me={me.data} />;
 }
 
@@ -35,6 +38,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      {portalRoutes()}
       <Route element={<RequireLogin />}>
         <Route index element={<QueuePage />} />
         <Route path="cases/new" element={<NewCasePage />} />

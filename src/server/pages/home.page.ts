@@ -1,4 +1,5 @@
 const LINKS: Array<[string, string, string]> = [
+  ['/app/portal', '客户服务中心（客户登录：提交请求、查询进度）', 'Customer portal (customers: submit a request, follow yours)'],
   ['/app/', '客服工作台（坐席、主管登录）', 'Staff workspace (agents, supervisors: log in)'],
   ['/commitments', '服务质量承诺（公开）', 'Our service commitments (public)'],
   ['/help', '帮助中心 · 常见问题（公开）', 'Help centre: frequently asked questions (public)'],

@@ -19,12 +19,13 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
         summary: 'Create a case from any channel (honours Idempotency-Key)',
         body: cases.newCaseBody,
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        response: { 200: cases.caseViewResponse, 201: cases.caseViewResponse },
       },
     },
     async (req, reply) => {
       const r = await cases.createCase(ctx, req.body, actor(req), req.headers['idempotency-key']);
       if (!r.created) reply.header('idempotent-replayed', 'true');
-      return reply.status(r.created ? 201 : 200).send(r.case);
+      return reply.status(r.created ? 201 : 200).send(cases.caseViewFor(actor(req), r.case));
     },
   );
 
@@ -36,10 +37,10 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
         tags,
         summary: "List, filter, search and page through cases (each open case with its next commitment deadline, the queue's time left)",
         querystring: cases.caseListQuery,
-        response: { 200: cases.caseListResponse },
+        response: { 200: cases.caseListResponseFor },
       },
     },
-    (req) => cases.listCases(ctx, req.query, actor(req)),
+    async (req) => cases.caseListFor(actor(req), await cases.listCases(ctx, req.query, actor(req))),
   );
 
   app.get(
@@ -48,12 +49,16 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
     (req) => cases.queueCounts(ctx, actor(req), req.query.teamId),
   );
 
-  app.get('/api/v1/cases/by-number/:number', { config: { permission: 'case.read' }, schema: { tags, params: z.strictObject({ number: z.string().max(40) }) } }, (req) =>
-    cases.getCaseByNumber(ctx, req.params.number, actor(req)),
+  app.get(
+    '/api/v1/cases/by-number/:number',
+    { config: { permission: 'case.read' }, schema: { tags, params: z.strictObject({ number: z.string().max(40) }), response: { 200: cases.caseDetailResponse } } },
+    async (req) => cases.caseDetailFor(actor(req), await cases.getCaseByNumber(ctx, req.params.number, actor(req))),
   );
 
-  app.get('/api/v1/cases/:id', { config: { permission: 'case.read' }, schema: { tags, summary: 'One case with its timeline', params: cases.idParams } }, (req) =>
-    cases.getCase(ctx, req.params.id, actor(req)),
+  app.get(
+    '/api/v1/cases/:id',
+    { config: { permission: 'case.read' }, schema: { tags, summary: 'One case with its timeline (a customer: its public part)', params: cases.idParams, response: { 200: cases.caseDetailResponse } } },
+    async (req) => cases.caseDetailFor(actor(req), await cases.getCase(ctx, req.params.id, actor(req))),
   );
 
   app.get(
@@ -74,18 +79,32 @@ export function caseRoutes(app: ZApp, ctx: Ctx): void {
     permission: Permission,
     body: S,
     summary: string,
-    run: (id: string, body: z.output<S>, a: ReturnType<typeof actor>) => Promise<unknown>,
+    run: (id: string, body: z.output<S>, a: ReturnType<typeof actor>) => Promise<cases.CaseView>,
     bodyLimit?: number,
   ) =>
     app.post(
       `/api/v1/cases/:id/${path}`,
-      { config: { permission }, ...(bodyLimit ? { bodyLimit } : {}), schema: { tags, summary, params: cases.idParams, body } },
-      async (req) => run(req.params.id, req.body as z.output<S>, actor(req)),
+      { config: { permission }, ...(bodyLimit ? { bodyLimit } : {}), schema: { tags, summary, params: cases.idParams, body, response: { 200: cases.caseViewResponse } } },
+      async (req) => cases.caseViewFor(actor(req), await run(req.params.id, req.body as z.output<S>, actor(req))),
     );
 
   action('replies', 'case.reply', cases.replyBody, 'Public reply (to the customer, or by the customer)', (id, b, a) => cases.reply(ctx, id, b, a));
   action('notes', 'case.note', cases.noteBody, 'Internal note', (id, b, a) => cases.addNote(ctx, id, b.body, a));
-  action('attachments', 'case.attach', cases.attachBody, 'Attach a file (base64)', (id, b, a) => cases.attach(ctx, id, b, a), ATTACHMENT_BODY_LIMIT);
+  app.post(
+    '/api/v1/cases/:id/attachments',
+    {
+      config: { permission: 'case.attach' },
+      bodyLimit: ATTACHMENT_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Attach a file (base64)',
+        params: cases.idParams,
+        body: cases.attachBody,
+        response: { 200: z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() }) },
+      },
+    },
+    (req) => cases.attach(ctx, req.params.id, req.body, actor(req)),
+  );
   action('classify', 'case.classify', cases.classifyBody, 'Reclassify with a recorded reason', (id, b, a) => cases.classify(ctx, id, b, a));
   action('take', 'case.take', z.strictObject({}), 'Take the case: the first taker owns it (首问负责)', (id, _b, a) => cases.take(ctx, id, a));
   action('assign', 'case.assign', cases.assignBody, 'Assign to an agent (hand-over note if it has an owner)', (id, b, a) => cases.assign(ctx, id, b, a));

@@ -73,6 +73,9 @@ export const API_ERROR_CODES = [
   'attachment_too_large',
   // customers and privacy
   'customer_erased',
+  // the customer portal's own intake (SPEC 1): a customer's contact, a portal account without a customer
+  'contact_not_own',
+  'customer_required',
   'consent_required',
   // administration
   'email_taken',

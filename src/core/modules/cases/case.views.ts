@@ -211,3 +211,66 @@ export const caseListResponse = z.object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 export type CaseListSchemaMatchesTypes = Assert<Same<z.output<typeof caseListResponse>['items'][number], CaseListItem>>;
+
+// ---- what a customer receives (SPEC 10: customers see only their own cases, and not the staff-only fields) ----
+
+const staffOnlyKeys = Object.fromEntries(STAFF_ONLY_CASE_FIELDS.map((k) => [k, true])) as { [K in (typeof STAFF_ONLY_CASE_FIELDS)[number]]: true };
+/** A case as a customer receives it: toCustomerCaseView (no staff-only fields, no corrective action). */
+export const customerCaseViewSchema = caseViewSchema
+  .omit(staffOnlyKeys)
+  .extend({ resolution: z.object({ cause: nullableString, solution: nullableString, compensation: nullableString }) })
+  .describe("A customer's own case (the portal account's view): without who handles it inside, its internal assessment, corrective action and row version");
+export type CustomerCaseViewSchemaMatchesTypes = Assert<Same<z.output<typeof customerCaseViewSchema>, CustomerCaseView>>;
+
+/**
+ * A route's answer that is a case: staff get the case in full, a customer their view of it. The staff
+ * variant comes first: a customer's view lacks its fields, so it can only pass as the second.
+ */
+export const caseViewResponse = z.union([caseViewSchema, customerCaseViewSchema]);
+
+export const caseEventViewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  actorId: nullableString.describe("who did it; null for a customer's view of what the service centre did"),
+  actorKind: z.string(),
+  visibility: z.enum(['public', 'internal']),
+  body: nullableString,
+  data: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.number().int(),
+});
+const attachmentMetaSchema = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), createdAt: z.number().int() });
+/** GET /api/v1/cases/:id and /by-number/:number: the case, its timeline (a customer's: public events only) and its files. */
+export const caseDetailResponse = z.union([
+  z.object({ case: caseViewSchema, timeline: z.array(caseEventViewSchema), attachments: z.array(attachmentMetaSchema) }),
+  z.object({ case: customerCaseViewSchema, timeline: z.array(caseEventViewSchema), attachments: z.array(attachmentMetaSchema) }),
+]);
+/** GET /api/v1/cases: staff get the queue's items (with the next internal deadline), a customer their own cases in their view. */
+export const caseListResponseFor = z.union([caseListResponse, z.object({ items: z.array(customerCaseViewSchema), nextCursor: nullableString })]);
+
+/** The case as the viewer receives it: a customer without the staff-only fields. */
+export function caseViewFor(viewer: Actor, v: CaseView): CaseView | CustomerCaseView {
+  return viewer.kind === 'customer' ? toCustomerCaseView(v) : v;
+}
+
+/** Event data a customer never receives (the resolution's corrective action is an internal improvement). */
+const STAFF_ONLY_EVENT_DATA = ['correctiveAction'];
+
+/** A case with its (public) timeline as its customer receives it: without staff-only fields, nor which staff member did what. */
+export function toCustomerCaseDetail<D extends { case: CaseView; timeline: CaseEventView[] }>(d: D): Omit<D, 'case'> & { case: CustomerCaseView } {
+  const timeline = d.timeline.map((e) => {
+    const data = e.data === null ? null : Object.fromEntries(Object.entries(e.data).filter(([k]) => !STAFF_ONLY_EVENT_DATA.includes(k)));
+    return { ...e, actorId: e.actorKind === 'customer' ? e.actorId : null, data };
+  });
+  return { ...d, case: toCustomerCaseView(d.case), timeline };
+}
+
+/** A case with its timeline as the viewer receives it: staff in full, a customer toCustomerCaseDetail. */
+export function caseDetailFor<D extends { case: CaseView; timeline: CaseEventView[] }>(viewer: Actor, d: D): D | (Omit<D, 'case'> & { case: CustomerCaseView }) {
+  return viewer.kind === 'customer' ? toCustomerCaseDetail(d) : d;
+}
+
+/** The case list as the viewer receives it: a customer's items without staff-only fields or the internal deadline. */
+export function caseListFor<P extends { items: CaseListItem[] }>(viewer: Actor, p: P): P | (Omit<P, 'items'> & { items: CustomerCaseView[] }) {
+  if (viewer.kind !== 'customer') return p;
+  return { ...p, items: p.items.map(({ nextDeadline: _internal, ...v }) => toCustomerCaseView(v)) };
+}

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import type { Actor } from '../../shared/actor.ts';
-import { notFound } from '../../shared/errors.ts';
+import { forbidden, notFound } from '../../shared/errors.ts';
 import { assertCanSee } from '../cases/index.ts';
 import { toTimer } from './apply.ts';
 import { calendarOf } from './config.service.ts';
@@ -32,6 +32,9 @@ export async function caseCommitments(ctx: Ctx, caseId: string, actor: Actor) {
   const c = await ctx.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!c) throw notFound('case', caseId);
   assertCanSee(actor, c);
+  // the internal timers (reception, review, handling; teams, escalations and who was told): staff only.
+  // A customer reads the promises made to them, and whether kept, in the portal (GET /api/v1/portal/cases/:id).
+  if (actor.kind === 'customer') throw forbidden('The service commitments of a case are for staff; your request shows the times promised to you.');
   const now = ctx.clock.now();
   const rows = await ctx.db.selectFrom('case_targets').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
   const targets: TargetView[] = [];

@@ -2,7 +2,7 @@ import type { Ctx } from '../../context.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { DomainError, notFound } from '../../shared/errors.ts';
 import { recordAuditNow } from '../audit/index.ts';
-import { caseDetails, toCustomerCaseView, type CaseDetail, type CaseView, type CustomerCaseView } from '../cases/index.ts';
+import { caseDetails, toCustomerCaseDetail, type CaseDetail, type CaseView, type CustomerCaseView } from '../cases/index.ts';
 import { caseCommitments, listRemedies, type RemedyView } from '../commitments/index.ts';
 import { toCustomerView, type CustomerView } from '../customers/index.ts';
 import { consentsForExport } from './consent.service.ts';
@@ -78,7 +78,7 @@ export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Ac
   const details = await caseDetails(ctx, rows, actor);
   const cases: CaseExport[] = [];
   for (const d of details) {
-    if (asCustomer) cases.push({ case: toCustomerCaseView(d.case), timeline: d.timeline, attachments: d.attachments });
+    if (asCustomer) cases.push(toCustomerCaseDetail(d));
     else
       cases.push({
         ...d,

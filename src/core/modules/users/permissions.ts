@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'case.confirm': [...HANDLERS, 'customer'],
   'case.reopen': [...HANDLERS, 'customer'],
   'case.read_sensitive': [...LEADS, 'admin'],
+  /** The customer portal's reads (SPEC 11, modules/portal): a customer's own cases in a customer's shape, no internal fields. */
+  'portal.read': ['customer'],
   /**
    * Customers' email and phone in clear (SPEC 10: masked for roles that do not need them). Held by
    * those who contact customers and handle their cases and complaints (agents and the escalation

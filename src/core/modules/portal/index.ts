@@ -1,0 +1,2 @@
+export { listOwnCases, getOwnCase } from './portal.service.ts';
+export * from './portal.schemas.ts';
