@@ -16,6 +16,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SurveysPage } from './pages/SurveysPage.tsx';
 import { QualityPage } from './pages/QualityPage.tsx';
 import { MyQualityPage } from './pages/MyQualityPage.tsx';
+import { ImportPage } from './pages/ImportPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 import { portalRoutes } from './portal/routes.tsx';
@@ -55,6 +56,7 @@ export function App() {
         <Route path="quality/mine" element={<MyQualityPage />} />
         <Route path="knowledge" element={<KnowledgePage />} />
         <Route path="knowledge/:id" element={<KnowledgePage />} />
+        <Route path="import" element={<ImportPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -33,6 +33,7 @@ import type { ProblemActionsTable, ProblemCasesTable, ProblemChecksTable, Proble
 import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, QualityRubricsTable } from '../modules/quality/quality.table.ts';
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
+import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -87,4 +88,6 @@ export interface Database {
   followups: FollowupsTable;
   followup_attempts: FollowupAttemptsTable;
   followup_plans: FollowupPlansTable;
+  import_jobs: ImportJobsTable;
+  import_rows: ImportRowsTable;
 }

@@ -140,6 +140,11 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, customer_id: true, title: true, delivered_on: true, ends_on: true, status: true, assignee_id: true, team_id: true, last_step: true,
     created_by: true, created_at: true, updated_at: true,
   },
+  import_jobs: {
+    id: true, file_name: true, format: true, file_sha256: true, status: true, total_rows: true, created_count: true, skipped_count: true,
+    failed_count: true, created_by: true, created_at: true, finished_at: true,
+  },
+  import_rows: { job_id: true, row_no: true, outcome: true, idem_key: true, case_id: true, errors: true, created_at: true },
 };
 
 /** Tables that exist only on one dialect. */

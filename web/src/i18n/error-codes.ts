@@ -147,6 +147,26 @@ export const API_ERROR_CODES = [
   'article_not_published',
   'revision_not_found',
   'revision_is_current',
+  // bulk import of offline records (SPEC 1)
+  'import_file_required',
+  'import_format_unsupported',
+  'import_encoding_unknown',
+  'import_columns_missing',
+  'import_empty',
+  'import_too_many_rows',
+  'import_file_too_large',
+  'import_not_found',
+  'import_value_required',
+  'import_value_too_long',
+  'import_date_invalid',
+  'import_channel_unknown',
+  'import_email_invalid',
+  'import_contact_required',
+  'import_type_unknown',
+  'import_category_unknown',
+  'import_staff_unknown',
+  'import_already_imported',
+  'import_duplicate_in_file',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -31,6 +31,7 @@ export function Layout({ me }: { me: Me }) {
           {(can('survey.report') || can('survey.recovery')) && <NavLink to="/surveys">{t('surveys.nav')}</NavLink>}
           {(can('quality.inspect') || can('quality.plan.read') || can('quality.flags.read')) && <NavLink to="/quality" end>{t('quality.nav')}</NavLink>}
           {can('quality.appeal') && <NavLink to="/quality/mine">{t('quality.navMine')}</NavLink>}
+          {can('case.import') && <NavLink to="/import">{t('import.nav')}</NavLink>}
           {can('settings.read') && <NavLink to="/settings/classification">{t('nav.settings')}</NavLink>}
           {can('routing.read') && <NavLink to="/settings/routing">{t('nav.routing')}</NavLink>}
         </nav>

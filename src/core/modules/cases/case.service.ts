@@ -244,6 +244,10 @@ function refuseStaffOnlyFields(input: NewCaseInput, actor: Actor): void {
 export interface CreateOptions {
   /** Not routed, whatever routing rules are enabled: the demo loader's history, whose handlers it chose itself. */
   unrouted?: boolean;
+  /** The staff member who received the request (an offline record's 受理人, modules/channels/import); default: the actor, if staff. */
+  receivedBy?: string;
+  /** Runs in the case's transaction after its hooks (the import records its row there, so the case and its idempotency key commit together). */
+  inTransaction?: (trx: Trx, row: CasesTable) => Promise<void>;
 }
 
 export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, idempotencyKey?: string, options?: CreateOptions): Promise<CreateResult> {
@@ -256,7 +260,7 @@ export async function createCase(ctx: Ctx, input: NewCaseInput, actor: Actor, id
   }
   const files = (input.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   try {
-    const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files, options?.unrouted === true);
+    const work = (trx: Trx) => createInTrx(ctx, trx, input, actor, idempotencyKey, requestHash, files, options?.unrouted === true, options);
     // The contact lets the batch look up all its requests' customers in one query.
     const hint: ContactHint = actor.kind === 'customer' || input.customerId ? {} : { email: input.contact.email, phone: input.contact.phone };
     return await (ctx.batched ? ctx.batched(work, hint) : bufferedTransaction(ctx.db, work));
@@ -300,6 +304,7 @@ async function createInTrx(
   requestHash: string,
   files: Array<{ a: AttachmentInput; content: Buffer }>,
   unrouted = false,
+  options?: CreateOptions,
 ): Promise<CreateResult> {
   const now = ctx.clock.now();
   const id = newId();
@@ -368,7 +373,7 @@ async function createInTrx(
     contact_phone: contact.phone,
     channel,
     received_at: receivedAt,
-    received_by: actor.kind === 'staff' ? actor.id : null,
+    received_by: actor.kind === 'staff' ? (options?.receivedBy ?? actor.id) : null,
     subject: input.subject,
     description: input.description,
     request: input.request ?? null,
@@ -442,6 +447,7 @@ async function createInTrx(
       caseId: id,
       payload: { to: row.contact_email, template: 'case_acknowledged', locale: row.language, vars: { number: row.number, subject: row.subject, name: row.contact_name, ...ack } },
     });
+  if (options?.inTransaction) await options.inTransaction(trx, row);
   // one operation, one entry: a customer made for the case's contact is named in it (no customer.create of its own, on intake's path)
   await recordAudit(ctx, trx, {
     actor,

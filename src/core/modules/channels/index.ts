@@ -3,3 +3,4 @@ export { MAX_MESSAGE_BYTES, parseAuthResults, parseEmail, senderAuthenticated, s
 export { findThread, trustedAuthservFromEnv, type Thread } from './email-threading.ts';
 export { smtpInboundSettingsFromEnv, startSmtpInbound, type SmtpInbound, type SmtpInboundOptions, type SmtpInboundSettings } from './smtp-inbound.ts';
 export type { CaseEmailMessagesTable } from './channels.table.ts';
+export * as imports from './import/index.ts';

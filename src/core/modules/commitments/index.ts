@@ -22,3 +22,4 @@ export { listRemedies, decideRemedy, type RemedyView } from './remedies.service.
 export { caseCommitments, type TargetView } from './case-commitments.service.ts';
 export { complianceOver, publicCommitments, clearPublicCache, type PublicCommitments } from './compliance.service.ts';
 export { simulatePolicy, type DraftPolicy, type Simulation } from './simulate.service.ts';
+export { settleHistoricalTargets } from './historical.ts';

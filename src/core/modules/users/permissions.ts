@@ -160,6 +160,12 @@ export const PERMISSIONS = {
   'quality.flags.read': [...LEADS, 'inspector'],
   'quality.settings.read': STAFF,
   'quality.settings.write': ['admin'],
+  /**
+   * Bulk import of offline records (SPEC 1, modules/channels/import): the leads who answer for the
+   * records of their centre and the admin who moves them in; not agents (a file makes thousands of
+   * cases at once), not customers.
+   */
+  'case.import': [...LEADS, 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

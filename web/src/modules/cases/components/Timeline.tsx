@@ -20,6 +20,8 @@ function detailOf(e: CaseEventView, t: (k: string, o?: Record<string, unknown>) 
   if (e.type === 'routed' && s('ruleName')) return t('routing.byRule', { name: s('ruleName') });
   // an article of the knowledge base used in answering (modules/knowledge): its title as it was then
   if (e.type === 'knowledge_article_used' && s('articleTitle')) return s('articleTitle');
+  // an offline record brought in by a bulk import (modules/channels/import): its row, and the channel the record named
+  if (e.type === 'imported' && typeof d.row === 'number') return [t('import.event', { row: d.row }), s('sourceChannel'), s('externalRef')].filter(Boolean).join(' · ');
   if (e.type === 'reclassified' && d.after && typeof d.after === 'object')
     return Object.entries(d.after as Record<string, unknown>)
       .map(([k, v]) => `${k}: ${String(v)}`)
