@@ -235,7 +235,8 @@ export const caseEventViewSchema = z.object({
   actorKind: z.string(),
   visibility: z.enum(['public', 'internal']),
   body: nullableString,
-  data: z.record(z.string(), z.unknown()).nullable(),
+  // any JSON: its shape is the event type's (a type this version does not know may carry an array)
+  data: z.unknown().describe("the event's details, by its type; null when it has none"),
   createdAt: z.number().int(),
 });
 const attachmentMetaSchema = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), createdAt: z.number().int() });
