@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { systemActor } from '../../shared/actor.ts';
-import { repeat } from '../../shared/repeat.ts';
+import { overdueWorker, sweepInBatches, type OverdueSweepResult, type OverdueWorker } from '../../shared/overdue-sweep.ts';
 import { recordAudit } from '../audit/index.ts';
 import { insertEvents } from '../cases/index.ts';
 import { enqueue } from '../notifications/index.ts';
@@ -10,10 +10,7 @@ import { leadOf } from './consultation.service.ts';
 
 type Db = Kysely<Database>;
 
-export interface OverdueSweepResult {
-  /** Consultations marked overdue by this sweep. */
-  marked: number;
-}
+export type { OverdueSweepResult };
 
 const ACTOR = systemActor('consultations');
 
@@ -72,28 +69,11 @@ async function sweepBatch(ctx: Ctx, trx: Db, batchSize: number): Promise<number>
 }
 
 /** Marks every consultation past due (a batch a transaction, a turn of the event loop between batches). */
-export async function sweepOverdueConsultations(ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<OverdueSweepResult> {
-  const batchSize = Math.max(1, opts.batchSize ?? 200);
-  let marked = 0;
-  for (let i = 0; i < (opts.maxBatches ?? 100); i++) {
-    const n = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
-    marked += n;
-    if (n < batchSize) break;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return { marked };
-}
+export const sweepOverdueConsultations = (ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<OverdueSweepResult> =>
+  sweepInBatches(ctx, sweepBatch, opts);
 
-export interface ConsultationWorker {
-  start(): void;
-  /** Stops the loop and waits for a sweep in progress. */
-  stop(): Promise<void>;
-  runOnce(): Promise<OverdueSweepResult>;
-}
+export type ConsultationWorker = OverdueWorker;
 
 /** The server's overdue sweep (main.ts), every `everyMs` (default a minute): on every app node, each consultation marked once. */
-export function createConsultationWorker(ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): ConsultationWorker {
-  const runOnce = () => sweepOverdueConsultations(ctx);
-  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.everyMs ?? 60_000, name: 'consultation-overdue', ...(opts.onError ? { onError: opts.onError } : {}) });
-  return { runOnce, start: () => loop.start(), stop: () => loop.stop() };
-}
+export const createConsultationWorker = (ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): ConsultationWorker =>
+  overdueWorker('consultation-overdue', () => sweepOverdueConsultations(ctx), { everyMs: opts.everyMs ?? 60_000, onError: opts.onError });

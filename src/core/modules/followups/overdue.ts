@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { systemActor } from '../../shared/actor.ts';
-import { repeat } from '../../shared/repeat.ts';
+import { overdueWorker, sweepInBatches, type OverdueSweepResult, type OverdueWorker } from '../../shared/overdue-sweep.ts';
 import { recordAudit } from '../audit/index.ts';
 import { insertEvents } from '../cases/index.ts';
 import { enqueue } from '../notifications/index.ts';
@@ -10,10 +10,8 @@ import { leadOf } from './followup.service.ts';
 
 type Db = Kysely<Database>;
 
-export interface FollowupOverdueResult {
-  /** Follow-ups marked overdue by this sweep. */
-  marked: number;
-}
+/** Follow-ups marked overdue by a sweep. */
+export type FollowupOverdueResult = OverdueSweepResult;
 
 const ACTOR = systemActor('followups');
 
@@ -56,27 +54,11 @@ async function sweepBatch(ctx: Ctx, trx: Db, batchSize: number): Promise<number>
 }
 
 /** Marks every follow-up past due (a batch a transaction, a turn of the event loop between batches). */
-export async function sweepOverdueFollowups(ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<FollowupOverdueResult> {
-  const batchSize = Math.max(1, opts.batchSize ?? 200);
-  let marked = 0;
-  for (let i = 0; i < (opts.maxBatches ?? 100); i++) {
-    const n = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
-    marked += n;
-    if (n < batchSize) break;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return { marked };
-}
+export const sweepOverdueFollowups = (ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<FollowupOverdueResult> =>
+  sweepInBatches(ctx, sweepBatch, opts);
 
-export interface FollowupWorker {
-  start(): void;
-  stop(): Promise<void>;
-  runOnce(): Promise<FollowupOverdueResult>;
-}
+export type FollowupWorker = OverdueWorker;
 
 /** The server's overdue sweep (main.ts), every `everyMs` (default a minute). */
-export function createFollowupWorker(ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): FollowupWorker {
-  const runOnce = () => sweepOverdueFollowups(ctx);
-  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.everyMs ?? 60_000, name: 'followup-overdue', ...(opts.onError ? { onError: opts.onError } : {}) });
-  return { runOnce, start: () => loop.start(), stop: () => loop.stop() };
-}
+export const createFollowupWorker = (ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): FollowupWorker =>
+  overdueWorker('followup-overdue', () => sweepOverdueFollowups(ctx), { everyMs: opts.everyMs ?? 60_000, onError: opts.onError });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import { systemActor } from '../../shared/actor.ts';
-import { repeat } from '../../shared/repeat.ts';
+import { overdueWorker, sweepInBatches, type OverdueSweepResult, type OverdueWorker } from '../../shared/overdue-sweep.ts';
 import { recordAudit } from '../audit/index.ts';
 import { enqueue } from '../notifications/index.ts';
 
@@ -53,27 +53,11 @@ async function sweepBatch(ctx: Ctx, trx: Db, batchSize: number): Promise<number>
 }
 
 /** Marks every action past due (a batch a transaction). */
-export async function sweepOverdueActions(ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<{ marked: number }> {
-  const batchSize = Math.max(1, opts.batchSize ?? 200);
-  let marked = 0;
-  for (let i = 0; i < (opts.maxBatches ?? 100); i++) {
-    const n = await ctx.db.transaction().execute((trx) => sweepBatch(ctx, trx, batchSize));
-    marked += n;
-    if (n < batchSize) break;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return { marked };
-}
+export const sweepOverdueActions = (ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<OverdueSweepResult> =>
+  sweepInBatches(ctx, sweepBatch, opts);
 
-export interface CapaWorker {
-  start(): void;
-  stop(): Promise<void>;
-  runOnce(): Promise<{ marked: number }>;
-}
+export type CapaWorker = OverdueWorker;
 
 /** The server's sweep of overdue CAPA actions (main.ts), every `everyMs` (default five minutes). */
-export function createCapaWorker(ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): CapaWorker {
-  const runOnce = () => sweepOverdueActions(ctx);
-  const loop = repeat(async () => void (await runOnce()), { everyMs: opts.everyMs ?? 300_000, name: 'capa-action-overdue', ...(opts.onError ? { onError: opts.onError } : {}) });
-  return { runOnce, start: () => loop.start(), stop: () => loop.stop() };
-}
+export const createCapaWorker = (ctx: Ctx, opts: { everyMs?: number; onError?: (err: unknown) => void } = {}): CapaWorker =>
+  overdueWorker('capa-action-overdue', () => sweepOverdueActions(ctx), { everyMs: opts.everyMs ?? 300_000, onError: opts.onError });
