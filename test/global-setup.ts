@@ -1,11 +1,13 @@
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { PG_ADMIN_URL } from './helpers/db.ts';
+import { ensureTemplates } from './helpers/db-template.ts';
 
 /**
  * Every database suite runs on SQLite and PostgreSQL. PostgreSQL being down is a failure, not a
  * skip, so CI cannot pass without the PostgreSQL half having run.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   try {
     await client.connect();
@@ -17,6 +19,8 @@ export default async function setup(): Promise<void> {
       if (born && Date.now() / 1000 - born < 3600) continue; // maybe another run's, on another pid namespace
       await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     }
+    // migrated templates that each test database is copied from (helpers/db-template.ts)
+    project.provide('dbTemplateHash', await ensureTemplates(PG_ADMIN_URL));
   } catch (err) {
     throw new Error(`PostgreSQL is required for the test suite (${PG_ADMIN_URL}): ${(err as Error).message}`);
   } finally {

@@ -11,7 +11,6 @@ import { systemActor } from '../core/shared/actor.ts';
 import { DomainError } from '../core/shared/errors.ts';
 import { eraseBody, eraseCustomer, exportCustomerData, runRetention } from '../core/modules/privacy/index.ts';
 import { listRoutingRules } from '../core/modules/routing/index.ts';
-import { startServer } from '../server/main.ts';
 
 const positiveInt = (v: string | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -49,6 +48,8 @@ program
   .option('--demo', 'on an empty database, load the demo organisation and data in the background (again if an earlier load was cut short)')
   .option('--demo-cases <n>', 'number of demo cases (default 3000)')
   .action(async (o: { db?: string; port?: string; host?: string; demo?: boolean; demoCases?: string }) => {
+    // loaded here, not at the top: the HTTP server's modules cost every other command a second to start
+    const { startServer } = await import('../server/main.ts');
     await startServer({
       url: o.db ?? defaultDatabaseUrl(),
       port: portOf(o.port, process.env.PORT),

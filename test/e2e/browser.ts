@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { systemClock } from '../../src/core/shared/clock.ts';
-import { makeTestApp, type TestApp } from '../helpers/app.ts';
+import { makeTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
 import type { Dialect } from '../helpers/db.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,4 +39,16 @@ export async function startStaffApp(dialect: Dialect): Promise<{ t: TestApp; bro
 export async function screenshot(page: Page, name: string, dialect: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `/tmp/sl-app-${name}-${dialect}.png`, fullPage: true });
+}
+
+/** A new browser context (desktop size, the given UI language) logged in to the staff app as `email` with the test password. */
+export async function logIn(browser: Browser, base: string, email: string, locale = 'zh-CN'): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/app/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(TEST_PASSWORD);
+  await page.locator('form.login button[type=submit]').click();
+  await page.locator('header .who').waitFor();
+  return { ctx, page };
 }

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * The staff web app's consultations between teams (SPEC 3), routing rules admin page (SPEC 3) and
@@ -21,16 +21,7 @@ describe.runIf(haveChromium).each(DIALECTS)('consultations, routing rules and er
 
   const shot = (page: Page, name: string) => screenshot(page, name, dialect);
 
-  const open = async (who: string, locale = 'zh-CN') => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return { ctx, page };
-  };
+  const open = (who: string, locale = 'zh-CN') => logIn(browser, base, t.seed.users[who]!.email, locale);
   const newCase = async (who: string, body: Record<string, unknown>) => {
     const r = await t.as(who, 'POST', '/api/v1/cases', { channel: 'phone', description: '详见标题', ...body });
     expect(r.statusCode, r.body).toBe(201);

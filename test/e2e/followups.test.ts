@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * Follow-ups (回访, SPEC 5) in the staff web app, in Chromium, on both databases: the case page's
@@ -19,16 +19,7 @@ describe.runIf(haveChromium).each(DIALECTS)('follow-ups in the staff app on %s',
   afterAll(async () => close?.());
 
   const shot = (page: Page, name: string) => screenshot(page, name, dialect);
-  const open = async (who: string, locale = 'zh-CN') => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return { ctx, page };
-  };
+  const open = (who: string, locale = 'zh-CN') => logIn(browser, base, t.seed.users[who]!.email, locale);
 
   it('the assignee records a dissatisfied follow-up on the case page and escalates it; the 回访 page lists it', { timeout: 120_000 }, async () => {
     const made = await t.as('agent', 'POST', '/api/v1/cases', { channel: 'phone', contact: { name: '孙女士', phone: '13800138123' }, subject: `热水器不加热（${dialect}）`, description: '详见标题' });

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/db.ts';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 const CSV = Buffer.from(
   '\uFEFF接收时间,渠道,客户姓名,电话,邮箱,类型,分类,主题,描述,诉求,受理人,外部编号\r\n' +
@@ -23,16 +23,7 @@ describe.runIf(haveChromium).each(DIALECTS)('importing offline records in the st
   });
   afterAll(async () => close?.());
 
-  const open = async (who: string, locale = 'zh-CN'): Promise<Page> => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return page;
-  };
+  const open = async (who: string, locale = 'zh-CN'): Promise<Page> => (await logIn(browser, base, t.seed.users[who]!.email, locale)).page;
 
   it('a supervisor checks a file, sees the invalid row, imports the rest and finds it in the history; an agent has no import', { timeout: 120_000 }, async () => {
     const page = await open('supervisor');

@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateAfter } from '../../src/core/modules/improvement/index.ts';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * 问题改进 (SPEC 8, CAPA) in the staff app, in Chromium, on both databases: a supervisor starts a
@@ -20,16 +20,7 @@ describe.runIf(haveChromium).each(DIALECTS)('problem records in the staff app on
   });
   afterAll(async () => close?.());
 
-  const open = async (who: string) => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page: Page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return { ctx, page };
-  };
+  const open = (who: string) => logIn(browser, base, t.seed.users[who]!.email);
 
   it('a supervisor starts a record from a candidate, records the root cause and an action; the agent sees it on the case', { timeout: 120_000 }, async () => {
     const billing = (await t.ctx.db.selectFrom('categories').select('id').where('code', '=', 'billing').executeTakeFirstOrThrow()).id;

@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleView } from '../../src/core/modules/knowledge/index.ts';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * The knowledge base (SPEC 9) in Chromium on both databases: a suggested article put into the
@@ -33,16 +33,7 @@ describe.runIf(haveChromium).each(DIALECTS)('knowledge base in the staff app and
   afterAll(async () => close?.());
 
   const shot = (page: Page, name: string) => screenshot(page, name, dialect);
-  const open = async (who: string, locale = 'zh-CN') => {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return { ctx, page };
-  };
+  const open = (who: string, locale = 'zh-CN') => logIn(browser, base, t.seed.users[who]!.email, locale);
 
   it('suggests the article on the case page and puts its text into the reply box, recording the use', { timeout: 120_000 }, async () => {
     const cat = (await t.ctx.db.selectFrom('categories').select('id').where('code', '=', 'billing').executeTakeFirstOrThrow()).id;

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * 质检 (SPEC 7) in the staff app, in Chromium, on both databases: an inspector starts an
@@ -20,16 +20,7 @@ describe.runIf(haveChromium).each(DIALECTS)('quality inspection in the staff app
   });
   afterAll(async () => close?.());
 
-  const open = async (who: string) => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page: Page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users[who]!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
-    return { ctx, page };
-  };
+  const open = (who: string) => logIn(browser, base, t.seed.users[who]!.email);
   const api = async (who: string, method: string, url: string, body: unknown, status: number) => {
     const r = await t.as(who, method, url, body);
     expect(r.statusCode, r.body).toBe(status);

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { haveChromium, screenshot, startStaffApp } from './browser.ts';
+import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * Satisfaction surveys (SPEC 6) in Chromium on both databases: the customer answers on the public
@@ -40,13 +40,7 @@ describe.runIf(haveChromium).each(DIALECTS)('satisfaction surveys in the browser
     await screenshot(pub, 'survey-thanks', dialect);
     await anon.close();
 
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${base}/app/login`);
-    await page.locator('input[name=email]').fill(t.seed.users.supervisor!.email);
-    await page.locator('input[name=password]').fill(TEST_PASSWORD);
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('header .who').waitFor();
+    const { ctx, page } = await logIn(browser, base, t.seed.users.supervisor!.email);
     await page.goto(`${base}/app/cases/${id}`);
     const card = page.locator('section.surveys');
     await card.getByText('满意度 2/5 · 不满意').first().waitFor();
