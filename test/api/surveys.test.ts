@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lowScoreCaseIds, type RecoveryTaskView, type SurveyReport, type SurveyView } from '../../src/core/modules/surveys/index.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
+import { outboxConsentRefusal } from '../../src/core/modules/privacy/index.ts';
 import { createApiToken, createUser } from '../../src/core/modules/users/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
 import type { ManualClock } from '../../src/core/shared/clock.ts';
@@ -105,6 +106,36 @@ describe.each(DIALECTS)('satisfaction surveys on %s', (dialect) => {
     const mails = await t.ctx.db.selectFrom('outbox').select('payload').where('case_id', '=', id).execute();
     expect(mails.filter((m) => m.payload.includes('survey_invitation'))).toHaveLength(0);
     expect((await timeline(id)).filter((e) => e.type === 'survey_not_sent').map((e) => e.data?.reason)).toEqual(['no_email']);
+  });
+
+  it('asks every resolution unless the customer opted out: a withdrawn satisfaction_survey stops new surveys and a queued invitation; a new consent asks again', async () => {
+    clock.set(sh('2026-11-23T11:30:00'));
+    const email = `optout${++seq}@example.com`;
+    const first = await resolvedCase({ email });
+    const customerId = (await t.ctx.db.selectFrom('cases').select('customer_id').where('id', '=', first).executeTakeFirstOrThrow()).customer_id!;
+    const invitation = async (caseId: string) =>
+      (await t.ctx.db.selectFrom('outbox').select('payload').where('case_id', '=', caseId).execute()).map((m) => JSON.parse(m.payload) as Record<string, unknown>).filter((p) => p.template === 'survey_invitation');
+    // no record in the register: asked (opt-out), the invitation declaring its purpose
+    const [queued] = await invitation(first);
+    expect(queued).toMatchObject({ consent: { customerId, purpose: 'satisfaction_survey' } });
+    expect(await outboxConsentRefusal(t.ctx.db, 'email', queued!)).toBeNull();
+
+    const granted = await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents`, { purpose: 'satisfaction_survey', channel: 'phone' });
+    expect(granted.statusCode, granted.body).toBe(201);
+    const withdrawn = await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents/${(granted.json() as { id: string }).id}/withdraw`, { reason: '不想再收到调查' });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    // the invitation still queued is stopped at send time; the next resolution is recorded as not sent
+    expect(await outboxConsentRefusal(t.ctx.db, 'email', queued!)).toMatch(/satisfaction_survey/);
+    const second = await resolvedCase({ email });
+    expect((await surveysOf(second)).surveys.map((s) => [s.status, s.notSentReason])).toEqual([['not_sent', 'opted_out']]);
+    expect(await invitation(second)).toHaveLength(0);
+    expect((await timeline(second)).filter((e) => e.type === 'survey_not_sent').map((e) => e.data?.reason)).toEqual(['opted_out']);
+
+    // consenting again asks again
+    expect((await t.as('agent', 'POST', `/api/v1/customers/${customerId}/consents`, { purpose: 'satisfaction_survey', channel: 'email' })).statusCode).toBe(201);
+    const third = await resolvedCase({ email });
+    expect((await surveysOf(third)).surveys.map((s) => s.status)).toEqual(['pending']);
+    expect(await invitation(third)).toHaveLength(1);
   });
 
   it('takes one answer per link: out-of-scale 422, then 201, then 409; on the timeline as an internal event the customer does not see', async () => {

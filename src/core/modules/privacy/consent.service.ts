@@ -66,10 +66,21 @@ async function activeConsent(db: Db, customerId: string, purpose: ConsentPurpose
   return q.orderBy('granted_at', 'desc').limit(1).executeTakeFirst();
 }
 
+/** Whether the customer withdrew a consent of the purpose (covering `scope` as activeConsent does). */
+async function hasWithdrawn(db: Db, customerId: string, purpose: ConsentPurpose, scope?: string | null): Promise<boolean> {
+  let q = db.selectFrom('consents').select('id').where('customer_id', '=', customerId).where('purpose', '=', purpose).where('withdrawn_at', 'is not', null);
+  const s = scopeOf(scope);
+  if (s) q = q.where((eb) => eb.or([eb('scope', 'is', null), eb(sql<string>`lower(scope)`, '=', s.toLowerCase())]));
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
+}
+
 export interface ConsentDecision {
   allowed: boolean;
-  /** Why it is allowed: a consent in the register, or (service_contact only) a case of theirs that is not closed. */
-  basis: 'consent' | 'open_case' | null;
+  /**
+   * Why it is allowed: a consent in the register; (service_contact only) a case of theirs that is
+   * not closed; (satisfaction_survey only) no withdrawal of it on record.
+   */
+  basis: 'consent' | 'open_case' | 'not_opted_out' | null;
   consentId: string | null;
 }
 
@@ -83,7 +94,11 @@ export interface ConsentDecision {
  * confirmation): every case is a request the customer brought in themselves (web, mail, a call
  * logged by an agent...), and telling them about it is part of handling it (PIPL art. 13(2)).
  * A withdrawn service_contact therefore only stops contact beyond open cases, such as
- * follow-ups after closure (回访). Every other purpose needs its consent in the register.
+ * follow-ups after closure (回访).
+ *
+ * satisfaction_survey is opt-out: SPEC 6 asks every resolution to be surveyed, and the survey asks
+ * about the customer's own case, so it is allowed unless the customer withdrew it (a withdrawn
+ * record and none in force since). Every other purpose needs its consent in the register.
  *
  * Pass the transaction when inside one (on SQLite a query on ctx.db would wait for it).
  */
@@ -91,6 +106,7 @@ export async function consentDecision(db: Db, customerId: string, purpose: Conse
   const c = await activeConsent(db, customerId, purpose, scope);
   if (c) return { allowed: true, basis: 'consent', consentId: c.id };
   if (purpose === 'service_contact' && (await hasCaseNotClosed(db, customerId))) return { allowed: true, basis: 'open_case', consentId: null };
+  if (purpose === 'satisfaction_survey' && !(await hasWithdrawn(db, customerId, purpose, scope))) return { allowed: true, basis: 'not_opted_out', consentId: null };
   return { allowed: false, basis: null, consentId: null };
 }
 
@@ -119,7 +135,7 @@ export const consentRequired = (customerId: string, purpose: ConsentPurpose, sco
  * customer's personal data out of ServiceLoop for anything but their own case, before it does:
  * - future webhooks and integrations (field-service contractors, CRM/ERP sync):
  *   purpose third_party_sharing, scope = the receiving party;
- * - satisfaction survey sends (SPEC 6): satisfaction_survey;
+ * - satisfaction survey sends (SPEC 6): satisfaction_survey (opt-out, see consentDecision);
  * - care campaigns and proactive notices (SPEC 9): marketing; follow-ups after closure: service_contact;
  * - call recording (telephony integration): call_recording.
  * A message queued for later goes through enqueueWithConsent, so the outbox worker checks again

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The API contract of satisfaction surveys (SPEC 6) and their report (SPEC 8's CSAT and NPS). */
 export const SURVEY_STATUSES = ['pending', 'answered', 'expired', 'not_sent'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
-export const SURVEY_NOT_SENT_REASONS = ['customer_erased', 'no_email'] as const;
+export const SURVEY_NOT_SENT_REASONS = ['customer_erased', 'opted_out', 'no_email'] as const;
 export const SURVEY_SCALES = [5, 10] as const;
 export type SurveyScale = (typeof SURVEY_SCALES)[number];
 export const SURVEY_DIMENSIONS = ['attitude', 'speed', 'solution', 'completeness'] as const;

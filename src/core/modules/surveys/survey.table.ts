@@ -7,7 +7,7 @@ export interface SurveysTable {
   token_hash: string | null;
   /** pending (sent, not answered), answered, expired (timed out or replaced by a later resolution), not_sent */
   status: string;
-  /** customer_erased | no_email (status not_sent) */
+  /** customer_erased | opted_out | no_email (status not_sent) */
   not_sent_reason: string | null;
   issued_at: number;
   expires_at: number;
