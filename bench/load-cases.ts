@@ -183,6 +183,7 @@ async function addAgents(url: string, teams: Record<string, string>, now: number
     active: 1,
     created_at: now,
     updated_at: now,
+    post: null,
   });
   const front = Array.from({ length: EXTRA_FRONTLINE_AGENTS }, (_, i) => mk(i + 1, teams.frontline!));
   const after = Array.from({ length: EXTRA_AFTERSALES_AGENTS }, (_, i) => mk(EXTRA_FRONTLINE_AGENTS + i + 1, teams.aftersales!));

@@ -17,6 +17,8 @@ import { SurveysPage } from './pages/SurveysPage.tsx';
 import { QualityPage } from './pages/QualityPage.tsx';
 import { MyQualityPage } from './pages/MyQualityPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
+import { ScorecardsPage } from './pages/ScorecardsPage.tsx';
+import { SupervisionPage } from './pages/SupervisionPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 import { portalRoutes } from './portal/routes.tsx';
@@ -57,6 +59,8 @@ export function App() {
         <Route path="knowledge" element={<KnowledgePage />} />
         <Route path="knowledge/:id" element={<KnowledgePage />} />
         <Route path="import" element={<ImportPage />} />
+        <Route path="scorecards" element={<ScorecardsPage />} />
+        <Route path="supervision" element={<SupervisionPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -13,3 +13,4 @@ export type { RoutingRuleView, RoutingSimulation, NewRoutingRule, RoutingRulePat
 export type { SurveyView, RecoveryTaskView, SurveyReport, SurveySettings } from '../../src/core/modules/surveys/survey.schemas.ts';
 export type { ProblemView, ProblemSummary, CaseProblemView, Candidates, Candidate, ActionView } from '../../src/core/modules/improvement/problem.schemas.ts';
 export type { FollowupView, FollowupDetail, FollowupReport, PlanView } from '../../src/core/modules/followups/followup.schemas.ts';
+export type { ScorecardReport, ScorecardConfig, AgentCard, Rollup, AssessmentView, SupervisionItem } from '../../src/core/modules/scorecards/index.ts';

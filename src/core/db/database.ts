@@ -34,6 +34,7 @@ import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, Q
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
+import type { SupervisionAssessmentsTable, SupervisionEntriesTable } from '../modules/scorecards/supervision.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -90,4 +91,6 @@ export interface Database {
   followup_plans: FollowupPlansTable;
   import_jobs: ImportJobsTable;
   import_rows: ImportRowsTable;
+  supervision_assessments: SupervisionAssessmentsTable;
+  supervision_entries: SupervisionEntriesTable;
 }

@@ -11,7 +11,7 @@ export const DECLARED_COLUMNS: Columns = {
   teams: { id: true, name: true, name_en: true, parent_id: true, kind: true, lead_user_id: true, created_at: true },
   users: {
     id: true, email: true, name: true, role: true, team_id: true, customer_id: true, password_hash: true, locale: true,
-    skills: true, languages: true, active: true, created_at: true, updated_at: true,
+    skills: true, languages: true, active: true, created_at: true, updated_at: true, post: true,
   },
   sessions: { id: true, user_id: true, created_at: true, expires_at: true, last_seen_at: true, ip: true },
   api_tokens: { id: true, user_id: true, name: true, token_hash: true, prefix: true, created_at: true, last_used_at: true, expires_at: true, revoked_at: true },
@@ -145,6 +145,11 @@ export const DECLARED_COLUMNS: Columns = {
     failed_count: true, created_by: true, created_at: true, finished_at: true,
   },
   import_rows: { job_id: true, row_no: true, outcome: true, idem_key: true, case_id: true, errors: true, created_at: true },
+  supervision_assessments: {
+    id: true, month: true, department_id: true, version: true, status: true, scores: true, total: true, comment: true, corrects_id: true,
+    correction_reason: true, created_by: true, created_at: true, updated_at: true, published_by: true, published_at: true,
+  },
+  supervision_entries: { id: true, assessment_id: true, kind: true, target_user_id: true, target_team_id: true, reason: true, points: true, amount: true, created_at: true },
 };
 
 /** Tables that exist only on one dialect. */

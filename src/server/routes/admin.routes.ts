@@ -74,6 +74,8 @@ export function adminRoutes(app: ZApp, ctx: Ctx): void {
           skills: z.array(z.string().max(50)).max(50).optional(),
           languages: z.array(z.string().max(10)).max(20).optional(),
           locale: z.enum(['zh-CN', 'en']).optional(),
+          /** 岗位 (e.g. 一线坐席, 二线专家, 班长, 质检员): scorecards break down by it */
+          post: z.string().trim().min(1).max(40).nullable().optional(),
         }),
       },
     },

@@ -167,6 +167,19 @@ export const API_ERROR_CODES = [
   'import_staff_unknown',
   'import_already_imported',
   'import_duplicate_in_file',
+  // appraisal: scorecards and the supervision assessment (SPEC 7)
+  'scorecard_weights_sum',
+  'scorecard_bad_period',
+  'assessment_not_found',
+  'supervision_exists',
+  'supervision_published',
+  'supervision_superseded',
+  'supervision_not_published',
+  'supervision_bad_scores',
+  'supervision_score_over_max',
+  'supervision_not_department',
+  'supervision_entry_target',
+  'supervision_duplicate_item',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

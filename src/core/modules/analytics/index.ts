@@ -37,4 +37,5 @@ export {
 } from './summary.service.ts';
 export { complianceBetween, rebuildSlaDaily, splitDays, type TargetCompliance } from './sla.ts';
 export { rebuildCaseMetrics } from './rebuild.ts';
+export { agentCountsBetween, agentCaseIds, AGENT_FIGURES, type AgentCounts, type AgentFigure } from './agents.ts';
 export { summaryQuery, MAX_PERIOD_DAYS } from './analytics.schemas.ts';

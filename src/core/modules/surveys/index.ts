@@ -2,7 +2,7 @@
 export * from './survey.schemas.ts';
 export { answerSurvey, caseSurveys, listSurveys, lowScoreCaseIds, publicSurvey, recordAnswer, toSurveyView } from './survey.service.ts';
 export { caseRecoveryTasks, closeRecoveryTask, listRecoveryTasks } from './recovery.service.ts';
-export { surveyReport } from './report.ts';
+export { surveyReport, surveyReportsByAgent } from './report.ts';
 export { DEFAULT_SURVEY_SETTINGS, publicBaseUrl, surveySettings, updateSurveySettings } from './settings.ts';
 export { surveysHook } from './survey.hook.ts';
 export type { SurveyRecoveryTasksTable, SurveysTable } from './survey.table.ts';

@@ -17,7 +17,39 @@ import { SURVEY_DIMENSIONS, type SurveyFilter, type SurveyReport } from './surve
  * - dimensions: the mean of each over the answers that scored it.
  */
 export async function surveyReport(ctx: Ctx, f: SurveyFilter): Promise<SurveyReport> {
-  let q = ctx.db.selectFrom('surveys').select((eb) => {
+  let q = figuresQuery(ctx).groupBy('scale');
+  if (f.from !== undefined) q = q.where('issued_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('issued_at', '<', f.to);
+  if (f.teamId) q = q.where('team_id', '=', f.teamId);
+  if (f.agentId) q = q.where('agent_id', '=', f.agentId);
+  if (f.channel) q = q.where('channel', '=', f.channel);
+  return toReport(f, (await q.orderBy('scale').execute()) as unknown as FigureRow[]);
+}
+
+/**
+ * The same report for every agent at once (one grouped query, not one per agent), by the agent at
+ * the resolution, over the surveys issued in [from, to): each agent's equals surveyReport with its
+ * agentId.
+ */
+export async function surveyReportsByAgent(ctx: Ctx, range: { from: number; to: number }): Promise<Map<string, SurveyReport>> {
+  const rows = (await figuresQuery(ctx)
+    .select('agent_id')
+    .where('issued_at', '>=', range.from)
+    .where('issued_at', '<', range.to)
+    .where('agent_id', 'is not', null)
+    .groupBy(['agent_id', 'scale'])
+    .orderBy('scale')
+    .execute()) as unknown as Array<FigureRow & { agent_id: string }>;
+  const byAgent = new Map<string, FigureRow[]>();
+  for (const r of rows) byAgent.set(r.agent_id, [...(byAgent.get(r.agent_id) ?? []), r]);
+  return new Map([...byAgent].map(([agentId, rs]) => [agentId, toReport({ ...range, agentId }, rs)]));
+}
+
+type FigureRow = Record<string, number | string | null>;
+
+/** The per-scale sums and counts every figure is computed from (grouped by the caller). */
+function figuresQuery(ctx: Ctx) {
+  return ctx.db.selectFrom('surveys').select((eb) => {
     const count = (cond: Array<Expression<SqlBool>>) => eb.fn.sum<number>(eb.case().when(eb.and(cond)).then(1).else(0).end());
     const sumOf = (col: 'csat' | 'attitude' | 'speed' | 'solution' | 'completeness') => eb.fn.sum<number>(eb.case().when('status', '=', 'answered').then(eb.ref(col)).else(null).end());
     return [
@@ -35,12 +67,9 @@ export async function surveyReport(ctx: Ctx, f: SurveyFilter): Promise<SurveyRep
       ...SURVEY_DIMENSIONS.flatMap((d) => [sumOf(d).as(`${d}_sum`), count([eb('status', '=', 'answered'), eb(d, 'is not', null)]).as(`${d}_n`)]),
     ];
   });
-  if (f.from !== undefined) q = q.where('issued_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('issued_at', '<', f.to);
-  if (f.teamId) q = q.where('team_id', '=', f.teamId);
-  if (f.agentId) q = q.where('agent_id', '=', f.agentId);
-  if (f.channel) q = q.where('channel', '=', f.channel);
-  const rows = (await q.groupBy('scale').orderBy('scale').execute()) as unknown as Array<Record<string, number | string | null>>;
+}
+
+function toReport(f: SurveyFilter, rows: FigureRow[]): SurveyReport {
   const n = (r: Record<string, unknown>, k: string) => Number(r[k] ?? 0);
   const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
   const total = (k: string) => rows.reduce((acc, r) => acc + n(r, k), 0);

@@ -166,6 +166,16 @@ export const PERMISSIONS = {
    * cases at once), not customers.
    */
   'case.import': [...LEADS, 'admin'],
+  /**
+   * Appraisal (考核, SPEC 7, modules/scorecards): handlers and admins read scorecards (the service
+   * scopes them: an agent their own card, a lead their teams', the director and admins all); the
+   * admin sets the indicators' weights. The monthly supervision assessment is the supervising
+   * line's: the director records, publishes and corrects it; leads and admins read published ones.
+   */
+  'scorecard.read': [...HANDLERS, 'admin'],
+  'scorecard.config.write': ['admin'],
+  'supervision.read': [...LEADS, 'admin'],
+  'supervision.write': ['director'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

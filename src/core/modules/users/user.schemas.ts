@@ -13,4 +13,5 @@ export const newUserBody = z.strictObject({
   locale: z.enum(['zh-CN', 'en']).optional(),
   skills: z.array(z.string().max(50)).max(50).optional(),
   languages: z.array(z.string().max(10)).max(20).optional(),
+  post: z.string().trim().min(1).max(40).nullable().optional(),
 });

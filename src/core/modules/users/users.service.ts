@@ -22,6 +22,8 @@ export interface UserView {
   skills: string[];
   languages: string[];
   active: boolean;
+  /** 岗位 (scorecards' breakdown) */
+  post: string | null;
   createdAt: number;
 }
 
@@ -40,6 +42,7 @@ export const toUserView = (u: UsersTable, viewer: Actor | null): UserView => ({
   skills: JSON.parse(u.skills) as string[],
   languages: JSON.parse(u.languages) as string[],
   active: u.active === 1,
+  post: u.post ?? null,
   createdAt: u.created_at,
 });
 
@@ -53,6 +56,7 @@ export interface NewUser {
   locale?: string | undefined;
   skills?: string[] | undefined;
   languages?: string[] | undefined;
+  post?: string | null | undefined;
 }
 
 const passwordNotAllowed = (role: string) =>
@@ -90,6 +94,7 @@ export async function createUser(ctx: Ctx, input: NewUser, actor: Actor): Promis
       active: 1,
       created_at: now,
       updated_at: now,
+      post: input.post ?? null,
     };
     await trx.insertInto('users').values(row).execute();
     await recordAudit(ctx, trx, { actor, action: 'user.create', targetType: 'user', targetId: row.id, after: toUserView(row, null) });
@@ -106,6 +111,7 @@ export interface UserPatch {
   skills?: string[] | undefined;
   languages?: string[] | undefined;
   locale?: string | undefined;
+  post?: string | null | undefined;
 }
 
 export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: Actor): Promise<UserView> {
@@ -131,6 +137,7 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     if (patch.skills !== undefined) changes.skills = JSON.stringify(patch.skills);
     if (patch.languages !== undefined) changes.languages = JSON.stringify(patch.languages);
     if (patch.locale !== undefined) changes.locale = patch.locale;
+    if (patch.post !== undefined) changes.post = patch.post;
     if (passwordHash) changes.password_hash = passwordHash;
     // made token-only (integration): its password goes, and with it every session (its API tokens stay)
     const madeTokenOnly = isTokenOnly(role) && !isTokenOnly(before.role);

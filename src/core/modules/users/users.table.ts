@@ -27,6 +27,8 @@ export interface UsersTable {
   active: number;
   created_at: number;
   updated_at: number;
+  /** 岗位 (e.g. 一线坐席, 二线专家, 班长, 质检员): scorecards break down by it (SPEC 7). Free text, null when not set. */
+  post: string | null;
 }
 
 export interface SessionsTable {
