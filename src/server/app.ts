@@ -29,6 +29,7 @@ import { surveyRoutes } from './routes/surveys.routes.ts';
 import { followupsRoutes } from './routes/followups.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
+import { trainingRoutes } from './routes/training.routes.ts';
 import { scorecardRoutes } from './routes/scorecards.routes.ts';
 import { importRoutes } from './routes/import.routes.ts';
 import { portalRoutes } from './routes/portal.routes.ts';
@@ -146,6 +147,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   followupsRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
   qualityRoutes(app, ctx);
+  trainingRoutes(app, ctx);
   scorecardRoutes(app, ctx);
   importRoutes(app, ctx);
   portalRoutes(app, ctx);

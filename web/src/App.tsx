@@ -16,6 +16,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SurveysPage } from './pages/SurveysPage.tsx';
 import { QualityPage } from './pages/QualityPage.tsx';
 import { MyQualityPage } from './pages/MyQualityPage.tsx';
+import { TrainingPage } from './pages/TrainingPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { ScorecardsPage } from './pages/ScorecardsPage.tsx';
 import { SupervisionPage } from './pages/SupervisionPage.tsx';
@@ -56,6 +57,7 @@ export function App() {
         <Route path="followups" element={<FollowupsPage />} />
         <Route path="quality" element={<QualityPage />} />
         <Route path="quality/mine" element={<MyQualityPage />} />
+        <Route path="training" element={<TrainingPage />} />
         <Route path="knowledge" element={<KnowledgePage />} />
         <Route path="knowledge/:id" element={<KnowledgePage />} />
         <Route path="import" element={<ImportPage />} />

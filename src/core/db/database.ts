@@ -34,6 +34,7 @@ import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, Q
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
+import type { TrainingAttemptsTable, TrainingCertificatesTable, TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from '../modules/training/training.table.ts';
 import type { SupervisionAssessmentsTable, SupervisionEntriesTable } from '../modules/scorecards/supervision.table.ts';
 
 /** The union of every module's tables. */
@@ -91,6 +92,12 @@ export interface Database {
   followup_plans: FollowupPlansTable;
   import_jobs: ImportJobsTable;
   import_rows: ImportRowsTable;
+  training_courses: TrainingCoursesTable;
+  training_questions: TrainingQuestionsTable;
+  training_exams: TrainingExamsTable;
+  training_sittings: TrainingSittingsTable;
+  training_attempts: TrainingAttemptsTable;
+  training_certificates: TrainingCertificatesTable;
   supervision_assessments: SupervisionAssessmentsTable;
   supervision_entries: SupervisionEntriesTable;
 }

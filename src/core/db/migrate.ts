@@ -29,6 +29,7 @@ import * as m20261207problems from './migrations/2026_12_07_1940_problems.ts';
 import * as m20261207knowledge from './migrations/2026_12_07_1930_knowledge.ts';
 import * as m20261207followups from './migrations/2026_12_07_1910_followups.ts';
 import * as m20261207imports from './migrations/2026_12_07_1950_imports.ts';
+import * as m20261208training from './migrations/2026_12_08_0940_training.ts';
 import * as m20261208scorecards from './migrations/2026_12_08_0900_scorecards.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
@@ -62,6 +63,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1930_knowledge': m20261207knowledge,
   '2026_12_07_1910_followups': m20261207followups,
   '2026_12_07_1950_imports': m20261207imports,
+  '2026_12_08_0940_training': m20261208training,
   '2026_12_08_0900_scorecards': m20261208scorecards,
 };
 

@@ -145,6 +145,24 @@ export const DECLARED_COLUMNS: Columns = {
     failed_count: true, created_by: true, created_at: true, finished_at: true,
   },
   import_rows: { job_id: true, row_no: true, outcome: true, idem_key: true, case_id: true, errors: true, created_at: true },
+  training_courses: {
+    id: true, title: true, description: true, material: true, target_roles: true, target_skills: true, required: true, active: true,
+    created_at: true, created_by: true, updated_at: true,
+  },
+  training_questions: { id: true, course_id: true, kind: true, prompt: true, options: true, answer: true, points: true, active: true, created_at: true, created_by: true },
+  training_exams: {
+    id: true, family_id: true, version: true, current: true, course_id: true, title: true, questions: true, pass_score: true,
+    time_limit_minutes: true, certifies: true, validity_months: true, status: true, published_at: true, created_at: true, created_by: true,
+  },
+  training_sittings: { id: true, exam_id: true, title: true, period: true, opens_at: true, closes_at: true, allow_retake: true, created_at: true, created_by: true },
+  training_attempts: {
+    id: true, sitting_id: true, exam_id: true, user_id: true, attempt_no: true, started_at: true, deadline_at: true, answers: true, status: true,
+    submitted_at: true, awarded: true, max_points: true, score: true, passed: true, certificate_id: true,
+  },
+  training_certificates: {
+    id: true, user_id: true, skill: true, exam_id: true, attempt_id: true, issued_at: true, expires_at: true, revoked_at: true, revoked_by: true,
+    revoke_reason: true,
+  },
   supervision_assessments: {
     id: true, month: true, department_id: true, version: true, status: true, scores: true, total: true, comment: true, corrects_id: true,
     correction_reason: true, created_by: true, created_at: true, updated_at: true, published_by: true, published_at: true,

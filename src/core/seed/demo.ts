@@ -13,6 +13,7 @@ import { loadDemoFollowups } from './demo-followups.ts';
 import { loadDemoKnowledge } from './demo-knowledge.ts';
 import { loadDemoQuality } from './demo-quality.ts';
 import { loadDemoScorecards } from './demo-scorecards.ts';
+import { loadDemoTraining } from './demo-training.ts';
 import { DAY } from './demo-time.ts';
 import { claimDemo, DEMO_HEARTBEAT_MS, demoHeartbeat, DemoInterrupted, finishDemo } from './demo-state.ts';
 
@@ -119,6 +120,8 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
   opts.log?.(`demo knowledge base: ${await loadDemoKnowledge(ctx, now, days, categories, { writers: [...staff.frontline, ...staff.techs], english: staff.english, publisher: staff.supervisor })} articles`);
   opts.log?.(`demo quality inspections: ${await loadDemoQuality(ctx, now, { manager: staff.manager, inspector: staffActor(u.inspector!), frontlineTeamId: staff.teams.frontline, appealAgentId: u.agent!.id })} scored`);
   opts.log?.(`demo supervision assessment: ${await loadDemoScorecards(ctx, now, u, { admin: staffActor(u.admin!), director: staffActor(u.director!), centreId: staff.teams.centre, aftersalesId: staff.teams.aftersales })} points`);
+  const handlers = Object.values(u).filter((x) => ['agent', 'supervisor', 'manager', 'director'].includes(x.role));
+  opts.log?.(`demo training: ${await loadDemoTraining(ctx, now, staffActor(u.admin!), handlers, categories)} certificates`);
   const statuses = Object.entries(history.byStatus)
     .sort((a, b) => b[1] - a[1])
     .map(([s, n]) => `${s} ${n}`)

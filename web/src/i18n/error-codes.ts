@@ -167,6 +167,12 @@ export const API_ERROR_CODES = [
   'import_staff_unknown',
   'import_already_imported',
   'import_duplicate_in_file',
+  // training and certification (SPEC 7)
+  'agent_not_certified',
+  'training_time_up',
+  'training_attempt_used',
+  'training_sitting_closed',
+  'training_exam_not_published',
   // appraisal: scorecards and the supervision assessment (SPEC 7)
   'scorecard_weights_sum',
   'scorecard_bad_period',

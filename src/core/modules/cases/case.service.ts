@@ -11,6 +11,8 @@ import { findCustomerByContact, insertCustomer, normalisePhone, phoneKey, type C
 import { enqueue } from '../notifications/index.ts';
 import { activeStaff, authorityOf, can } from '../users/index.ts';
 import { routeNewCase } from '../routing/index.ts';
+import { assertCertified } from '../training/certification.ts';
+import { assertRecordingInspectable } from '../training/recordings.ts';
 import {
   canTransition,
   EARLIEST_RECEIVED_AT,
@@ -595,6 +597,10 @@ function assertAuthorityForGrade(role: string, grade: string | null, who = 'This
     );
 }
 
+/** SPEC 7: staff who would become an unowned case's owner (first reply, resolve) need its category's certificate. */
+const assertMayOwn = (ctx: Ctx, trx: Trx, c: CasesTable, actor: Actor) =>
+  actor.kind === 'staff' && !c.owner_id ? assertCertified(ctx, trx, actor, c.category_id) : Promise.resolve();
+
 /** The first staff member to take a case owns it (首问负责) until a documented hand-over. */
 function takeOwnership(c: CasesTable, actor: Actor): Partial<CasesTable> {
   return {
@@ -624,13 +630,17 @@ export function reply(
   extras?: ReplyExtras,
 ) {
   if (extras) return replyWithExtras(ctx, caseId, input, actor, extras);
-  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', (c) => replyMutation(ctx, c, input, actor, null));
+  return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', async (c, trx) => {
+    await assertMayOwn(ctx, trx, c, actor);
+    return replyMutation(ctx, c, input, actor, null);
+  });
 }
 
 async function replyWithExtras(ctx: Ctx, caseId: string, input: Parameters<typeof reply>[2], actor: Actor, extras: ReplyExtras) {
   const files = (extras.attachments ?? []).map((a) => ({ a, content: decodeAttachment(ctx, a) }));
   return mutateCase(ctx, caseId, actor, 'replied', 'case.reply', async (c, trx) => {
     await extras.inTransaction?.(trx, c);
+    await assertMayOwn(ctx, trx, c, actor);
     const m = replyMutation(ctx, c, input, actor, extras.data ?? null);
     const visibility = m.events[0]!.visibility;
     for (const f of files) {
@@ -749,7 +759,8 @@ export function classify(ctx: Ctx, caseId: string, input: ClassifyInput, actor: 
 
 export function take(ctx: Ctx, caseId: string, actor: Actor) {
   requireStaff(actor);
-  return mutateCase(ctx, caseId, actor, 'assigned', 'case.take', (c) => {
+  return mutateCase(ctx, caseId, actor, 'assigned', 'case.take', async (c, trx) => {
+    await assertCertified(ctx, trx, actor, c.category_id);
     // An agent cannot take another's case (首问负责); a lead can take it over, e.g. when it is
     // escalated to them, and that take-over is recorded as a hand-over.
     const takeOver = c.owner_id !== null && c.owner_id !== actor.id;
@@ -772,6 +783,7 @@ export function assign(ctx: Ctx, caseId: string, input: { assigneeId: string; te
   return mutateCase(ctx, caseId, actor, 'assigned', 'case.assign', async (c, trx) => {
     const u = await activeStaff(trx, input.assigneeId);
     assertAuthorityForGrade(u.role, c.complaint_grade, u.name);
+    await assertCertified(ctx, trx, u, c.category_id);
     if (c.status === 'closed') throw conflict('case_closed', 'The case is closed.');
     const handover = c.owner_id !== null && c.owner_id !== u.id;
     if (handover && (!input.handoverNote || input.handoverNote.trim().length < 5))
@@ -808,6 +820,7 @@ export function transfer(ctx: Ctx, caseId: string, input: { toUserId?: string | 
     if (input.toUserId) {
       const u = await activeStaff(trx, input.toUserId);
       assertAuthorityForGrade(u.role, c.complaint_grade, u.name);
+      await assertCertified(ctx, trx, u, c.category_id);
       ownerId = u.id;
       teamId = input.toTeamId ?? u.team_id ?? teamId;
     }
@@ -853,8 +866,9 @@ export interface ResolveInput {
 
 export function resolve(ctx: Ctx, caseId: string, input: ResolveInput, actor: Actor) {
   requireStaff(actor);
-  return mutateCase(ctx, caseId, actor, 'resolved', 'case.resolve', (c) => {
+  return mutateCase(ctx, caseId, actor, 'resolved', 'case.resolve', async (c, trx) => {
     assertAuthorityForGrade(actor.role, c.complaint_grade, 'You');
+    await assertMayOwn(ctx, trx, c, actor);
     assertMayDecide(actor, c);
     if (!canTransition(c.status as CaseStatus, 'resolved')) throw illegal(c.status, 'resolved');
     if (c.is_repeat === 1 && !input.correctiveAction?.trim() && !input.problemId)
@@ -1039,6 +1053,7 @@ export async function getAttachment(ctx: Ctx, caseId: string, attachmentId: stri
   assertCanSee(actor, c);
   const a = await ctx.db.selectFrom('case_attachments').selectAll().where('id', '=', attachmentId).where('case_id', '=', caseId).executeTakeFirst();
   if (!a) throw notFound('attachment', attachmentId);
+  await assertRecordingInspectable(ctx.db, actor, c.customer_id, a.content_type);
   if (actor.kind === 'customer' && a.event_id) {
     const e = await ctx.db.selectFrom('case_events').select('visibility').where('id', '=', a.event_id).executeTakeFirst();
     if (!e || e.visibility !== 'public') throw notFound('attachment', attachmentId);

@@ -95,5 +95,5 @@ export interface RoutingSimulation {
   /** The agent who would be given the case now; null: the team's queue. */
   assigneeId: string | null;
   /** The agents of the team who handle cases, each with their open cases and why one was passed over (null: eligible). */
-  candidates: Array<{ id: string; name: string; role: string; openCases: number; excluded: 'authority' | 'skills' | 'language' | 'cap' | null }>;
+  candidates: Array<{ id: string; name: string; role: string; openCases: number; excluded: 'authority' | 'skills' | 'language' | 'cap' | 'certification' | null }>;
 }

@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { OPEN_STATUSES } from '../cases/case.ts';
+import { uncertifiedAmong } from '../training/certification.ts';
 import {
   exclusionOf,
   firstMatch,
@@ -253,7 +254,9 @@ async function pickAgent(ctx: Ctx, db: Db, rule: RoutingRule, facts: CaseFacts, 
   const needLoads = rule.strategy === 'least_loaded' || rule.maxOpenPerAgent !== null || dry;
   const loads = needLoads ? await openLoads(db, team.map((a) => a.id)) : new Map<string, number>();
   const load = (id: string) => loads.get(id) ?? 0;
-  const candidates = team.map((a) => ({ id: a.id, name: a.name, role: a.role, openCases: load(a.id), excluded: exclusionOf(rule, facts, a, load(a.id)) }));
+  // SPEC 7: with enforcement on, an agent without the certificate the category needs is passed over
+  const uncertified = await uncertifiedAmong(ctx, db, facts.categoryId, team.map((a) => a.id));
+  const candidates = team.map((a) => ({ id: a.id, name: a.name, role: a.role, openCases: load(a.id), excluded: exclusionOf(rule, facts, a, load(a.id)) ?? (uncertified.has(a.id) ? ('certification' as const) : null) }));
   const eligible = candidates.filter((a) => a.excluded === null);
   let assigneeId: string | null = null;
   if (rule.strategy === 'least_loaded') assigneeId = leastLoaded(eligible, load) ?? null;

@@ -161,6 +161,18 @@ export const PERMISSIONS = {
   'quality.settings.read': STAFF,
   'quality.settings.write': ['admin'],
   /**
+   * Training and certification (SPEC 7, modules/training): staff read courses, published sittings
+   * and their own results and certificates; handlers and inspectors take exams; trainers
+   * (supervisor and above) and admins author courses, questions, exams and sittings and see
+   * everyone's results; an admin revokes a certificate and decides whether handling a case needs one.
+   */
+  'training.read': STAFF,
+  'training.take': [...HANDLERS, 'inspector'],
+  'training.write': [...LEADS, 'admin'],
+  'training.results': [...LEADS, 'admin'],
+  'training.revoke': ['admin'],
+  'training.settings.write': ['admin'],
+  /**
    * Bulk import of offline records (SPEC 1, modules/channels/import): the leads who answer for the
    * records of their centre and the admin who moves them in; not agents (a file makes thousands of
    * cases at once), not customers.
