@@ -11,6 +11,7 @@ import { systemActor } from '../core/shared/actor.ts';
 import { DomainError } from '../core/shared/errors.ts';
 import { eraseBody, eraseCustomer, exportCustomerData, runRetention } from '../core/modules/privacy/index.ts';
 import { listRoutingRules } from '../core/modules/routing/index.ts';
+import type { ReportKind, ReportView } from '../core/modules/reports/index.ts';
 
 const positiveInt = (v: string | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -366,6 +367,64 @@ program
     }),
   );
 
+
+const report = program.command('report').description('service reports (SPEC 8): the monthly service supervision report and the daily/weekly digests');
+/** Writes the exports asked for; prints the report's figures otherwise. */
+async function exportReport(r: ReportView, o: { xlsx?: string; pdf?: string; html?: string; lang?: string }): Promise<void> {
+  const lang = o.lang === 'en' ? 'en' : 'zh';
+  const { writeFileSync } = await import('node:fs');
+  const { reportPdf, reportPrintPage, reportXlsx } = await import('../core/modules/reports/index.ts');
+  if (o.xlsx) writeFileSync(o.xlsx, await reportXlsx(r, lang));
+  if (o.pdf) writeFileSync(o.pdf, await reportPdf(r, lang));
+  if (o.html) writeFileSync(o.html, reportPrintPage(r, lang));
+  for (const f of [o.xlsx, o.pdf, o.html]) if (f) console.log(`wrote ${f}`);
+  if (!o.xlsx && !o.pdf && !o.html)
+    for (const s of r.content.sections) {
+      console.log(`\n${s.title[lang]}`);
+      for (const f of s.figures) console.log(`  ${f.key}\t${f.value ?? '-'}\t(prior ${f.prior ?? '-'})\t${f.label[lang]}`);
+    }
+}
+const exportOptions = (c: Command) =>
+  c
+    .option('--xlsx <file>', 'write the spreadsheet')
+    .option('--pdf <file>', 'write the PDF (needs a CJK font: SL_PDF_FONT, else the system one)')
+    .option('--html <file>', 'write the printable page')
+    .option('--lang <zh|en>', 'the language of the export', 'zh')
+    .option(...dbOption);
+exportOptions(
+  report
+    .command('generate')
+    .description('generate a report of a period from the figures as they are now (a new version), and print or export it')
+    .requiredOption('--kind <daily|weekly|monthly>', 'the kind of report')
+    .option('--period <key>', 'the period: 2026-11-30, 2026-W48 or 2026-11 (default: the last complete one)'),
+).action(async (o: { kind: string; period?: string; xlsx?: string; pdf?: string; html?: string; lang?: string; db?: string }) => {
+  const { generateReport, REPORT_KINDS } = await import('../core/modules/reports/index.ts');
+  if (!(REPORT_KINDS as readonly string[]).includes(o.kind)) throw new Error(`--kind: one of ${REPORT_KINDS.join(', ')}`);
+  return withCtx(o.db, async (ctx) => {
+    const r = await generateReport(ctx, { kind: o.kind as ReportKind, ...(o.period ? { period: o.period } : {}) }, systemActor('cli'));
+    console.log(`report ${r.id}: ${r.content.title[o.lang === 'en' ? 'en' : 'zh']}, version ${r.version}`);
+    await exportReport(r, o);
+  });
+});
+exportOptions(report.command('export').description('print or export a report generated before, as it was generated').requiredOption('--id <id>', 'the report id')).action(
+  (o: { id: string; xlsx?: string; pdf?: string; html?: string; lang?: string; db?: string }) => withCtx(o.db, async (ctx) => {
+      const { getReport } = await import('../core/modules/reports/index.ts');
+      await exportReport(await getReport(ctx, o.id), o);
+    }),
+);
+report
+  .command('list')
+  .description('the reports generated, newest first')
+  .option('--kind <daily|weekly|monthly>', 'only this kind')
+  .option(...dbOption)
+  .action((o: { kind?: string; db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      const { listReports, REPORT_KINDS } = await import('../core/modules/reports/index.ts');
+      if (o.kind && !(REPORT_KINDS as readonly string[]).includes(o.kind)) throw new Error(`--kind: one of ${REPORT_KINDS.join(', ')}`);
+      for (const r of await listReports(ctx, { limit: 200, ...(o.kind ? { kind: o.kind as ReportKind } : {}) }))
+        console.log(`${r.id}\t${r.kind}\t${r.periodKey}\tv${r.version}${r.superseded ? ' (superseded)' : ''}\t${new Date(r.generatedAt).toISOString()}\t${r.generatedBy?.name ?? r.source}`);
+    }),
+  );
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -10,6 +10,7 @@ import { createRetentionWorker } from '../core/modules/privacy/index.ts';
 import { createConsultationWorker } from '../core/modules/collaboration/index.ts';
 import { createCapaWorker } from '../core/modules/improvement/index.ts';
 import { createFollowupWorker } from '../core/modules/followups/index.ts';
+import { createDigestWorker } from '../core/modules/reports/index.ts';
 import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
@@ -100,6 +101,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const capa = createCapaWorker(ctx, { onError: (err) => app.log.error({ err }, 'CAPA overdue sweep failed') });
   // Follow-ups (SPEC 5) past due marked overdue once (across nodes), with the timeline event and the mail to the assignee's lead.
   const followups = createFollowupWorker(ctx, { onError: (err) => app.log.error({ err }, 'follow-up overdue sweep failed') });
+  // Report digests (SPEC 8): yesterday's and last week's key figures mailed once (across nodes) to the leads who subscribed.
+  const digests = createDigestWorker(ctx, { onError: (err) => app.log.error({ err }, 'report digest failed') });
   let stopping = false;
   const startWorkers = () => {
     if (!tuning.workers || stopping) return;
@@ -110,6 +113,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     consultations.start();
     capa.start();
     followups.start();
+    digests.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
   const base = `http://${o.host}:${port}`;
@@ -153,6 +157,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await consultations.stop();
     await capa.stop();
     await followups.stop();
+    await digests.stop();
     await timers.stop();
     await outbox.stop();
     await smtpInbound?.close(); // waits for the mails being taken in

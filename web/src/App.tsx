@@ -18,6 +18,7 @@ import { QualityPage } from './pages/QualityPage.tsx';
 import { MyQualityPage } from './pages/MyQualityPage.tsx';
 import { TrainingPage } from './pages/TrainingPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
+import { ReportsPage } from './pages/ReportsPage.tsx';
 import { ScorecardsPage } from './pages/ScorecardsPage.tsx';
 import { SupervisionPage } from './pages/SupervisionPage.tsx';
 import { Layout } from './ui/Layout.tsx';
@@ -61,6 +62,8 @@ export function App() {
         <Route path="knowledge" element={<KnowledgePage />} />
         <Route path="knowledge/:id" element={<KnowledgePage />} />
         <Route path="import" element={<ImportPage />} />
+        <Route path="reports" element={<ReportsPage />} />
+        <Route path="reports/:id" element={<ReportsPage />} />
         <Route path="scorecards" element={<ScorecardsPage />} />
         <Route path="supervision" element={<SupervisionPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -35,6 +35,7 @@ import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbAr
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
 import type { TrainingAttemptsTable, TrainingCertificatesTable, TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from '../modules/training/training.table.ts';
+import type { ReportDigestRunsTable, ReportSubscriptionsTable, ServiceReportsTable } from '../modules/reports/reports.table.ts';
 import type { SupervisionAssessmentsTable, SupervisionEntriesTable } from '../modules/scorecards/supervision.table.ts';
 
 /** The union of every module's tables. */
@@ -98,6 +99,9 @@ export interface Database {
   training_sittings: TrainingSittingsTable;
   training_attempts: TrainingAttemptsTable;
   training_certificates: TrainingCertificatesTable;
+  service_reports: ServiceReportsTable;
+  report_subscriptions: ReportSubscriptionsTable;
+  report_digest_runs: ReportDigestRunsTable;
   supervision_assessments: SupervisionAssessmentsTable;
   supervision_entries: SupervisionEntriesTable;
 }

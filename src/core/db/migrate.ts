@@ -31,6 +31,7 @@ import * as m20261207followups from './migrations/2026_12_07_1910_followups.ts';
 import * as m20261207imports from './migrations/2026_12_07_1950_imports.ts';
 import * as m20261208training from './migrations/2026_12_08_0940_training.ts';
 import * as m20261208scorecards from './migrations/2026_12_08_0900_scorecards.ts';
+import * as m20261208reports from './migrations/2026_12_08_0910_reports.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_1950_imports': m20261207imports,
   '2026_12_08_0940_training': m20261208training,
   '2026_12_08_0900_scorecards': m20261208scorecards,
+  '2026_12_08_0910_reports': m20261208reports,
 };
 
 const migrator = (d: Db) =>

@@ -163,6 +163,12 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, user_id: true, skill: true, exam_id: true, attempt_id: true, issued_at: true, expires_at: true, revoked_at: true, revoked_by: true,
     revoke_reason: true,
   },
+  service_reports: {
+    id: true, kind: true, period_key: true, period_from: true, period_to: true, version: true, content: true, source: true, generated_by: true,
+    generated_at: true,
+  },
+  report_subscriptions: { user_id: true, kind: true, created_at: true },
+  report_digest_runs: { kind: true, period_key: true, report_id: true, recipients: true, node_id: true, sent_at: true },
   supervision_assessments: {
     id: true, month: true, department_id: true, version: true, status: true, scores: true, total: true, comment: true, corrects_id: true,
     correction_reason: true, created_by: true, created_at: true, updated_at: true, published_by: true, published_at: true,

@@ -186,6 +186,11 @@ export const API_ERROR_CODES = [
   'supervision_not_department',
   'supervision_entry_target',
   'supervision_duplicate_item',
+  // service reports (SPEC 8)
+  'report_not_found',
+  'report_bad_period',
+  'report_period_in_future',
+  'pdf_font_unavailable',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -37,5 +37,6 @@ export {
 } from './summary.service.ts';
 export { complianceBetween, rebuildSlaDaily, splitDays, type TargetCompliance } from './sla.ts';
 export { rebuildCaseMetrics } from './rebuild.ts';
+export { complaintCategoriesBetween, type ComplaintCategoryRow } from './complaint-categories.ts';
 export { agentCountsBetween, agentCaseIds, AGENT_FIGURES, type AgentCounts, type AgentFigure } from './agents.ts';
 export { summaryQuery, MAX_PERIOD_DAYS } from './analytics.schemas.ts';

@@ -13,8 +13,9 @@ import type { FollowupReport, FollowupReportQuery } from './followup.schemas.ts'
  * - results: of those done, the count and share (of done) of each result.
  * A lead's report covers what they may see (their teams); the director's all.
  */
-export async function followupReport(ctx: Ctx, q: FollowupReportQuery, actor: Actor): Promise<FollowupReport> {
-  const scope = await scopeOf(ctx.db, actor);
+export async function followupReport(ctx: Ctx, q: FollowupReportQuery, actor: Actor | 'all'): Promise<FollowupReport> {
+  // 'all': the centre's whole report (modules/reports), whoever asks for it
+  const scope = actor === 'all' ? null : await scopeOf(ctx.db, actor);
   const now = ctx.clock.now();
   let query = ctx.db
     .selectFrom('followups')
@@ -23,7 +24,7 @@ export async function followupReport(ctx: Ctx, q: FollowupReportQuery, actor: Ac
     .where('due_at', '<', q.to)
     .where('status', '!=', 'cancelled');
   if (q.teamId) query = query.where('team_id', '=', q.teamId);
-  const rows = (await query.execute()).filter((r) => inScope(scope, r));
+  const rows = (await query.execute()).filter((r) => scope === null || inScope(scope, r));
   const done = rows.filter((r) => r.status === 'done');
   const onTime = done.filter((r) => r.closed_at !== null && Number(r.closed_at) <= Number(r.due_at)).length;
   const unreachable = rows.filter((r) => r.status === 'unreachable').length;

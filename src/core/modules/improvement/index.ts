@@ -18,6 +18,7 @@ export {
 } from './problem.service.ts';
 export { problemCandidates } from './candidates.ts';
 export { effectivenessOf } from './effectiveness.ts';
+export { problemFigures, type ProblemFigures, type OverdueAction } from './figures.ts';
 export { problemResolveHook } from './problem.hook.ts';
 export { sweepOverdueActions, createCapaWorker, type CapaWorker } from './overdue.ts';
 export type { ProblemsTable, ProblemCasesTable, ProblemActionsTable, ProblemChecksTable } from './problem.table.ts';

@@ -449,6 +449,23 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+  /** 服务日报 / 服务周报: a digest of the key figures of the day or week before (modules/reports), to the leads who subscribed. */
+  service_digest(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const title = str(zh ? v.reportTitleZh : v.reportTitleEn) || (zh ? '服务报表' : 'Service report');
+    const lines = (Array.isArray(zh ? v.linesZh : v.linesEn) ? ((zh ? v.linesZh : v.linesEn) as unknown[]) : []).map(str).filter(Boolean);
+    const link = str(v.link);
+    return {
+      subject: zh ? `【${title}】主要指标` : `[${title}] Key figures`,
+      blocks: [
+        { p: zh ? `${title}的主要指标如下（括号内为上一周期及变化）：` : `${title}: the key figures (in brackets: the period before and the change).` },
+        { list: lines },
+        ...(link ? [{ p: zh ? `完整报表（含各项明细）请在系统中查看：${link}` : `The full report, with its details: ${link}` }] : []),
+      ],
+    };
+  },
+
   /** 服务补救: what we offer because a commitment was broken (text as approved by a supervisor). */
   remedy(t) {
     const { lang, v } = t;

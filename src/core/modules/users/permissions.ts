@@ -179,6 +179,15 @@ export const PERMISSIONS = {
    */
   'case.import': [...LEADS, 'admin'],
   /**
+   * Service reports (SPEC 8, modules/reports): the monthly service supervision report and the
+   * digests cover the whole centre, so they are for the leads (as the dashboard) and the admin, who
+   * may also generate them; not inspectors (they inspect cases, not supervise the centre), agents
+   * or customers. Digests are mailed to leads who subscribe (their own setting).
+   */
+  'report.read': [...LEADS, 'admin'],
+  'report.generate': [...LEADS, 'admin'],
+  'report.subscribe': LEADS,
+  /**
    * Appraisal (考核, SPEC 7, modules/scorecards): handlers and admins read scorecards (the service
    * scopes them: an agent their own card, a lead their teams', the director and admins all); the
    * admin sets the indicators' weights. The monthly supervision assessment is the supervising
