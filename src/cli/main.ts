@@ -367,6 +367,21 @@ program
     }),
   );
 
+program
+  .command('customers')
+  .description('customer profiles (SPEC 9)')
+  .command('recompute')
+  .description("recompute every customer's tier by value (80/20 rule; pinned tiers kept), lifecycle stage and churn-risk flags; audited")
+  .option(...dbOption)
+  .action((o: { db?: string }) =>
+    withCtx(o.db, async (ctx) => {
+      const { recomputeProfiles } = await import('../core/modules/customers/index.ts');
+      const r = await recomputeProfiles(ctx, systemActor('cli'));
+      console.log(
+        `customers: ${r.customers}; tiers vip ${r.byTier.vip}, key ${r.byTier.key}, normal ${r.byTier.normal} (${r.tierChanges.length} changed); stages new ${r.byStage.new}, growing ${r.byStage.growing}, mature ${r.byStage.mature}, declining ${r.byStage.declining}; at risk ${r.atRisk}`,
+      );
+    }),
+  );
 
 const report = program.command('report').description('service reports (SPEC 8): the monthly service supervision report and the daily/weekly digests');
 /** Writes the exports asked for; prints the report's figures otherwise. */
@@ -425,6 +440,7 @@ report
         console.log(`${r.id}\t${r.kind}\t${r.periodKey}\tv${r.version}${r.superseded ? ' (superseded)' : ''}\t${new Date(r.generatedAt).toISOString()}\t${r.generatedBy?.name ?? r.source}`);
     }),
   );
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

@@ -33,7 +33,9 @@ import { trainingRoutes } from './routes/training.routes.ts';
 import { scorecardRoutes } from './routes/scorecards.routes.ts';
 import { importRoutes } from './routes/import.routes.ts';
 import { portalRoutes } from './routes/portal.routes.ts';
+import { customerProfileRoutes } from './routes/customers.routes.ts';
 import { reportsRoutes } from './routes/reports.routes.ts';
+import { fieldserviceRoutes } from './routes/fieldservice.routes.ts';
 import { renderHomePage } from './pages/home.page.ts';
 import { registerWebApp } from './web.ts';
 import type { ZApp } from './routes/zapp.ts';
@@ -152,7 +154,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   scorecardRoutes(app, ctx);
   importRoutes(app, ctx);
   portalRoutes(app, ctx);
+  customerProfileRoutes(app, ctx);
   reportsRoutes(app, ctx);
+  fieldserviceRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);
   return app;
 }

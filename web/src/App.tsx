@@ -19,8 +19,13 @@ import { MyQualityPage } from './pages/MyQualityPage.tsx';
 import { TrainingPage } from './pages/TrainingPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { ReportsPage } from './pages/ReportsPage.tsx';
+import { FieldServicePage } from './pages/FieldServicePage.tsx';
+import { WorkOrderPage } from './pages/WorkOrderPage.tsx';
 import { ScorecardsPage } from './pages/ScorecardsPage.tsx';
 import { SupervisionPage } from './pages/SupervisionPage.tsx';
+import { CustomersPage } from './pages/CustomersPage.tsx';
+import { CustomerProfilePage } from './pages/CustomerProfilePage.tsx';
+import { CampaignsPage } from './pages/CampaignsPage.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { ErrorMessage, Loading } from './ui/feedback.tsx';
 import { portalRoutes } from './portal/routes.tsx';
@@ -64,8 +69,13 @@ export function App() {
         <Route path="import" element={<ImportPage />} />
         <Route path="reports" element={<ReportsPage />} />
         <Route path="reports/:id" element={<ReportsPage />} />
+        <Route path="service" element={<FieldServicePage />} />
+        <Route path="service/:id" element={<WorkOrderPage />} />
         <Route path="scorecards" element={<ScorecardsPage />} />
         <Route path="supervision" element={<SupervisionPage />} />
+        <Route path="customers" element={<CustomersPage />} />
+        <Route path="customers/:id" element={<CustomerProfilePage />} />
+        <Route path="campaigns" element={<CampaignsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -36,7 +36,9 @@ import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '
 import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
 import type { TrainingAttemptsTable, TrainingCertificatesTable, TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from '../modules/training/training.table.ts';
 import type { ReportDigestRunsTable, ReportSubscriptionsTable, ServiceReportsTable } from '../modules/reports/reports.table.ts';
+import type { CustomerCampaignRecipientsTable, CustomerCampaignsTable, CustomerProfilesTable } from '../modules/customers/profile.table.ts';
 import type { SupervisionAssessmentsTable, SupervisionEntriesTable } from '../modules/scorecards/supervision.table.ts';
+import type { CustomerProductsTable, FieldEngineersTable, ServiceContractsTable, WorkOrderPartsTable, WorkOrdersTable } from '../modules/fieldservice/fieldservice.table.ts';
 
 /** The union of every module's tables. */
 export interface Database {
@@ -102,6 +104,14 @@ export interface Database {
   service_reports: ServiceReportsTable;
   report_subscriptions: ReportSubscriptionsTable;
   report_digest_runs: ReportDigestRunsTable;
+  customer_profiles: CustomerProfilesTable;
+  customer_campaigns: CustomerCampaignsTable;
+  customer_campaign_recipients: CustomerCampaignRecipientsTable;
   supervision_assessments: SupervisionAssessmentsTable;
   supervision_entries: SupervisionEntriesTable;
+  service_contracts: ServiceContractsTable;
+  customer_products: CustomerProductsTable;
+  field_engineers: FieldEngineersTable;
+  work_orders: WorkOrdersTable;
+  work_order_parts: WorkOrderPartsTable;
 }

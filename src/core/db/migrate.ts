@@ -32,6 +32,8 @@ import * as m20261207imports from './migrations/2026_12_07_1950_imports.ts';
 import * as m20261208training from './migrations/2026_12_08_0940_training.ts';
 import * as m20261208scorecards from './migrations/2026_12_08_0900_scorecards.ts';
 import * as m20261208reports from './migrations/2026_12_08_0910_reports.ts';
+import * as m20261208fieldService from './migrations/2026_12_08_0930_field_service.ts';
+import * as m20261208customerProfiles from './migrations/2026_12_08_0920_customer_profiles.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -67,6 +69,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0940_training': m20261208training,
   '2026_12_08_0900_scorecards': m20261208scorecards,
   '2026_12_08_0910_reports': m20261208reports,
+  '2026_12_08_0920_customer_profiles': m20261208customerProfiles,
+  '2026_12_08_0930_field_service': m20261208fieldService,
 };
 
 const migrator = (d: Db) =>

@@ -169,11 +169,37 @@ export const DECLARED_COLUMNS: Columns = {
   },
   report_subscriptions: { user_id: true, kind: true, created_at: true },
   report_digest_runs: { kind: true, period_key: true, report_id: true, recipients: true, node_id: true, sent_at: true },
+  customer_profiles: {
+    customer_id: true, annual_value: true, previous_value: true, tier_pinned: true, account_manager_id: true, stage: true,
+    stage_reasons: true, risk_reasons: true, at_risk: true, computed_at: true, updated_at: true,
+  },
+  customer_campaigns: {
+    id: true, kind: true, title: true, subject: true, body_zh: true, body_en: true, audience: true, status: true, created_by: true,
+    created_at: true, sent_by: true, sent_at: true,
+  },
+  customer_campaign_recipients: { campaign_id: true, customer_id: true, status: true, outbox_id: true, created_at: true },
   supervision_assessments: {
     id: true, month: true, department_id: true, version: true, status: true, scores: true, total: true, comment: true, corrects_id: true,
     correction_reason: true, created_by: true, created_at: true, updated_at: true, published_by: true, published_at: true,
   },
   supervision_entries: { id: true, assessment_id: true, kind: true, target_user_id: true, target_team_id: true, reason: true, points: true, amount: true, created_at: true },
+  service_contracts: { id: true, customer_id: true, number: true, level: true, starts_on: true, ends_on: true, created_by: true, created_at: true },
+  customer_products: {
+    id: true, customer_id: true, model: true, serial: true, purchased_on: true, warranty_ends_on: true, contract_id: true, last_maintained_on: true,
+    created_by: true, created_at: true,
+  },
+  field_engineers: { user_id: true, areas: true, max_daily_visits: true, active: true, updated_at: true },
+  work_orders: {
+    id: true, case_id: true, product_id: true, customer_id: true, type: true, status: true, area: true, skill: true, service_kind: true, quote: true,
+    quote_accepted_at: true, quote_accepted_by: true, remote_outcome: true, remote_notes: true, remote_at: true, override_reason: true,
+    engineer_id: true, visit_date: true, window_start: true, window_end: true, starts_at: true, ends_at: true, visits: true, checklist: true,
+    report: true, arrived_at: true, completed_at: true, signed_by_name: true, signed_at: true, signoff_confirmation: true, cancel_reason: true,
+    created_by: true, created_at: true, updated_at: true,
+  },
+  work_order_parts: {
+    id: true, work_order_id: true, part_no: true, name: true, qty: true, unit_price_fen: true, part_serial: true, warranty_months: true,
+    installed_on: true, warranty_ends_on: true, created_by: true, created_at: true,
+  },
 };
 
 /** Tables that exist only on one dialect. */

@@ -156,7 +156,7 @@ describe.each(DIALECTS)('demo data on %s', (dialect) => {
     }
   });
 
-  it('closes a withdrawn repeat complaint with its root cause and corrective action, as intake requires', { timeout: 60_000 }, async () => {
+  it('closes a withdrawn repeat complaint with its root cause and corrective action, as intake requires', { timeout: 120_000 }, async () => {
     // this seed and size make one (the full demo of 2026-12-07 stopped at 90% on one without them)
     const t = await openTestDb(dialect);
     try {

@@ -7,6 +7,7 @@ import { createUser, updateUser } from '../modules/users/index.ts';
 import { seedBase, type BaseSeed } from './base-seed.ts';
 import type { CatCode } from './demo-content.ts';
 import { loadDemoHistory, staffActor, type HistorySummary } from './demo-data.ts';
+import { loadDemoFieldService } from './demo-fieldservice.ts';
 import { loadDemoSurveys } from './demo-surveys.ts';
 import { loadDemoImprovement } from './demo-improvement.ts';
 import { loadDemoFollowups } from './demo-followups.ts';
@@ -14,6 +15,7 @@ import { loadDemoKnowledge } from './demo-knowledge.ts';
 import { loadDemoQuality } from './demo-quality.ts';
 import { loadDemoScorecards } from './demo-scorecards.ts';
 import { loadDemoTraining } from './demo-training.ts';
+import { loadDemoCustomerProfiles } from './demo-customers.ts';
 import { DAY } from './demo-time.ts';
 import { claimDemo, DEMO_HEARTBEAT_MS, demoHeartbeat, DemoInterrupted, finishDemo } from './demo-state.ts';
 
@@ -120,6 +122,8 @@ async function loadDemoData(ctx: Ctx, now: number, opts: DemoOptions): Promise<B
   opts.log?.(`demo knowledge base: ${await loadDemoKnowledge(ctx, now, days, categories, { writers: [...staff.frontline, ...staff.techs], english: staff.english, publisher: staff.supervisor })} articles`);
   opts.log?.(`demo quality inspections: ${await loadDemoQuality(ctx, now, { manager: staff.manager, inspector: staffActor(u.inspector!), frontlineTeamId: staff.teams.frontline, appealAgentId: u.agent!.id })} scored`);
   opts.log?.(`demo supervision assessment: ${await loadDemoScorecards(ctx, now, u, { admin: staffActor(u.admin!), director: staffActor(u.director!), centreId: staff.teams.centre, aftersalesId: staff.teams.aftersales })} points`);
+  opts.log?.(`demo customer profiles: ${await loadDemoCustomerProfiles(ctx, now, opts.seed ?? DEMO_DEFAULTS.seed, staff.frontline, staff.manager)}`);
+  opts.log?.(`demo field service: ${await loadDemoFieldService(ctx, now, { agent: staff.frontline[0]!, dispatcher: staff.aftersalesSupervisor, techs: staff.techs })}`);
   const handlers = Object.values(u).filter((x) => ['agent', 'supervisor', 'manager', 'director'].includes(x.role));
   opts.log?.(`demo training: ${await loadDemoTraining(ctx, now, staffActor(u.admin!), handlers, categories)} certificates`);
   const statuses = Object.entries(history.byStatus)

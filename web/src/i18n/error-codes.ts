@@ -186,6 +186,17 @@ export const API_ERROR_CODES = [
   'supervision_not_department',
   'supervision_entry_target',
   'supervision_duplicate_item',
+  // after-sales field service (SPEC 9)
+  'remote_support_first',
+  'quote_not_accepted',
+  'engineer_double_booked',
+  'engineer_day_full',
+  'reschedule_reason_required',
+  'not_working_day',
+  'not_the_engineer',
+  'work_order_read_only',
+  'work_order_wrong_status',
+  'serial_taken',
   // service reports (SPEC 8)
   'report_not_found',
   'report_bad_period',

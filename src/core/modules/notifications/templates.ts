@@ -486,6 +486,17 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
       ],
     };
   },
+
+  /** 关怀活动 / 主动通知 (customers/campaigns.ts): the campaign's text, already personalised; marketing ones say how to opt out. */
+  customer_campaign(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    const optOut: Block[] =
+      str(v.kind) === 'notice'
+        ? []
+        : [{ p: zh ? '如您不希望再收到此类关怀信息，请直接回复本邮件或致电客服，我们将为您撤回相关授权。' : 'If you would rather not receive messages like this, reply to this email or call us and we will withdraw your consent.' }];
+    return { subject: str(v.subject), blocks: [{ p: str(v.body) }, ...optOut, signature(t)] };
+  },
 };
 
 /**

@@ -6,9 +6,10 @@ import { conflict, notFound } from '../../shared/errors.ts';
 import { sha256 } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { reindexCases, type CasesTable } from '../cases/index.ts';
-import { lockAndPrefetchContacts } from '../customers/index.ts';
+import { campaignMessagesOf, lockAndPrefetchContacts } from '../customers/index.ts';
 import { eraseFollowups, type FollowupErasure } from '../followups/index.ts';
 import { eraseSurveys, type SurveyErasure } from '../surveys/index.ts';
+import { eraseFieldService, type FieldServiceErasure } from '../fieldservice/privacy.ts';
 import { anonymisePortalAccounts, forgetCredentials } from '../users/index.ts';
 import { redactQualityTexts } from '../quality/erasure.ts';
 
@@ -42,7 +43,7 @@ export const REDACTED_FILE = 'erased';
 const EMPTY_SHA256 = sha256(Buffer.alloc(0));
 
 /** How many of each thing an erasure changed: recorded in the audit entry instead of any value. */
-export interface ErasureCounts extends FollowupErasure, SurveyErasure {
+export interface ErasureCounts extends FollowupErasure, SurveyErasure, FieldServiceErasure {
   cases: number;
   events: number;
   attachments: number;
@@ -177,6 +178,7 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
     consultations: 0, remediesWithdrawn: 0,
     followups: 0, followupsCancelled: 0, followupPlans: 0,
     surveys: 0,
+    fieldService: 0, workOrdersCancelled: 0,
   };
 
   await trx
@@ -281,7 +283,8 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
 
   Object.assign(counts, await eraseFollowups(trx, customerId, caseIds, now, actor, REDACTED));
   Object.assign(counts, await eraseSurveys(trx, caseIds, now, REDACTED));
-  Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers));
+  Object.assign(counts, await eraseFieldService(trx, customerId, now, REDACTED));
+  Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers, await campaignMessagesOf(trx, customerId)));
   const accounts = await anonymisePortalAccounts(ctx, trx, customerId, ERASED_NAME);
   counts.portalAccounts = accounts.accounts;
   counts.sessionsEnded = accounts.sessionsEnded;
@@ -293,17 +296,22 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
 }
 
 /**
- * The outbox: every message about the customer's cases, and any other still waiting whose
+ * The outbox: every message about the customer's cases and every care-campaign mail to them, and any other still waiting whose
  * recipient is one of the customer's contacts, keeps only its topic and template; those not sent
  * yet are marked failed (cancelled), so no worker ever sends them. A worker that read one before
  * (claimed in its batch, or handed over) reads its row again at send time and sends nothing
  * (notifications' outbox.worker.ts); only a send already begun when this commits still goes.
  */
-async function cancelMessages(trx: Kysely<Database>, now: number, caseIds: string[], identifiers: readonly string[]) {
+async function cancelMessages(trx: Kysely<Database>, now: number, caseIds: string[], identifiers: readonly string[], campaignMessageIds: string[]) {
   const rows: Array<{ id: string; payload: string; sent_at: number | null; failed_at: number | null }> = [];
   await chunked(caseIds, async (chunk) => {
     rows.push(...(await trx.selectFrom('outbox').select(['id', 'payload', 'sent_at', 'failed_at']).where('case_id', 'in', chunk).execute()));
   });
+  // the care campaigns' mails to the customer (customers module), sent or not: they carry the address and name
+  await chunked(campaignMessageIds, async (chunk) => {
+    rows.push(...(await trx.selectFrom('outbox').select(['id', 'payload', 'sent_at', 'failed_at']).where('id', 'in', chunk).where('case_id', 'is', null).execute()));
+  });
+  const seen = new Set(rows.map((r) => r.id));
   // messages without a case (a campaign, a notice) still waiting for one of the contacts
   const waiting = await trx
     .selectFrom('outbox')
@@ -316,7 +324,7 @@ async function cancelMessages(trx: Kysely<Database>, now: number, caseIds: strin
   for (const m of waiting) {
     const to = (JSON.parse(m.payload) as { to?: unknown }).to;
     const list = (Array.isArray(to) ? to : [to]).filter((x): x is string => typeof x === 'string').map((x) => x.trim().toLowerCase());
-    if (list.some((x) => recipients.includes(x))) rows.push(m);
+    if (!seen.has(m.id) && list.some((x) => recipients.includes(x))) rows.push(m);
   }
   let outboxCancelled = 0;
   for (const m of rows) {

@@ -4,11 +4,12 @@ import { DomainError, notFound } from '../../shared/errors.ts';
 import { recordAuditNow } from '../audit/index.ts';
 import { caseDetails, toCustomerCaseDetail, type CaseDetail, type CaseView, type CustomerCaseView } from '../cases/index.ts';
 import { caseCommitments, listRemedies, type RemedyView } from '../commitments/index.ts';
-import { toCustomerView, type CustomerView } from '../customers/index.ts';
+import { campaignsForExport, toCustomerView, type CampaignReceipt, type CustomerView } from '../customers/index.ts';
 import { consentsForExport } from './consent.service.ts';
 import type { ConsentView } from './consent.schemas.ts';
 import { surveysForExport, type SurveyExport } from '../surveys/export.ts';
 import { followupsForExport, type FollowupExport, type FollowupPlanExport } from '../followups/export.ts';
+import { fieldServiceForExport, type FieldServiceExport } from '../fieldservice/privacy.ts';
 
 export const EXPORT_FORMAT = 'serviceloop.customer-export/1';
 
@@ -54,6 +55,10 @@ export interface CustomerExport {
   /** Follow-ups (回访) of the customer's cases and plans (SPEC 5); staff: with notes and attempts. */
   followups: FollowupExport[];
   followupPlans: FollowupPlanExport[];
+  /** After-sales field service (SPEC 9): the customer's registered products and work orders. */
+  fieldService: FieldServiceExport;
+  /** The care campaigns (关怀活动, SPEC 9) the customer was in: mailed, or skipped and why. */
+  campaigns: CampaignReceipt[];
 }
 
 /** The attachment file name of an export. */
@@ -124,7 +129,7 @@ export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Ac
   const caseIds = rows.map((c) => c.id);
   const surveys = await surveysForExport(ctx.db, caseIds);
   const { followups, followupPlans } = await followupsForExport(ctx.db, customerId, caseIds, scope);
-  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), surveys, followups, followupPlans };
+  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), surveys, followups, followupPlans, fieldService: await fieldServiceForExport(ctx, customerId), campaigns: await campaignsForExport(ctx.db, customerId) };
 }
 
 /** A portal customer's own data (GET /api/v1/me/export): their account's customer. */

@@ -188,6 +188,21 @@ export const PERMISSIONS = {
   'report.generate': [...LEADS, 'admin'],
   'report.subscribe': LEADS,
   /**
+   * After-sales field service (售后服务, SPEC 9, modules/fieldservice): handlers read the register and
+   * the work orders of cases they may open (the service checks the case), register products and
+   * contracts (admins too), open work orders, record remote support and quotes; dispatch (suggest,
+   * book) is for supervisors and above, who also keep the engineers' profiles (with admins); the
+   * visit itself (moves, checklist, parts, report, sign-off) is the booked engineer's (a staff
+   * member with an engineer profile) or a lead's, which the service enforces; leads send notices.
+   */
+  'fieldservice.read': HANDLERS,
+  'fieldservice.register': [...HANDLERS, 'admin'],
+  'fieldservice.write': HANDLERS,
+  'fieldservice.dispatch': LEADS,
+  'fieldservice.engineers.write': [...LEADS, 'admin'],
+  'fieldservice.visit': HANDLERS,
+  'fieldservice.notice': LEADS,
+  /**
    * Appraisal (考核, SPEC 7, modules/scorecards): handlers and admins read scorecards (the service
    * scopes them: an agent their own card, a lead their teams', the director and admins all); the
    * admin sets the indicators' weights. The monthly supervision assessment is the supervising
@@ -197,6 +212,17 @@ export const PERMISSIONS = {
   'scorecard.config.write': ['admin'],
   'supervision.read': [...LEADS, 'admin'],
   'supervision.write': ['director'],
+  /**
+   * Customer profiles (客户档案, SPEC 9, modules/customers): staff who read customers read profiles
+   * (customer.read); supervisors and above and admins set a customer's value, pin a tier, name the
+   * account manager (客户经理), hand customers over and recompute tiers, stages and churn flags; the
+   * at-risk list is for leads (and admins). Care campaigns (关怀活动) mail customers in bulk, so
+   * they are for managers, the director and admins.
+   */
+  'customer.profile.write': [...LEADS, 'admin'],
+  'customer.risk.read': [...LEADS, 'admin'],
+  'campaign.read': ['manager', 'director', 'admin'],
+  'campaign.write': ['manager', 'director', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

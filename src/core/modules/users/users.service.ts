@@ -10,6 +10,7 @@ import { hashPassword } from './password.ts';
 import { forgetCredentials } from './auth.service.ts';
 import { isTokenOnly, type Role } from './roles.ts';
 import { maskEmail, seesPersonalData } from '../../shared/masking.ts';
+import { handOverOnDeactivation } from '../customers/handover.ts';
 
 export interface UserView {
   id: string;
@@ -149,6 +150,8 @@ export async function updateUser(ctx: Ctx, id: string, patch: UserPatch, actor: 
     // account is active again). A new password also lifts a lock from failed logins.
     let tokensRevoked = 0;
     if (patch.active === false || passwordHash) tokensRevoked = (await revokeCredentials(trx, id, ctx.clock.now())).tokensRevoked;
+    // a leaving employee's customers go to their successor, never stay with an inactive manager (SPEC 9)
+    if (patch.active === false) await handOverOnDeactivation(ctx, trx, id, actor);
     if (passwordHash) await trx.deleteFrom('login_attempts').where('email', '=', before.email).where('ok', '=', 0).execute();
     const after = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     await recordAudit(ctx, trx, {
