@@ -47,7 +47,8 @@ describe.each(DIALECTS)('consent register and the outbox on %s', (dialect) => {
 
   it('keeps every grant and withdrawal as history, and answers the check from what is in force', async () => {
     const t = await setup();
-    expect(await hasConsent(t.ctx.db, t.customerId, 'satisfaction_survey')).toBe(false);
+    // surveys are opt-out (SPEC 6 surveys every resolution): allowed while no withdrawal is on record
+    expect(await consentDecision(t.ctx.db, t.customerId, 'satisfaction_survey')).toEqual({ allowed: true, basis: 'not_opted_out', consentId: null });
     const first = await grantConsent(t.ctx, t.customerId, { purpose: 'satisfaction_survey', channel: 'phone', evidenceRef: 'REC-1001' }, t.agent);
     expect(first).toMatchObject({ purpose: 'satisfaction_survey', scope: null, channel: 'phone', evidenceRef: 'REC-1001', grantedAt: T0, recordedBy: t.agent.id, active: true });
     expect(await hasConsent(t.ctx.db, t.customerId, 'satisfaction_survey')).toBe(true);
@@ -97,34 +98,34 @@ describe.each(DIALECTS)('consent register and the outbox on %s', (dialect) => {
     const { w, email } = worker(t.ctx);
     // queuing through the register refuses at once
     await expect(
-      t.ctx.db.transaction().execute((trx) => enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'satisfaction_survey' })),
+      t.ctx.db.transaction().execute((trx) => enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'marketing' })),
     ).rejects.toMatchObject({ code: 'consent_required', status: 409 });
     expect(await t.ctx.db.selectFrom('outbox').select('id').execute()).toEqual([]);
 
     // a message that declares its purpose but was written without asking (or before the register changed)
     const unchecked = await t.ctx.db.transaction().execute((trx) =>
-      enqueue(t.ctx, trx, { topic: 'email', payload: { ...surveyMail('liu.yang@example.com').payload, consent: { customerId: t.customerId, purpose: 'satisfaction_survey' } } }),
+      enqueue(t.ctx, trx, { topic: 'email', payload: { ...surveyMail('liu.yang@example.com').payload, consent: { customerId: t.customerId, purpose: 'marketing' } } }),
     );
     expect(await w.runOnce()).toEqual({ sent: 0, failed: 1 });
     expect(email.sent).toEqual([]);
     const refused = await t.ctx.db.selectFrom('outbox').selectAll().where('id', '=', unchecked).executeTakeFirstOrThrow();
     expect(refused).toMatchObject({ sent_at: null, failed_at: T0 });
-    expect(refused.last_error).toBe(`${REFUSED_BY_CONSENT}: customer ${t.customerId} has no active consent to satisfaction_survey`);
+    expect(refused.last_error).toBe(`${REFUSED_BY_CONSENT}: customer ${t.customerId} has no active consent to marketing`);
 
     // with the consent it goes
-    const consent = await grantConsent(t.ctx, t.customerId, { purpose: 'satisfaction_survey', channel: 'phone' }, t.agent);
+    const consent = await grantConsent(t.ctx, t.customerId, { purpose: 'marketing', channel: 'phone' }, t.agent);
     const ok = await t.ctx.db.transaction().execute((trx) =>
-      enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'satisfaction_survey' }),
+      enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'marketing' }),
     );
     expect(await w.runOnce()).toEqual({ sent: 1, failed: 0 });
     expect(email.sent.map((m) => m.id)).toEqual([ok]);
-    expect(email.sent[0]!.payload.consent).toEqual({ customerId: t.customerId, purpose: 'satisfaction_survey', scope: null });
+    expect(email.sent[0]!.payload.consent).toEqual({ customerId: t.customerId, purpose: 'marketing', scope: null });
 
     // queued with consent, withdrawn before the worker got to it: not sent
     const late = await t.ctx.db.transaction().execute((trx) =>
-      enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'satisfaction_survey' }),
+      enqueueWithConsent(t.ctx, trx, surveyMail('liu.yang@example.com'), { customerId: t.customerId, purpose: 'marketing' }),
     );
-    await withdrawConsent(t.ctx, t.customerId, consent.id, 'no more surveys', t.agent);
+    await withdrawConsent(t.ctx, t.customerId, consent.id, 'no more offers', t.agent);
     expect(await w.runOnce()).toEqual({ sent: 0, failed: 1 });
     expect(email.sent).toHaveLength(1);
     const stopped = await t.ctx.db.selectFrom('outbox').selectAll().where('id', '=', late).executeTakeFirstOrThrow();
