@@ -15,7 +15,8 @@ import { migrateToLatest } from '../../src/core/db/migrate.ts';
  * runs at other commits (a newcomer's clone beside a working tree) share the server safely.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const KEEP_OTHERS_MS = 2 * 3600_000; // SQLite templates of other migration code
+/** How long a template of other migration code is kept (another working tree's run may be using it). */
+const KEEP_OTHERS_MS = 24 * 3600_000;
 
 function migrationsHash(): string {
   const h = createHash('sha256');
@@ -68,15 +69,17 @@ async function ensurePgTemplate(adminUrl: string, HASH: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    // templates of other migration code: the three newest are kept (a run at another commit may be copying one)
-    const rows = (await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'slx\\_%' ORDER BY oid DESC")).rows.map((r) => r.datname);
-    const others = rows.filter((n) => n.startsWith('slx_tpl_') && n !== PG_TEMPLATE);
-    for (const name of others.slice(3)) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    for (const name of rows.filter((n) => n.startsWith('slx_mk_'))) {
-      const born = Number(name.split('_')[3]);
-      if (born && Date.now() / 1000 - born > 3600) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); // a run killed while making one
+    // templates of other migration code (other commits, other working trees) are dropped a day after
+    // they were made (the time is the database's comment): a run at another commit may be copying one
+    const rows = (
+      await admin.query<{ datname: string; made: string | null }>("SELECT datname, shobj_description(oid, 'pg_database') AS made FROM pg_database WHERE datname LIKE 'slx\\_%'")
+    ).rows;
+    const now = Math.floor(Date.now() / 1000);
+    for (const r of rows) {
+      const made = Number(r.made ?? r.datname.split('_')[3]); // a half-made one: its name holds the time
+      if (r.datname !== PG_TEMPLATE && made && now - made > KEEP_OTHERS_MS / 1000) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     }
-    if (rows.includes(PG_TEMPLATE)) return;
+    if (rows.some((r) => r.datname === PG_TEMPLATE)) return;
     // made under a name of its own, then renamed: another run never copies a half-migrated one
     const making = `slx_mk_${HASH}_${Math.floor(Date.now() / 1000)}_${process.pid}`;
     await admin.query(`CREATE DATABASE "${making}"`);
@@ -86,6 +89,7 @@ async function ensurePgTemplate(adminUrl: string, HASH: string): Promise<void> {
     } finally {
       await db.close();
     }
+    await admin.query(`COMMENT ON DATABASE "${making}" IS '${Math.floor(Date.now() / 1000)}'`);
     try {
       await admin.query(`ALTER DATABASE "${making}" RENAME TO "${PG_TEMPLATE}"`);
     } catch (err) {
