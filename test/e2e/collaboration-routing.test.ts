@@ -198,7 +198,7 @@ describe.runIf(haveChromium).each(DIALECTS)('consultations, routing rules and er
     // an agent: no entry in the navigation, and the page refuses (as the API's 403)
     expect((await t.as('agent', 'GET', '/api/v1/routing/rules')).statusCode).toBe(403);
     const ag = await open('agent');
-    expect(await ag.page.locator('header nav').textContent()).not.toContain('分派规则');
+    expect(await ag.page.locator('nav.side').textContent()).not.toContain('分派规则');
     await ag.page.goto(`${base}/app/settings/routing`);
     await ag.page.locator('.forbidden').waitFor();
     expect(await ag.page.getByRole('button', { name: '新建规则' }).count()).toBe(0);

@@ -32,7 +32,7 @@ describe.runIf(haveChromium).each(DIALECTS)('problem records in the staff app on
     }
 
     const { ctx, page } = await open('supervisor');
-    await page.locator('header nav').getByRole('link', { name: '问题改进' }).click();
+    await page.locator('nav.side').getByRole('link', { name: '问题改进' }).click();
     await page.getByRole('heading', { name: '问题改进', exact: true }).waitFor();
     const candidate = page.locator('.candidate', { hasText: '收费与账单' });
     await candidate.waitFor();

@@ -67,7 +67,7 @@ describe.runIf(haveChromium).each(DIALECTS)('quality inspection in the staff app
 
     // the agent: 我的质检 shows the score; an appeal
     const agent = await open('agent');
-    await agent.page.locator('header nav').getByRole('link', { name: '我的质检' }).click();
+    await agent.page.locator('nav.side').getByRole('link', { name: '我的质检' }).click();
     const item = agent.page.locator(`article.quality-item[data-inspection="${row.id}"]`);
     await item.waitFor();
     expect(await item.locator('strong').first().textContent()).toBe('80');

@@ -97,7 +97,7 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     await logIn(page, 'agent', '登录');
     await page.getByRole('heading', { name: '工单队列' }).waitFor();
     // an agent has no dashboard in the navigation
-    expect(await page.locator('header nav').textContent()).not.toContain('主管看板');
+    expect(await page.locator('nav.side').textContent()).not.toContain('主管看板');
     expect(await page.locator('header .who').textContent()).toContain('客服专员');
 
     // a new case (a phone call)
@@ -207,7 +207,7 @@ describe.runIf(haveChromium).each(DIALECTS)('staff web app in Chromium on %s', (
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     expect(await page.locator('.case-status').textContent()).toBe('Resolved');
-    expect(await page.locator('header nav').textContent()).toContain('Queue');
+    expect(await page.locator('nav.side').textContent()).toContain('Queue');
     await page.reload();
     await page.getByRole('heading', { name: 'Actions' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
