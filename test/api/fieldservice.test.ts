@@ -121,6 +121,12 @@ describe.each(DIALECTS)('field service on %s', (dialect) => {
     // quote: labour 200.00 + parts 150.00 + call-out 50.00 = 400.00 CNY = 40000 fen
     const q = await wo(w1.id, 'quote', { items: [{ kind: 'labour', description: '维修工时', amountFen: 20000 }, { kind: 'parts', description: '压缩机电容', amountFen: 15000 }, { kind: 'callout', description: '上门费', amountFen: 5000 }] }, 'agent', 'PUT');
     expect([q.quote?.totalFen, q.quote?.currency, q.quote?.acceptedAt]).toEqual([40000, 'CNY', null]);
+    // a quote is accepted before dispatch, never on an order that is cancelled
+    const spare = await workOrder(caseX, p.p3!.id, 'repair', { skill: 'hvac' });
+    await wo(spare.id, 'quote', { items: [{ kind: 'callout', description: '上门费', amountFen: 5000 }] }, 'agent', 'PUT');
+    await refused('agent', 'POST', `/api/v1/work-orders/${spare.id}/move`, { to: 'cancelled' }, 422, 'reason_required');
+    await wo(spare.id, 'move', { to: 'cancelled', reason: '客户改为自行送修' });
+    await refused('agent', 'POST', `/api/v1/work-orders/${spare.id}/quote/accept`, { acceptedBy: '黄女士' }, 409, 'work_order_wrong_status');
     await wo(w1.id, 'quote/accept', { acceptedBy: '黄女士' });
     // on Tue 11-24, nobody booked yet: agent2 100+50 = 150, tech 100+0 = 100, agent3 0+50 = 50
     const s1 = await ok<Array<{ userId: string; score: number }>>('supervisor', 'GET', `/api/v1/work-orders/${w1.id}/suggestions?date=2026-11-24`);

@@ -192,6 +192,7 @@ export const API_ERROR_CODES = [
   'engineer_double_booked',
   'engineer_day_full',
   'reschedule_reason_required',
+  'reason_required',
   'not_working_day',
   'not_the_engineer',
   'work_order_read_only',

@@ -260,6 +260,7 @@ export async function acceptQuote(ctx: Ctx, id: string, acceptedBy: string, acto
   return ctx.db.transaction().execute(async (trx) => {
     const w = await load(ctx, trx, id, actor);
     if (!w.quote) throw conflict('quote_missing', 'There is no quote to accept.');
+    assertStatus(w, ['new', 'remote_support'], 'have its quote accepted');
     if (w.quote_accepted_at !== null) throw conflict('quote_already_accepted', 'The quote was accepted already.');
     await update(ctx, trx, id, { quote_accepted_at: ctx.clock.now(), quote_accepted_by: acceptedBy });
     await recordAudit(ctx, trx, { actor, action: 'fieldservice.quote.accept', targetType: 'work_order', targetId: id, after: { acceptedBy } });
