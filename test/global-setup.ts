@@ -1,13 +1,16 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PG_ADMIN_URL } from './helpers/db.ts';
+import { buildCliBundle } from './helpers/cli-bundle.ts';
 import { ensureTemplates } from './helpers/db-template.ts';
 
 /**
  * Every database suite runs on SQLite and PostgreSQL. PostgreSQL being down is a failure, not a
  * skip, so CI cannot pass without the PostgreSQL half having run.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
+  const bundle = await buildCliBundle();
+  project.provide('cliBundle', bundle.dir);
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   try {
     await client.connect();
@@ -26,6 +29,7 @@ export default async function setup(project: TestProject): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+  return bundle.remove;
 }
 
 function alive(pid: number): boolean {

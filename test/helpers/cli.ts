@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -10,14 +11,22 @@ export interface CliResult {
   err: string;
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** the CLI bundle's folder (helpers/cli-bundle.ts, built by global setup) */
+    cliBundle: string;
+  }
+}
+
 /**
- * Runs `serviceloop <args>` as a user would (a process of its own, from the repository's root),
+ * Runs `serviceloop <args>` as a user would (a process of its own, from the repository's root,
+ * the CLI bundled once a run by global setup: helpers/cli-bundle.ts),
  * with `env` over this process's environment; SL_PASSWORD and SL_RETENTION_DAYS are cleared
  * unless given, so a developer's own settings do not change what the tests see.
  */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const p = spawn(process.execPath, ['--enable-source-maps', join(inject('cliBundle'), 'main.js'), ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', SL_PASSWORD: '', SL_RETENTION_DAYS: '', ...env },
     });
