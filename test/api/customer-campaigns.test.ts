@@ -66,6 +66,14 @@ describe.each(DIALECTS)('care campaigns on %s', (dialect) => {
     const detail = (await t.as('admin', 'GET', `/api/v1/campaigns/${c.id}`)).json() as CampaignView & { recipients: RecipientView[] };
     const byName = Object.fromEntries(detail.recipients.map((r) => [r.name, r.status]));
     expect(byName).toEqual({ 王先生: 'queued', 'Ms Smith': 'queued', 赵女士: 'skipped_no_consent', 钱先生: 'skipped_no_email', 孙女士: 'skipped_no_consent' });
+    // queued is not sent: each mailed recipient shows what the outbox did with the message
+    const delivery = (d: { recipients: RecipientView[] }) => Object.fromEntries(d.recipients.filter((r) => r.delivery).map((r) => [r.name, [r.delivery, r.deliveryError]]));
+    expect(delivery(detail)).toEqual({ 王先生: ['pending', null], 'Ms Smith': ['pending', null] });
+    const outboxOf = (name: string) => detail.recipients.find((r) => r.name === name)!.outboxId!;
+    await t.ctx.db.updateTable('outbox').set({ sent_at: Date.now() }).where('id', '=', outboxOf('王先生')).execute();
+    await t.ctx.db.updateTable('outbox').set({ failed_at: Date.now(), last_error: 'consent withdrawn: marketing' }).where('id', '=', outboxOf('Ms Smith')).execute();
+    const later = (await t.as('manager', 'GET', `/api/v1/campaigns/${c.id}`)).json() as { recipients: RecipientView[] };
+    expect(delivery(later)).toEqual({ 王先生: ['sent', null], 'Ms Smith': ['failed', 'consent withdrawn: marketing'] });
     const audit = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'campaign.send').where('target_id', '=', c.id).executeTakeFirstOrThrow();
     expect(JSON.parse(String(audit.after))).toMatchObject({ purpose: 'marketing', counts: { queued: 2, skipped_no_consent: 2, skipped_no_email: 1 } });
   });

@@ -56,7 +56,9 @@ describe.runIf(haveChromium).each(DIALECTS)('customer profiles in the staff app 
     await cf.getByRole('button', { name: '保存草稿' }).click();
     page.once('dialog', (d) => void d.accept());
     await page.locator('[data-testid=campaign-detail]').getByRole('button', { name: '立即发送' }).click();
-    await page.locator('[data-testid=recipients]').getByText('已发送').waitFor();
+    // in the outbox, not yet sent: the page says so (no worker runs in this test)
+    await page.locator('[data-testid=recipients]').getByText('待发送').waitFor();
+    await page.locator('[data-testid=campaign-delivery]').getByText('待发送 1 · 已发送 0 · 发送失败 0').waitFor();
     await shot(page, 'campaigns-zh');
     const outbox = await t.ctx.db.selectFrom('outbox').select('payload').where('topic', '=', 'email').execute();
     const mails = outbox.map((o) => JSON.parse(o.payload) as { to: string; template: string; vars: { body: string } }).filter((p) => p.template === 'customer_campaign');

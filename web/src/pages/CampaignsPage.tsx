@@ -10,6 +10,9 @@ import { Forbidden } from '../ui/Forbidden.tsx';
 import { formatTime } from '../ui/format.ts';
 
 const STATUSES = ['queued', 'skipped_no_consent', 'skipped_no_email'] as const;
+/** A mailed recipient's message as the outbox has it: waiting for the worker, sent, or given up. */
+const DELIVERIES = ['pending', 'sent', 'failed'] as const;
+const DELIVERY_BADGE = { pending: 'pending', sent: 'resolved', failed: 'breached' } as const;
 
 /** One campaign: its text, the send button while a draft, and whom it reached once sent. */
 function CampaignDetail({ id }: { id: string }) {
@@ -41,6 +44,11 @@ function CampaignDetail({ id }: { id: string }) {
           {STATUSES.map((s) => `${t(`campaigns.recipient.${s}`)} ${c.counts![s]}`).join(' · ')} {c.sentAt ? <span className="muted">({formatTime(c.sentAt, i18n.language)})</span> : null}
         </p>
       )}
+      {c.counts && c.counts.queued > 0 && (
+        <p data-testid="campaign-delivery" className="small">
+          {DELIVERIES.map((d) => `${t(`campaigns.delivery.${d}`)} ${c.recipients.filter((r) => r.delivery === d).length}`).join(' · ')}
+        </p>
+      )}
       {c.recipients.length > 0 && (
         <table className="table" data-testid="recipients">
           <tbody>
@@ -50,7 +58,13 @@ function CampaignDetail({ id }: { id: string }) {
                   <Link to={`/customers/${r.customerId}`}>{r.name}</Link>
                 </td>
                 <td>
-                  <Badge kind={r.status === 'queued' ? 'resolved' : 'pending'}>{t(`campaigns.recipient.${r.status}`)}</Badge>
+                  {r.delivery ? (
+                    <Badge kind={DELIVERY_BADGE[r.delivery]} title={r.deliveryError ?? undefined}>
+                      {t(`campaigns.delivery.${r.delivery}`)}
+                    </Badge>
+                  ) : (
+                    <Badge kind="pending">{t(`campaigns.recipient.${r.status}`)}</Badge>
+                  )}
                 </td>
               </tr>
             ))}

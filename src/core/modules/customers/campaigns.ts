@@ -37,11 +37,17 @@ export interface CampaignView {
   counts: Record<RecipientStatus, number> | null;
 }
 
+/** What became of a mailed recipient's message: the outbox worker's state of it (null: not mailed). */
+export type RecipientDelivery = 'pending' | 'sent' | 'failed';
+
 export interface RecipientView {
   customerId: string;
   name: string;
   status: RecipientStatus;
   outboxId: string | null;
+  delivery: RecipientDelivery | null;
+  /** why the outbox gave up (a withdrawn consent, the mail server's refusal) */
+  deliveryError: string | null;
 }
 
 const toView = (r: CustomerCampaignsTable, counts: CampaignView['counts']): CampaignView => ({
@@ -190,14 +196,22 @@ export async function getCampaign(ctx: Ctx, id: string): Promise<CampaignView & 
   const recipients = await ctx.db
     .selectFrom('customer_campaign_recipients as r')
     .innerJoin('customers as c', 'c.id', 'r.customer_id')
-    .select(['r.customer_id', 'c.name', 'r.status', 'r.outbox_id'])
+    .leftJoin('outbox as o', 'o.id', 'r.outbox_id')
+    .select(['r.customer_id', 'c.name', 'r.status', 'r.outbox_id', 'o.sent_at', 'o.failed_at', 'o.last_error'])
     .where('r.campaign_id', '=', id)
     .orderBy('c.name')
     .orderBy('r.customer_id')
     .execute();
   return {
     ...toView(row, row.status === 'sent' ? await countsOf(ctx.db, id) : null),
-    recipients: recipients.map((r) => ({ customerId: r.customer_id, name: r.name, status: r.status as RecipientStatus, outboxId: r.outbox_id })),
+    recipients: recipients.map((r) => ({
+      customerId: r.customer_id,
+      name: r.name,
+      status: r.status as RecipientStatus,
+      outboxId: r.outbox_id,
+      delivery: r.outbox_id === null ? null : r.sent_at !== null ? 'sent' : r.failed_at !== null ? 'failed' : 'pending',
+      deliveryError: r.failed_at !== null ? r.last_error : null,
+    })),
   };
 }
 
