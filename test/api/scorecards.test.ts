@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseMetricsTable } from '../../src/core/modules/analytics/index.ts';
 import type { AgentCard, AssessmentView, ScorecardReport } from '../../src/core/modules/scorecards/index.ts';
 import type { ManualClock } from '../../src/core/shared/clock.ts';
+import { createApiToken, createTeam, createUser, setTeamLead } from '../../src/core/modules/users/index.ts';
+import { systemActor } from '../../src/core/shared/actor.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -253,5 +255,35 @@ describe.each(DIALECTS)('scorecards and supervision on %s', (dialect) => {
     expect(twice.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     const fixes = await Promise.all([1, 2].map(() => t.as('director', 'POST', `/api/v1/supervision/assessments/${draft.id}/corrections`, { scores, reason: '更正' })));
     expect(fixes.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+  });
+
+  it("shows a lead only the assessments of their own department: another department's names its staff's rewards and discipline", async () => {
+    const sys = systemActor('test');
+    const south = await createTeam(t.ctx, { name: '华南服务中心', kind: 'department' }, sys);
+    const southTeam = await createTeam(t.ctx, { name: '华南一线组', kind: 'team', parentId: south.id }, sys);
+    const lead = await createUser(t.ctx, { email: 'south-lead@example.com', name: '华南主管', role: 'supervisor', teamId: southTeam.id }, sys);
+    await setTeamLead(t.ctx, southTeam.id, lead.id, sys);
+    const asLead = { authorization: `Bearer ${(await createApiToken(t.ctx, lead.id, 'test', null, sys)).token}` };
+    const scores = [
+      { key: 'acceptance', score: 25 },
+      { key: 'maintenance', score: 20 },
+      { key: 'complaints', score: 20 },
+      { key: 'conduct', score: 15 },
+    ];
+    const made = (await t.as('director', 'POST', '/api/v1/supervision/assessments', { month: '2026-09', departmentId: south.id, scores })).json() as AssessmentView;
+    expect((await t.as('director', 'POST', `/api/v1/supervision/assessments/${made.id}/publish`, {})).statusCode).toBe(200);
+
+    const months = (list: unknown) => (list as AssessmentView[]).map((a) => [a.departmentId === south.id ? 'south' : 'centre', a.month]);
+    // the south's lead: their department's only
+    expect(months((await t.as(null, 'GET', '/api/v1/supervision/assessments', undefined, asLead)).json())).toEqual([['south', '2026-09']]);
+    const centreOne = ((await t.as('manager', 'GET', '/api/v1/supervision/assessments?month=2026-11')).json() as AssessmentView[])[0]!;
+    expect((await t.as(null, 'GET', `/api/v1/supervision/assessments/${centreOne.id}`, undefined, asLead)).statusCode).toBe(404);
+    // the centre's manager and supervisor: not the south's
+    for (const who of ['manager', 'supervisor']) {
+      expect(months((await t.as(who, 'GET', '/api/v1/supervision/assessments')).json()).some(([d]) => d === 'south'), who).toBe(false);
+      expect((await t.as(who, 'GET', `/api/v1/supervision/assessments/${made.id}`)).statusCode, who).toBe(404);
+    }
+    // the director and admins: every department's
+    for (const who of ['director', 'admin']) expect(months((await t.as(who, 'GET', '/api/v1/supervision/assessments?month=2026-09')).json()), who).toEqual([['south', '2026-09']]);
   });
 });

@@ -5,6 +5,7 @@ import type { Actor } from '../../shared/actor.ts';
 import { conflict, invalid, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
+import { ledTeams } from '../quality/access.ts';
 import { readSetting, writeSetting } from '../settings/index.ts';
 import { supervisionItems, type AssessmentBody, type AssessmentPatch, type AssessmentView, type CorrectionBody, type EntryBody, type SupervisionItem } from './supervision.schemas.ts';
 import type { SupervisionAssessmentsTable } from './supervision.table.ts';
@@ -121,10 +122,28 @@ async function viewOf(db: Db, a: SupervisionAssessmentsTable): Promise<Assessmen
 /** Drafts are the supervising side's work in progress: only the director sees them. */
 const seesDrafts = (actor: Actor) => actor.role === 'director';
 
+/**
+ * Whose assessments a reader sees: the director and admins every department's; a supervisor or
+ * manager those of the departments their own unit and the units they lead belong to (an
+ * assessment names the department's staff with their rewards and discipline).
+ */
+async function readableDepartments(db: Db, actor: Actor): Promise<Set<string> | 'all'> {
+  if (actor.role === 'director' || actor.role === 'admin') return 'all';
+  const teams = await db.selectFrom('teams').select(['id', 'parent_id']).execute();
+  const parent = new Map(teams.map((t) => [t.id, t.parent_id]));
+  const out = new Set<string>();
+  for (let id of [...(actor.teamId ? [actor.teamId] : []), ...(await ledTeams(db, actor))]) {
+    for (let hops = 0; id && !out.has(id) && hops < 64; hops++, id = parent.get(id) ?? '') out.add(id);
+  }
+  return out;
+}
+
 /** Pass the transaction when inside one (on SQLite its single connection is held by it). */
 async function load(db: Db, id: string, actor: Actor): Promise<SupervisionAssessmentsTable> {
   const a = await db.selectFrom('supervision_assessments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!a || (a.status === 'draft' && !seesDrafts(actor))) throw notFound('assessment', id);
+  const readable = await readableDepartments(db, actor);
+  if (readable !== 'all' && !readable.has(a.department_id)) throw notFound('assessment', id);
   return a;
 }
 
@@ -138,6 +157,11 @@ export async function listAssessments(ctx: Ctx, f: { month?: string | undefined;
   if (f.month) q = q.where('month', '=', f.month);
   if (f.departmentId) q = q.where('department_id', '=', f.departmentId);
   if (!seesDrafts(actor)) q = q.where('status', '=', 'published');
+  const readable = await readableDepartments(ctx.db, actor);
+  if (readable !== 'all') {
+    if (!readable.size) return [];
+    q = q.where('department_id', 'in', [...readable]);
+  }
   const rows = await q.orderBy('month', 'desc').orderBy('department_id').orderBy('version', 'desc').limit(500).execute();
   return Promise.all(rows.map((r) => viewOf(ctx.db, r)));
 }
