@@ -1,14 +1,17 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptView, CertificateView, CourseView, ExamView, QuestionView, SittingView } from '../../src/core/modules/training/index.ts';
-import { addMonths } from '../../src/core/modules/training/index.ts';
+import type { DueRow } from '../../src/core/modules/training/index.ts';
+import { addMonths, issueCertificate } from '../../src/core/modules/training/index.ts';
 import { createCustomer } from '../../src/core/modules/customers/index.ts';
 import { systemActor } from '../../src/core/shared/actor.ts';
-import type { ManualClock } from '../../src/core/shared/clock.ts';
+import { ManualClock } from '../../src/core/shared/clock.ts';
 import { DIALECTS, T0 } from '../helpers/db.ts';
 import { makeTestApp, type TestApp } from '../helpers/app.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
+const ZONE = 'Asia/Shanghai';
 
 // SPEC 7 (培训与认证): courses, question banks, published monthly exams taken against the server's
 // clock and graded on the server, certificates, "only certified staff may handle cases", and
@@ -76,9 +79,36 @@ describe.each(DIALECTS)('training and certification on %s', (dialect) => {
     expect(v2.id).not.toBe(exam.id);
     expect((await ok<ExamView[]>('supervisor', 'GET', '/api/v1/training/exams?all=true')).find((e) => e.id === exam.id)!.questions).toHaveLength(4);
     const seen = await ok<SittingView[]>('agent', 'GET', '/api/v1/training/sittings');
-    expect(seen.map((x) => [x.id, x.examId, x.myStatus, x.mayStart, x.questionCount])).toEqual([[s.id, exam.id, 'none', true, 4]]);
+    // the course is required: its exam waits for the course to be completed (经培训合格后上岗)
+    expect(seen.map((x) => [x.id, x.examId, x.myStatus, x.mayStart, x.needsCourse, x.questionCount])).toEqual([[s.id, exam.id, 'none', false, true, 4]]);
     sitting = seen[0]!;
     expect(code(await t.as('agent', 'GET', '/api/v1/training/exams'))).toEqual([403, 'forbidden']);
+  });
+
+  it("lists a required course's targeted staff as due to their leads until each completes it; its exam is sat only after", async () => {
+    const u = t.seed.users;
+    expect(code(await t.as('agent', 'POST', `/api/v1/training/sittings/${sitting.id}/attempts`))).toEqual([409, 'training_course_incomplete']);
+    const due = async (who: string) => (await ok<DueRow[]>(who, 'GET', '/api/v1/training/due')).map((r) => [r.courseId, r.userId]);
+    // targeted: agents (targetRoles); the front-line lead sees their three, the after-sales lead theirs
+    expect((await due('supervisor')).sort()).toEqual([[course.id, u.agent!.id], [course.id, u.agent2!.id], [course.id, u.agent3!.id]].sort());
+    expect(await due('supervisor2')).toEqual([[course.id, u.tech!.id]]);
+    expect(code(await t.as('agent', 'GET', '/api/v1/training/due'))).toEqual([403, 'forbidden']);
+    expect(code(await t.as('agent', 'POST', '/api/v1/training/courses/no-such/complete'))).toEqual([404, 'training_course_not_found']);
+    expect(code(await t.as('admin', 'POST', `/api/v1/training/courses/${course.id}/complete`))).toEqual([403, 'forbidden']);
+
+    const done = await ok<{ completedAt: number }>('agent', 'POST', `/api/v1/training/courses/${course.id}/complete`);
+    expect(done.completedAt).toBe(clock.now());
+    clock.advance(MIN);
+    expect((await ok<{ completedAt: number }>('agent', 'POST', `/api/v1/training/courses/${course.id}/complete`)).completedAt).toBe(done.completedAt); // once
+    const courses = await ok<CourseView[]>('agent', 'GET', '/api/v1/training/courses');
+    expect(courses.map((c) => (c.id === course.id ? c.completedAt : 'other:' + String(c.completedAt))).sort()).toEqual([done.completedAt, 'other:null'].sort());
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('target_id', '=', course.id).where('action', '=', 'training.course.complete').execute();
+    expect(audit).toHaveLength(1);
+    expect(await due('supervisor')).not.toContainEqual([course.id, u.agent!.id]);
+    expect((await ok<SittingView[]>('agent', 'GET', '/api/v1/training/sittings')).map((x) => [x.mayStart, x.needsCourse])).toEqual([[true, false]]);
+    for (const who of ['agent2', 'agent3', 'supervisor']) await ok(who, 'POST', `/api/v1/training/courses/${course.id}/complete`);
+    expect(await due('supervisor')).toEqual([]);
+    clock.set(T0);
   });
 
   it('never sends the answer key before submission, grades on the server (all or nothing a question), allows one attempt', async () => {
@@ -108,8 +138,8 @@ describe.each(DIALECTS)('training and certification on %s', (dialect) => {
     const passed = await ok<AttemptView>('agent2', 'POST', `/api/v1/training/attempts/${b.id}/submit`, { answers: { [q[0]!.id]: [1], [q[1]!.id]: [0, 1, 2], [q[2]!.id]: [1], [q[3]!.id]: [0] } });
     expect(passed).toMatchObject({ awarded: 7, score: 70, passed: true });
     const certs = await ok<CertificateView[]>('agent2', 'GET', '/api/v1/training/certificates?mine=true');
-    expect(certs.map((c) => [c.id, c.skill, c.state, c.issuedAt, c.expiresAt])).toEqual([[passed.certificateId, 'billing', 'valid', T0 + 5 * MIN, addMonths(T0 + 5 * MIN, 12)]]);
-    expect(addMonths(Date.UTC(2026, 10, 23, 2, 5), 12)).toBe(Date.UTC(2027, 10, 23, 2, 5));
+    expect(certs.map((c) => [c.id, c.skill, c.state, c.issuedAt, c.expiresAt])).toEqual([[passed.certificateId, 'billing', 'valid', T0 + 5 * MIN, addMonths(T0 + 5 * MIN, 12, ZONE)]]);
+    expect(addMonths(Date.UTC(2026, 10, 23, 2, 5), 12, ZONE)).toBe(Date.UTC(2027, 10, 23, 2, 5));
 
     // results: to the lead; not to another agent, who neither opens someone else's attempt
     const results = await ok<Array<{ userId: string; score: number; passed: boolean }>>('supervisor', 'GET', `/api/v1/training/sittings/${sitting.id}/results`);
@@ -136,6 +166,28 @@ describe.each(DIALECTS)('training and certification on %s', (dialect) => {
     expect(graded).toMatchObject({ status: 'submitted', awarded: 4, score: 40, passed: false, submittedAt: a.deadlineAt });
   });
 
+  it('answers two starts at once with the one attempt, on both databases (no unique-index 500)', async () => {
+    // PostgreSQL: open pooled connections first, or the pool's connecting staggers the starts and hides the race
+    await Promise.all([1, 2, 3, 4].map(() => sql`select 1`.execute(t.ctx.db)));
+    const start = () => t.as('supervisor', 'POST', `/api/v1/training/sittings/${sitting.id}/attempts`);
+    const rs = await Promise.all([start(), start(), start()]);
+    expect(rs.map((r) => r.statusCode), rs.map((r) => r.body).join('\n')).toEqual([201, 201, 201]);
+    expect(new Set(rs.map((r) => (r.json() as AttemptView).id)).size).toBe(1);
+    const rows = await t.ctx.db.selectFrom('training_attempts').select('id').where('user_id', '=', t.seed.users.supervisor!.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("counts a certificate's months in the service centre's zone (Asia/Shanghai), not UTC", async () => {
+    // passed at 2026-01-31 07:30 in Shanghai (still the 30th in UTC): valid to 2026-02-28 07:30 there, not to 1 March
+    const at = Date.parse('2026-01-31T07:30:00+08:00');
+    const issue = (months: number) =>
+      t.ctx.db.transaction().execute((trx) => issueCertificate({ ...t.ctx, clock: new ManualClock(at) }, trx, { userId: t.seed.users.inspector!.id, skill: 'zone-check', examId: null, attemptId: null, validityMonths: months }, systemActor('test')));
+    expect(Number((await issue(1)).expires_at)).toBe(Date.parse('2026-02-28T07:30:00+08:00'));
+    // the brief's late-evening boundary: 2026-01-31 23:30 +08:00 plus one month is 2026-02-28 23:30 there
+    expect(addMonths(Date.parse('2026-01-31T23:30:00+08:00'), 1, ZONE)).toBe(Date.parse('2026-02-28T23:30:00+08:00'));
+    expect(addMonths(Date.parse('2026-03-31T07:30:00+08:00'), 1, ZONE)).toBe(Date.parse('2026-04-30T07:30:00+08:00'));
+  });
+
   it('lets only certified staff handle cases of a mapped category: routing skips, manual assignment refuses, expiry and revocation end it', async () => {
     expect(code(await t.as('supervisor', 'PATCH', '/api/v1/training/settings', { enforceCertification: true }))).toEqual([403, 'forbidden']);
     expect(code(await t.as('admin', 'PATCH', '/api/v1/training/settings', { categoryRequirements: { 'no-such': 'billing' } }))).toEqual([404, 'category_not_found']);
@@ -154,7 +206,7 @@ describe.each(DIALECTS)('training and certification on %s', (dialect) => {
     await ok('supervisor', 'POST', `/api/v1/cases/${c.id}/assign`, { assigneeId: t.seed.users.agent!.id });
 
     // a year on the certificate has expired: agent2 is refused too, and routing leaves the case in the queue
-    clock.set(addMonths(T0 + 5 * MIN, 12));
+    clock.set(addMonths(T0 + 5 * MIN, 12, ZONE));
     expect((await ok<CertificateView[]>('agent2', 'GET', '/api/v1/training/certificates?mine=true'))[0]!.state).toBe('expired');
     expect(code(await t.as('supervisor', 'POST', `/api/v1/cases/${routed[1]!.id}/assign`, { assigneeId: t.seed.users.agent2!.id }))).toEqual([409, 'agent_not_certified']);
     const queued = await intake(billing);
@@ -179,6 +231,20 @@ describe.each(DIALECTS)('training and certification on %s', (dialect) => {
     // enforcement off: anyone again
     await ok('admin', 'PATCH', '/api/v1/training/settings', { enforceCertification: false });
     await ok('supervisor', 'POST', `/api/v1/cases/${routed[2]!.id}/assign`, { assigneeId: t.seed.users.agent!.id, handoverNote: '关闭上岗校验后指派' });
+  });
+
+  it('drops the course gate once a required course is withdrawn (no dead end: it can no longer be marked complete)', async () => {
+    const c = await ok<CourseView>('supervisor', 'POST', '/api/v1/training/courses', { title: '已停用的必修课', required: true }, 201);
+    const qn = await ok<QuestionView>('supervisor', 'POST', `/api/v1/training/courses/${c.id}/questions`, { kind: 'true_false', prompt: '停用课程的考试仍可参加。', answer: [0], points: 1 }, 201);
+    const ex = await ok<ExamView>('supervisor', 'POST', '/api/v1/training/exams', { courseId: c.id, title: '停用课程考试', questionIds: [qn.id] }, 201);
+    await ok('supervisor', 'POST', `/api/v1/training/exams/${ex.id}/publish`);
+    const s = await ok<{ id: string }>('supervisor', 'POST', '/api/v1/training/sittings', { examId: ex.id, title: '停用课程场次', period: '2026-11', opensAt: clock.now(), closesAt: clock.now() + DAY }, 201);
+    await ok('supervisor', 'PUT', `/api/v1/training/courses/${c.id}`, { title: c.title, required: true, active: false });
+    expect(code(await t.as('agent3', 'POST', `/api/v1/training/courses/${c.id}/complete`))).toEqual([409, 'training_course_inactive']);
+    const mine = (await ok<SittingView[]>('agent3', 'GET', '/api/v1/training/sittings')).find((x) => x.id === s.id)!;
+    expect([mine.needsCourse, mine.mayStart]).toEqual([false, true]);
+    expect((await ok<AttemptView>('agent3', 'POST', `/api/v1/training/sittings/${s.id}/attempts`, undefined, 201)).status).toBe('in_progress');
+    expect((await ok<DueRow[]>('supervisor', 'GET', '/api/v1/training/due')).filter((r) => r.courseId === c.id)).toEqual([]);
   });
 
   it("gives an inspector a case's call recording only where the customer consented to call_recording", async () => {

@@ -6,8 +6,10 @@ import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
 
 /**
  * 培训考试 (SPEC 7) in the staff app, in Chromium, on both databases: a supervisor has published an
- * exam and scheduled this month's sitting; the agent opens 培训考试, starts the exam (the server's
- * clock runs), answers, hands in, reads the result and finds the certificate it issued.
+ * exam of a required course and scheduled this month's sitting; the agent opens 培训考试, may not
+ * start before marking the course studied (我已学完), then starts the exam (the server's clock
+ * runs), answers, hands in, reads the result and finds the certificate it issued; the lead's list
+ * of required training due no longer names the agent.
  */
 describe.runIf(haveChromium).each(DIALECTS)('training in the staff app on %s', (dialect) => {
   let t: TestApp;
@@ -38,6 +40,12 @@ describe.runIf(haveChromium).each(DIALECTS)('training in the staff app on %s', (
     const agent = await logIn(browser, base, t.seed.users.agent!.email);
     await agent.page.locator('nav.side').getByRole('link', { name: '培训考试' }).click();
     const row = agent.page.locator('section[data-section=my-exams] tr[data-sitting]');
+    // the course is required: no start until it is completed
+    await row.locator('[data-needs-course]').waitFor();
+    expect(await row.getByRole('button', { name: '开始考试' }).count()).toBe(0);
+    const courseCard = agent.page.locator(`section[data-section=courses] article[data-course="${course.id}"]`);
+    await courseCard.getByRole('button', { name: '我已学完' }).click();
+    await courseCard.locator('[data-completed]').waitFor();
     await row.getByRole('button', { name: '开始考试' }).click();
     const paper = agent.page.locator('section[data-attempt]');
     await paper.locator('[data-timer]').waitFor();
@@ -64,6 +72,10 @@ describe.runIf(haveChromium).each(DIALECTS)('training in the staff app on %s', (
     await lead.page.goto(`${base}/app/training`);
     await lead.page.getByLabel('语言', { exact: true }).selectOption('en');
     await lead.page.locator(`tr[data-exam="${exam.id}"][data-status=published]`).waitFor();
+    // a course for everyone: the lead's team (and the lead) are due, less the agent who completed it
+    const due = lead.page.locator('section[data-section=due-training]');
+    await due.locator(`tr[data-due-user="${t.seed.users.agent2!.id}"]`).waitFor();
+    expect(await due.locator(`tr[data-due-user="${t.seed.users.agent!.id}"]`).count()).toBe(0);
     await lead.page.locator('section[data-section=authoring]').getByRole('button', { name: '本月月度统考' }).click();
     await lead.page.locator('table[data-list=results]').getByText('Passed').waitFor();
     await screenshot(lead.page, 'training-authoring-en', dialect);

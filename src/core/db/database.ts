@@ -34,7 +34,7 @@ import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, Q
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
 import type { FollowupAttemptsTable, FollowupPlansTable, FollowupsTable } from '../modules/followups/followup.table.ts';
 import type { ImportJobsTable, ImportRowsTable } from '../modules/channels/import/import.table.ts';
-import type { TrainingAttemptsTable, TrainingCertificatesTable, TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from '../modules/training/training.table.ts';
+import type { TrainingAttemptsTable, TrainingCertificatesTable, TrainingCompletionsTable, TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from '../modules/training/training.table.ts';
 import type { ReportDigestRunsTable, ReportSubscriptionsTable, ServiceReportsTable } from '../modules/reports/reports.table.ts';
 import type { CustomerCampaignRecipientsTable, CustomerCampaignsTable, CustomerProfilesTable } from '../modules/customers/profile.table.ts';
 import type { SupervisionAssessmentsTable, SupervisionEntriesTable } from '../modules/scorecards/supervision.table.ts';
@@ -101,6 +101,7 @@ export interface Database {
   training_sittings: TrainingSittingsTable;
   training_attempts: TrainingAttemptsTable;
   training_certificates: TrainingCertificatesTable;
+  training_completions: TrainingCompletionsTable;
   service_reports: ServiceReportsTable;
   report_subscriptions: ReportSubscriptionsTable;
   report_digest_runs: ReportDigestRunsTable;

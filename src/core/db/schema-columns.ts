@@ -163,6 +163,7 @@ export const DECLARED_COLUMNS: Columns = {
     id: true, user_id: true, skill: true, exam_id: true, attempt_id: true, issued_at: true, expires_at: true, revoked_at: true, revoked_by: true,
     revoke_reason: true,
   },
+  training_completions: { course_id: true, user_id: true, completed_at: true },
   service_reports: {
     id: true, kind: true, period_key: true, period_from: true, period_to: true, version: true, content: true, source: true, generated_by: true,
     generated_at: true,

@@ -1,8 +1,9 @@
 import type { Ctx } from '../context.ts';
 import type { Actor } from '../shared/actor.ts';
 import { ManualClock } from '../shared/clock.ts';
-import { createCourse, createExam, createQuestion, createSitting, issueCertificate, publishExam, updateTrainingSettings } from '../modules/training/index.ts';
+import { completeCourse, createCourse, createExam, createQuestion, createSitting, issueCertificate, publishExam, updateTrainingSettings } from '../modules/training/index.ts';
 import type { UserView } from '../modules/users/index.ts';
+import { staffActor } from './demo-data.ts';
 import { DAY } from './demo-time.ts';
 
 /** Shanghai (UTC+8) month boundaries of the month holding `t`. */
@@ -18,7 +19,8 @@ const monthOf = (t: number) => {
  * its exam published, this month's sitting open, a valid billing and complaints certificate for
  * every member of staff who handles cases, and enforcement on for 收费与账单 (billing) and
  * 服务态度 (staff attitude) cases, so the demo keeps working and an admin can show a refusal by
- * revoking one. Returns the certificates issued.
+ * revoking one. Every handler but one (agent5, on the front-line lead's list of training due) has
+ * completed the course. Returns the certificates issued.
  */
 export async function loadDemoTraining(ctx: Ctx, now: number, trainer: Actor, handlers: UserView[], categories: { billing: string; staff: string }): Promise<number> {
   const at = (t: number): Ctx => ({ ...ctx, clock: new ManualClock(t) });
@@ -50,6 +52,7 @@ export async function loadDemoTraining(ctx: Ctx, now: number, trainer: Actor, ha
   const month = monthOf(now);
   await createSitting(at(t0 + DAY), { examId: exam.id, title: `${month.key} 月度统考`, period: month.key, opensAt: month.from, closesAt: month.to, allowRetake: true }, trainer);
 
+  for (const u of handlers) if (u.email !== 'agent5@serviceloop.local') await completeCourse(at(t0 + DAY), course.id, staffActor(u));
   let n = 0;
   for (const u of handlers)
     for (const skill of ['billing', 'complaints']) {

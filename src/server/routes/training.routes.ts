@@ -19,7 +19,17 @@ export function trainingRoutes(app: ZApp, ctx: Ctx): void {
   app.get(
     '/api/v1/training/courses',
     { config: { permission: 'training.read' }, schema: { tags, summary: 'Courses (all=true: inactive too)', querystring: allQuery, response: { 200: z.array(t.courseView) } } },
-    (req) => t.listCourses(ctx, req.query.all ?? false),
+    (req) => t.listCourses(ctx, req.query.all ?? false, actor(req)),
+  );
+  app.post(
+    '/api/v1/training/courses/:id/complete',
+    { config: { permission: 'training.take' }, schema: { tags, summary: 'Mark a course I studied complete (once; a repeat answers the first)', params, response: { 200: t.completionView } } },
+    (req) => t.completeCourse(ctx, req.params.id, actor(req)),
+  );
+  app.get(
+    '/api/v1/training/due',
+    { config: { permission: 'training.results' }, schema: { tags, summary: 'Required courses my staff have yet to complete (their targeted roles or skills)', response: { 200: z.array(t.dueRow) } } },
+    (req) => t.dueTraining(ctx, actor(req)),
   );
   app.post(
     '/api/v1/training/courses',

@@ -173,6 +173,8 @@ export const API_ERROR_CODES = [
   'training_attempt_used',
   'training_sitting_closed',
   'training_exam_not_published',
+  'training_course_incomplete',
+  'training_course_inactive',
   // appraisal: scorecards and the supervision assessment (SPEC 7)
   'scorecard_weights_sum',
   'scorecard_bad_period',

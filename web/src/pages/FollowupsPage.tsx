@@ -9,15 +9,8 @@ import { FollowupItem } from '../modules/followups/components/Followups.tsx';
 import type { PlanView } from '../types.ts';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { Forbidden } from '../ui/Forbidden.tsx';
+import { centreMonth, centreMonthRange } from '../ui/centre-month.ts';
 import { formatTime, percent } from '../ui/format.ts';
-
-/** The first instant of a month (YYYY-MM) in the centre's zone (UTC+8), and of the next. */
-const monthRange = (month: string): [number, number] => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const from = Date.UTC(y, m - 1, 1) - 8 * 3600_000;
-  const to = Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1) - 8 * 3600_000;
-  return [from, to];
-};
 
 /** 回访 (SPEC 5): the queue of follow-ups with filters and the outcome form, the report, and the periodic plans. */
 export function FollowupsPage() {
@@ -107,8 +100,8 @@ export function FollowupsPage() {
 
 function FollowupReportCard() {
   const { t } = useTranslation();
-  const [month, setMonth] = useState(() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7));
-  const [from, to] = monthRange(month);
+  const [month, setMonth] = useState(() => centreMonth());
+  const [from, to] = centreMonthRange(month);
   const q = useQuery({ queryKey: ['followups', 'report', from, to], queryFn: () => followupReport(from, to) });
   const r = q.data;
   return (

@@ -7,6 +7,7 @@ import type { AttemptView, CertificateView, SittingView } from '../modules/train
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { Forbidden } from '../ui/Forbidden.tsx';
+import { centreMonthRange } from '../ui/centre-month.ts';
 import { formatTime } from '../ui/format.ts';
 
 /** 培训与认证 (SPEC 7): my exams (take one against the server's clock), my certificates, courses; trainers author and see results. */
@@ -27,6 +28,7 @@ export function TrainingPage() {
           {can('training.take') && <MyExams onOpen={setAttemptId} />}
           <Certificates mine />
           <Courses />
+          {can('training.results') && <DueTraining />}
           {can('training.write') && <Authoring />}
           {can('training.revoke') && <Certificates mine={false} />}
         </>
@@ -77,6 +79,7 @@ function MyExams({ onOpen }: { onOpen: (id: string) => void }) {
                     <Badge kind={s.myStatus === 'passed' ? 'resolved' : s.myStatus === 'failed' ? 'failed' : 'pending'}>{t(`training.myStatus.${s.myStatus}`)}</Badge>
                   </td>
                   <td className="row-buttons">
+                    {s.needsCourse && s.myStatus !== 'in_progress' && <span className="muted small" data-needs-course>{t('training.exams.needsCourse')}</span>}
                     {can('training.take') && s.mayStart && (
                       <button type="button" disabled={start.isPending} onClick={() => start.mutate(s)}>
                         {s.myStatus === 'in_progress' ? t('training.exams.resume') : t('training.exams.start')}
@@ -252,8 +255,12 @@ function Certificates({ mine }: { mine: boolean }) {
 }
 
 function Courses() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const qc = useQueryClient();
   const q = useQuery({ queryKey: ['training', 'courses'], queryFn: () => api.listCourses() });
+  // completing a course may open its exam and take the taker off the leads' due list
+  const complete = useMutation({ mutationFn: api.completeCourse, onSuccess: () => qc.invalidateQueries({ queryKey: ['training'] }) });
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorMessage error={q.error} />;
   return (
@@ -272,8 +279,55 @@ function Courses() {
               {t('training.courses.for')}: {[...c.targetRoles.map((r) => t(`auth.roles.${r}`)), ...c.targetSkills].join(', ')}
             </p>
           )}
+          {c.completedAt !== null ? (
+            <p className="small" data-completed>
+              <Badge kind="resolved">{t('training.courses.completedAt', { at: formatTime(c.completedAt, i18n.language) })}</Badge>
+            </p>
+          ) : (
+            can('training.take') && (
+              <button type="button" className="secondary" disabled={complete.isPending} onClick={() => complete.mutate(c.id)}>
+                {t('training.courses.complete')}
+              </button>
+            )
+          )}
         </article>
       ))}
+      {complete.error && <ErrorMessage error={complete.error} />}
+    </section>
+  );
+}
+
+/** Leads: the staff they lead who have yet to complete a required course meant for them. */
+function DueTraining() {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ['training', 'due'], queryFn: api.listDue });
+  if (q.isPending) return <Loading />;
+  if (q.error) return <ErrorMessage error={q.error} />;
+  return (
+    <section className="card" data-section="due-training">
+      <h2>{t('training.due.title')}</h2>
+      {q.data.length === 0 ? (
+        <p className="muted">{t('training.due.none')}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('training.due.course')}</th>
+              <th>{t('training.due.staff')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q.data.map((r) => (
+              <tr key={`${r.courseId}:${r.userId}`} data-due-user={r.userId}>
+                <td>{r.courseTitle}</td>
+                <td>
+                  {r.userName} <span className="muted small">{t(`auth.roles.${r.role}`)}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -327,8 +381,8 @@ function Authoring() {
   const onSitting = (e: FormEvent<HTMLFormElement>) => {
     const f = form(e);
     const month = String(f.get('period'));
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    newSitting.mutate({ examId: f.get('examId'), title: f.get('title'), period: month, opensAt: Date.UTC(y, m - 1, 1) - 8 * 3600_000, closesAt: Date.UTC(y, m, 1) - 8 * 3600_000, allowRetake: f.get('retake') === 'on' });
+    const [opensAt, closesAt] = centreMonthRange(month);
+    newSitting.mutate({ examId: f.get('examId'), title: f.get('title'), period: month, opensAt, closesAt, allowRetake: f.get('retake') === 'on' });
   };
   const published = (exams.data ?? []).filter((x) => x.status === 'published');
   return (

@@ -7,7 +7,7 @@ import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { cardScope, seesCard, type CardScope } from '../scorecards/access.ts';
 import { authorityOf } from '../users/roles.ts';
-import { examQuestions, examRow } from './authoring.service.ts';
+import { completionsOf, examQuestions, examRow } from './authoring.service.ts';
 import { issueCertificate } from './certification.ts';
 import { gradeExam } from './grading.ts';
 import type { AnswersInput, AttemptView, SittingView } from './training.schemas.ts';
@@ -43,7 +43,8 @@ export async function listSittings(ctx: Ctx, actor: Actor): Promise<SittingView[
     .selectFrom('training_sittings as s')
     .innerJoin('training_exams as e', 'e.id', 's.exam_id')
     .selectAll('s')
-    .select(['e.title as exam_title', 'e.time_limit_minutes', 'e.pass_score', 'e.certifies', 'e.questions', 'e.status as exam_status'])
+    .innerJoin('training_courses as c', 'c.id', 'e.course_id')
+    .select(['e.title as exam_title', 'e.time_limit_minutes', 'e.pass_score', 'e.certifies', 'e.questions', 'e.status as exam_status', 'e.course_id', 'c.required as course_required', 'c.active as course_active'])
     .where('e.status', '=', 'published')
     .orderBy('s.opens_at', 'desc')
     .orderBy('s.id')
@@ -52,10 +53,14 @@ export async function listSittings(ctx: Ctx, actor: Actor): Promise<SittingView[
   const mine = rows.length
     ? await ctx.db.selectFrom('training_attempts').selectAll().where('user_id', '=', actor.id).where('sitting_id', 'in', rows.map((r) => r.id)).execute()
     : [];
+  // a withdrawn (inactive) course gates nothing: it can no longer be completed, nor is it due
+  const gated = (r: { course_required: number; course_active: number }) => r.course_required === 1 && r.course_active === 1;
+  const done = await completionsOf(ctx.db, actor.id, rows.filter(gated).map((r) => r.course_id));
   const now = ctx.clock.now();
   return rows.map((s) => {
     const own = mine.filter((a) => a.sitting_id === s.id);
     const open = Number(s.opens_at) <= now && now < Number(s.closes_at);
+    const needsCourse = gated(s) && !done.has(s.course_id);
     return {
       id: s.id,
       examId: s.exam_id,
@@ -69,8 +74,11 @@ export async function listSittings(ctx: Ctx, actor: Actor): Promise<SittingView[
       passScore: s.pass_score,
       certifies: s.certifies,
       questionCount: examQuestions(s).length,
+      courseId: s.course_id,
+      needsCourse,
       myStatus: latestState(own),
-      mayStart: open && mayStartAgain(s, own),
+      // an open attempt is always resumed; a new one needs the required course completed first
+      mayStart: open && mayStartAgain(s, own) && (!needsCourse || own.some((a) => a.status === 'in_progress')),
     };
   });
 }
@@ -147,11 +155,14 @@ async function lockedAttempt(ctx: Ctx, trx: Db, id: string, actor: Actor, scope:
 /**
  * Starts (or resumes) the taker's attempt at a sitting: the server's clock starts the time limit
  * (cut at the sitting's close). One attempt a sitting; another only where retakes are allowed and
- * none was passed.
+ * none was passed. The exam of a required (and active) course is sat only once the taker completed the course
+ * (409 training_course_incomplete). Idempotent: two starts at once give the same attempt.
  */
 export async function startAttempt(ctx: Ctx, sittingId: string, actor: Actor): Promise<AttemptView> {
   const { a, exam } = await ctx.db.transaction().execute(async (trx) => {
     const s = await sittingRow(trx, sittingId);
+    // two starts at once (a double click, two tabs): the second waits and then resumes the first's attempt
+    await ctx.ops.lockKeys(trx, [`training_attempt:${s.id}:${actor.id}`]);
     const now = ctx.clock.now();
     const mine = await trx.selectFrom('training_attempts').selectAll().where('sitting_id', '=', s.id).where('user_id', '=', actor.id).orderBy('attempt_no').execute();
     const open = mine.find((x) => x.status === 'in_progress');
@@ -160,6 +171,9 @@ export async function startAttempt(ctx: Ctx, sittingId: string, actor: Actor): P
     if (!mayStartAgain(s, mine))
       throw conflict('training_attempt_used', s.allow_retake === 1 ? 'You passed this sitting already.' : 'You have taken this sitting already (one attempt; no retake allowed).');
     const exam = await examRow(trx, s.exam_id);
+    const course = await trx.selectFrom('training_courses').select(['id', 'title', 'required', 'active']).where('id', '=', exam.course_id).executeTakeFirstOrThrow();
+    if (course.required === 1 && course.active === 1 && !(await completionsOf(trx, actor.id, [course.id])).has(course.id))
+      throw conflict('training_course_incomplete', `Complete the course "${course.title}" before sitting its exam (经培训合格后上岗).`, { courseId: course.id });
     const row: TrainingAttemptsTable = {
       id: newId(),
       sitting_id: s.id,

@@ -5,7 +5,8 @@ import type { Actor } from '../../shared/actor.ts';
 import { conflict, invalid, notFound } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CourseInput, CourseView, ExamInput, ExamQuestion, ExamView, QuestionInput, QuestionView, SittingInput } from './training.schemas.ts';
+import { cardScope, seesCard } from '../scorecards/access.ts';
+import type { CompletionView, CourseInput, CourseView, DueRow, ExamInput, ExamQuestion, ExamView, QuestionInput, QuestionView, SittingInput } from './training.schemas.ts';
 import type { TrainingCoursesTable, TrainingExamsTable, TrainingQuestionsTable, TrainingSittingsTable } from './training.table.ts';
 
 type Db = Kysely<Database>;
@@ -13,7 +14,7 @@ const TRUE_FALSE = ['正确 True', '错误 False'];
 
 // ---- courses ------------------------------------------------------------------------------------
 
-const toCourse = (c: TrainingCoursesTable): CourseView => ({
+const toCourse = (c: TrainingCoursesTable, completedAt: number | null = null): CourseView => ({
   id: c.id,
   title: c.title,
   description: c.description,
@@ -24,13 +25,23 @@ const toCourse = (c: TrainingCoursesTable): CourseView => ({
   active: c.active === 1,
   createdAt: Number(c.created_at),
   updatedAt: Number(c.updated_at),
+  completedAt,
 });
 
-/** Courses; `all` (authors): inactive ones too. */
-export async function listCourses(ctx: Ctx, all: boolean): Promise<CourseView[]> {
+/** When `userId` completed each of `courseIds` (courses they have not completed are absent). */
+export async function completionsOf(db: Db, userId: string, courseIds: readonly string[]): Promise<Map<string, number>> {
+  if (courseIds.length === 0) return new Map();
+  const rows = await db.selectFrom('training_completions').select(['course_id', 'completed_at']).where('user_id', '=', userId).where('course_id', 'in', [...new Set(courseIds)]).execute();
+  return new Map(rows.map((r) => [r.course_id, Number(r.completed_at)]));
+}
+
+/** Courses, with the viewer's completion of each; `all` (authors): inactive ones too. */
+export async function listCourses(ctx: Ctx, all: boolean, actor: Actor): Promise<CourseView[]> {
   let q = ctx.db.selectFrom('training_courses').selectAll();
   if (!all) q = q.where('active', '=', 1);
-  return (await q.orderBy('title').orderBy('id').execute()).map(toCourse);
+  const rows = await q.orderBy('title').orderBy('id').execute();
+  const done = await completionsOf(ctx.db, actor.id, rows.map((c) => c.id));
+  return rows.map((c) => toCourse(c, done.get(c.id) ?? null));
 }
 
 const courseFields = (input: CourseInput) => ({
@@ -60,7 +71,7 @@ export async function updateCourse(ctx: Ctx, id: string, input: CourseInput, act
     const row = { ...old, ...courseFields(input), updated_at: ctx.clock.now() };
     await trx.updateTable('training_courses').set(row).where('id', '=', id).execute();
     await recordAudit(ctx, trx, { actor, action: 'training.course.update', targetType: 'training_course', targetId: id, before: { title: old.title }, after: { title: row.title } });
-    return toCourse(row);
+    return toCourse(row, (await completionsOf(trx, actor.id, [id])).get(id) ?? null);
   });
 }
 
@@ -68,6 +79,60 @@ async function courseRow(db: Db, id: string): Promise<TrainingCoursesTable> {
   const c = await db.selectFrom('training_courses').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c) throw notFound('training_course', id);
   return c;
+}
+
+/**
+ * The taker marks a course complete once they have studied it (经培训): kept once, a repeat
+ * answers the first completion. Only an active course is completed.
+ */
+export async function completeCourse(ctx: Ctx, courseId: string, actor: Actor): Promise<CompletionView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const c = await courseRow(trx, courseId);
+    if (c.active !== 1) throw conflict('training_course_inactive', 'The course is no longer offered.', { courseId });
+    const now = ctx.clock.now();
+    const added = await trx
+      .insertInto('training_completions')
+      .values({ course_id: courseId, user_id: actor.id, completed_at: now })
+      .onConflict((oc) => oc.columns(['course_id', 'user_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(added.numInsertedOrUpdatedRows ?? 0n) > 0)
+      await recordAudit(ctx, trx, { actor, action: 'training.course.complete', targetType: 'training_course', targetId: courseId, after: { userId: actor.id, title: c.title } });
+    const at = (await completionsOf(trx, actor.id, [courseId])).get(courseId)!;
+    return { courseId, userId: actor.id, completedAt: at };
+  });
+}
+
+/** The roles that take training (training.take): the staff a course with no target is meant for. */
+const TAKER_ROLES = ['agent', 'supervisor', 'manager', 'director', 'inspector'];
+
+/** Whether a course is meant for a member of staff: one of its roles, or one of its skills; neither named: everyone. */
+export function targets(course: Pick<CourseView, 'targetRoles' | 'targetSkills'>, user: { role: string; skills: readonly string[] }): boolean {
+  if (course.targetRoles.length === 0 && course.targetSkills.length === 0) return true;
+  return course.targetRoles.includes(user.role) || course.targetSkills.some((s) => user.skills.includes(s));
+}
+
+/**
+ * Required training due (SPEC 7, 经培训合格后上岗): each active required course's targeted active
+ * staff who have not completed it, within the viewer's scope (a lead: the teams they lead; the
+ * director and admins: everyone).
+ */
+export async function dueTraining(ctx: Ctx, actor: Actor): Promise<DueRow[]> {
+  const courses = (await ctx.db.selectFrom('training_courses').selectAll().where('required', '=', 1).where('active', '=', 1).orderBy('title').orderBy('id').execute()).map((c) => toCourse(c));
+  if (courses.length === 0) return [];
+  const scope = await cardScope(ctx, actor);
+  const users = (
+    await ctx.db.selectFrom('users').select(['id', 'name', 'role', 'team_id', 'skills']).where('active', '=', 1).where('role', 'in', TAKER_ROLES).orderBy('name').orderBy('id').execute()
+  ).filter((u) => seesCard(scope, { id: u.id, teamId: u.team_id }));
+  if (users.length === 0) return [];
+  const done = new Set(
+    (await ctx.db.selectFrom('training_completions').select(['course_id', 'user_id']).where('course_id', 'in', courses.map((c) => c.id)).execute()).map((r) => `${r.course_id}|${r.user_id}`),
+  );
+  const out: DueRow[] = [];
+  for (const c of courses)
+    for (const u of users)
+      if (!done.has(`${c.id}|${u.id}`) && targets(c, { role: u.role, skills: JSON.parse(u.skills) as string[] }))
+        out.push({ courseId: c.id, courseTitle: c.title, userId: u.id, userName: u.name, role: u.role, teamId: u.team_id });
+  return out;
 }
 
 // ---- question bank ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Ctx } from '../../context.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../shared/actor.ts';
@@ -77,15 +78,13 @@ export async function assertCertified(ctx: Ctx, db: Db, user: { id: string; name
 
 // ---- certificates -------------------------------------------------------------------------------
 
-/** `months` calendar months after `at` (UTC; the 31st into a shorter month ends on its last day). */
-export function addMonths(at: number, months: number): number {
-  const d = new Date(at);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d.getTime();
+/**
+ * `months` calendar months after `at`, counted on the wall clock of `timeZone` (the service
+ * centre's, ctx.config.timeZone): a pass at 2026-01-31 07:30 in Shanghai is valid to 2026-02-28
+ * 07:30 there (the 31st into a shorter month ends on its last day), not to the UTC date's month.
+ */
+export function addMonths(at: number, months: number, timeZone: string): number {
+  return DateTime.fromMillis(at, { zone: timeZone }).plus({ months }).toMillis();
 }
 
 export const stateOf = (c: Pick<TrainingCertificatesTable, 'revoked_at' | 'expires_at'>, now: number): CertificateView['state'] =>
@@ -106,7 +105,7 @@ export async function issueCertificate(
     exam_id: input.examId,
     attempt_id: input.attemptId,
     issued_at: now,
-    expires_at: addMonths(now, input.validityMonths),
+    expires_at: addMonths(now, input.validityMonths, ctx.config.timeZone),
     revoked_at: null,
     revoked_by: null,
     revoke_reason: null,

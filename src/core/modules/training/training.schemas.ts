@@ -32,8 +32,28 @@ export const courseView = z.object({
   active: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** When the viewer marked the course complete (null: not yet). */
+  completedAt: z.number().nullable(),
 });
 export type CourseView = z.infer<typeof courseView>;
+
+/** The viewer's completion of a course (经培训): marked once, kept. */
+export const completionView = z.object({ courseId: z.string(), userId: z.string(), completedAt: z.number() });
+export type CompletionView = z.infer<typeof completionView>;
+
+/**
+ * A member of staff who has yet to complete a required course meant for them (for their leads):
+ * targeted by role or skill as the course names them (neither named: all staff who take training).
+ */
+export const dueRow = z.object({
+  courseId: z.string(),
+  courseTitle: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  role: z.string(),
+  teamId: z.string().nullable(),
+});
+export type DueRow = z.infer<typeof dueRow>;
 
 // ---- question bank ------------------------------------------------------------------------------
 
@@ -129,6 +149,9 @@ export const sittingView = z.object({
   passScore: z.number(),
   certifies: z.string().nullable(),
   questionCount: z.number(),
+  courseId: z.string(),
+  /** The exam's course is required and the viewer has not completed it: no start before they do. */
+  needsCourse: z.boolean(),
   /** The viewer's own attempts' state: none yet, in progress, passed or failed (the latest). */
   myStatus: z.enum(['none', 'in_progress', 'passed', 'failed']),
   mayStart: z.boolean(),

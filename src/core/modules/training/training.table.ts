@@ -109,3 +109,10 @@ export interface TrainingCertificatesTable {
   revoked_by: string | null;
   revoke_reason: string | null;
 }
+
+/** A member of staff's completion of a course (经培训): marked by the taker once they have studied it. */
+export interface TrainingCompletionsTable {
+  course_id: string;
+  user_id: string;
+  completed_at: number;
+}

@@ -1,5 +1,6 @@
 import { api, post, withQuery } from '../../api.ts';
 import type { AssessmentView, ScorecardConfig, ScorecardReport, SupervisionItem } from '../../types.ts';
+import { centreMonth } from '../../ui/centre-month.ts';
 
 /** Appraisal (考核, SPEC 7): scorecards and the monthly supervision assessment (scorecards.routes.ts). */
 export const scorecards = (month: string) => api<ScorecardReport>(withQuery('/api/v1/scorecards', { month }));
@@ -19,7 +20,7 @@ export const publishAssessment = (id: string) => post<AssessmentView>(`/api/v1/s
 export const correctAssessment = (id: string, body: AssessmentInput & { reason: string }) => post<AssessmentView>(`/api/v1/supervision/assessments/${encodeURIComponent(id)}/corrections`, body);
 
 /** The month now in the centre's zone (UTC+8), as YYYY-MM. */
-export const currentMonth = (now = Date.now()): string => new Date(now + 8 * 3_600_000).toISOString().slice(0, 7);
+export const currentMonth = (now = Date.now()): string => centreMonth(now);
 /** The month before. */
 export const previousMonth = (m: string): string => {
   const [y, mm] = m.split('-').map(Number) as [number, number];

@@ -1,7 +1,7 @@
 import { api, post, withQuery } from '../../api.ts';
-import type { AttemptView, CertificateView, CourseView, ExamView, QuestionView, SittingView, TrainingSettings } from '../../../../src/core/modules/training/training.schemas.ts';
+import type { AttemptView, CertificateView, CompletionView, CourseView, DueRow, ExamView, QuestionView, SittingView, TrainingSettings } from '../../../../src/core/modules/training/training.schemas.ts';
 
-export type { AttemptView, CertificateView, CourseView, ExamView, QuestionView, SittingView, TrainingSettings };
+export type { AttemptView, CertificateView, CompletionView, CourseView, DueRow, ExamView, QuestionView, SittingView, TrainingSettings };
 
 /** Training and certification (SPEC 7): training.routes.ts. */
 export interface ResultRow {
@@ -21,6 +21,8 @@ type Answers = Record<string, number[]>;
 
 export const listCourses = (all = false) => api<CourseView[]>(withQuery('/api/v1/training/courses', all ? { all: 'true' } : {}));
 export const createCourse = (body: unknown) => post<CourseView>('/api/v1/training/courses', body);
+export const completeCourse = (id: string) => post<CompletionView>(`/api/v1/training/courses/${enc(id)}/complete`);
+export const listDue = () => api<DueRow[]>('/api/v1/training/due');
 export const listQuestions = (courseId: string) => api<QuestionView[]>(`/api/v1/training/courses/${enc(courseId)}/questions`);
 export const createQuestion = (courseId: string, body: unknown) => post<QuestionView>(`/api/v1/training/courses/${enc(courseId)}/questions`, body);
 export const listExams = () => api<ExamView[]>('/api/v1/training/exams');
