@@ -34,6 +34,7 @@ import * as m20261208scorecards from './migrations/2026_12_08_0900_scorecards.ts
 import * as m20261208reports from './migrations/2026_12_08_0910_reports.ts';
 import * as m20261208fieldService from './migrations/2026_12_08_0930_field_service.ts';
 import * as m20261208customerProfiles from './migrations/2026_12_08_0920_customer_profiles.ts';
+import * as m20261208workOrderProblem from './migrations/2026_12_08_1020_work_order_problem.ts';
 import * as m20261208trainingCompletions from './migrations/2026_12_08_1030_training_completions.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
@@ -72,6 +73,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0910_reports': m20261208reports,
   '2026_12_08_0920_customer_profiles': m20261208customerProfiles,
   '2026_12_08_0930_field_service': m20261208fieldService,
+  '2026_12_08_1020_work_order_problem': m20261208workOrderProblem,
   '2026_12_08_1030_training_completions': m20261208trainingCompletions,
 };
 

@@ -195,7 +195,7 @@ export const DECLARED_COLUMNS: Columns = {
     quote_accepted_at: true, quote_accepted_by: true, remote_outcome: true, remote_notes: true, remote_at: true, override_reason: true,
     engineer_id: true, visit_date: true, window_start: true, window_end: true, starts_at: true, ends_at: true, visits: true, checklist: true,
     report: true, arrived_at: true, completed_at: true, signed_by_name: true, signed_at: true, signoff_confirmation: true, cancel_reason: true,
-    created_by: true, created_at: true, updated_at: true,
+    created_by: true, created_at: true, updated_at: true, problem: true,
   },
   work_order_parts: {
     id: true, work_order_id: true, part_no: true, name: true, qty: true, unit_price_fen: true, part_serial: true, warranty_months: true,

@@ -117,4 +117,16 @@ export function fieldserviceRoutes(app: ZApp, ctx: Ctx): void {
     { config: { permission: 'fieldservice.visit' }, schema: { tags, summary: "The customer's sign-off of the field report (then read-only)", params, body: fs.signoffBody, response: wo } },
     (req) => fs.signOff(ctx, req.params.id, req.body, actor(req)),
   );
+
+  // the customer portal's 我的产品: their own products and service orders, read-only, in a customer's shape
+  app.get(
+    '/api/v1/portal/products',
+    { config: { permission: 'portal.read' }, schema: { tags: ['portal'], summary: "The customer's own products with their warranty today and service orders (engineer's name only; the report once completed)", response: { 200: z.array(fs.portalProductSchema) } } },
+    (req) => fs.listOwnProducts(ctx, actor(req)),
+  );
+  app.get(
+    '/api/v1/portal/work-orders/:id',
+    { config: { permission: 'portal.read' }, schema: { tags: ['portal'], summary: "One of the customer's own service orders (another's: 404)", params, response: { 200: fs.portalWorkOrderSchema } } },
+    (req) => fs.getOwnWorkOrder(ctx, req.params.id, actor(req)),
+  );
 }

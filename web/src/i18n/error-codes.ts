@@ -200,6 +200,8 @@ export const API_ERROR_CODES = [
   'work_order_read_only',
   'work_order_wrong_status',
   'serial_taken',
+  'product_of_other_customer',
+  'work_order_not_found',
   // service reports (SPEC 8)
   'report_not_found',
   'report_bad_period',

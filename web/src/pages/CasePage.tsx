@@ -10,6 +10,7 @@ import { SuggestedArticles } from '../modules/knowledge/components/SuggestedArti
 import { CaseQualityCard } from '../modules/quality/components/QualityCard.tsx';
 import { CaseProblems } from '../modules/improvement/components/CaseProblems.tsx';
 import { CaseFollowups } from '../modules/followups/components/Followups.tsx';
+import { CaseFieldService } from '../modules/fieldservice/components/CaseFieldService.tsx';
 import { CaseSurveys } from '../modules/surveys/components/SurveyCard.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
@@ -68,6 +69,7 @@ export function CasePage() {
           <CaseActions key={c.id} c={c} />
           <SuggestedArticles key={`knowledge-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseConsultations key={`consultations-${c.id}`} c={c} erased={erasedAt !== null} />
+          <CaseFieldService key={`fieldservice-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseProblems key={`problems-${c.id}`} c={c} erased={erasedAt !== null} />
           <CaseSurveys key={`surveys-${c.id}`} c={c} />
           <CaseFollowups key={`followups-${c.id}`} c={c} />

@@ -3,7 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useCan } from '../modules/auth/hooks.ts';
-import { createProduct, listProducts, listWorkOrders, WORK_ORDER_STATUSES, type WorkOrderView } from '../modules/fieldservice/api.ts';
+import { createProduct, customerProducts, listProducts, listWorkOrders, WORK_ORDER_STATUSES, type WorkOrderView } from '../modules/fieldservice/api.ts';
+import { NewWorkOrderForm } from '../modules/fieldservice/components/NewWorkOrderForm.tsx';
+import { listCases } from '../modules/cases/api.ts';
+import type { CaseListItem } from '../types.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
 import { Forbidden } from '../ui/Forbidden.tsx';
@@ -17,14 +20,21 @@ export function FieldServicePage() {
   const can = useCan();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'orders';
+  const [creating, setCreating] = useState(false);
   if (!can('fieldservice.read')) return <Forbidden title={t('fieldservice.forbiddenTitle')} message={t('fieldservice.forbidden')} />;
   const tabs = ['orders', 'mine', 'products'] as const;
   return (
     <section className="fieldservice-page">
       <div className="page-head">
         <h1>{t('fieldservice.title')}</h1>
+        {can('fieldservice.write') && !creating && (
+          <button type="button" name="new-order" onClick={() => setCreating(true)}>
+            {t('fieldservice.create.open')}
+          </button>
+        )}
       </div>
       <p className="muted">{t('fieldservice.intro')}</p>
+      {creating && <NewOrderForCase onClose={() => setCreating(false)} />}
       <div className="filters card">
         {tabs.map((k) => (
           <button key={k} type="button" name={`tab-${k}`} className={tab === k ? '' : 'secondary'} onClick={() => setParams({ tab: k })}>
@@ -33,6 +43,84 @@ export function FieldServicePage() {
         ))}
       </div>
       {tab === 'products' ? <ProductRegister /> : <WorkOrderList mine={tab === 'mine'} />}
+    </section>
+  );
+}
+
+/** 创建服务单 from here: find the case by its number or subject (the case list's search), then the order for one of its customer's products. */
+function NewOrderForCase({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const [term, setTerm] = useState('');
+  const [searched, setSearched] = useState('');
+  const [chosen, setChosen] = useState<CaseListItem | null>(null);
+  const found = useQuery({ queryKey: ['cases', 'work-order-search', searched], queryFn: () => listCases({ q: searched }, null), enabled: searched !== '' && chosen === null });
+  const products = useQuery({ queryKey: ['products', 'customer', chosen?.customerId], queryFn: () => customerProducts(chosen!.customerId!), enabled: !!chosen?.customerId });
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setSearched(term.trim());
+  };
+  return (
+    <section className="card new-order-for-case" aria-labelledby="new-order-title">
+      <h2 id="new-order-title">{t('fieldservice.create.title')}</h2>
+      {chosen === null ? (
+        <>
+          <form className="row-buttons" onSubmit={search}>
+            <label>
+              {t('fieldservice.create.findCase')}
+              <input name="caseSearch" value={term} placeholder={t('fieldservice.create.findCaseHint')} onChange={(e) => setTerm(e.target.value)} />
+            </label>
+            <button type="submit" disabled={!term.trim()}>
+              {t('fieldservice.create.search')}
+            </button>
+            <button type="button" className="secondary" onClick={onClose}>
+              {t('fieldservice.create.cancel')}
+            </button>
+          </form>
+          {searched !== '' &&
+            (found.isPending ? (
+              <Loading />
+            ) : found.error ? (
+              <ErrorMessage error={found.error} onRetry={() => void found.refetch()} />
+            ) : found.data.items.length === 0 ? (
+              <p className="muted">{t('fieldservice.create.noCases')}</p>
+            ) : (
+              <table className="table case-pick-table">
+                <tbody>
+                  {found.data.items.map((c) => (
+                    <tr key={c.id} className="case-pick-row" data-id={c.id}>
+                      <td>{c.number}</td>
+                      <td>{c.subject}</td>
+                      <td>{c.contact.name}</td>
+                      <td>
+                        <button type="button" className="secondary" name="pick-case" disabled={c.customerId === null} onClick={() => setChosen(c)}>
+                          {t('fieldservice.create.pick')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+        </>
+      ) : (
+        <>
+          <p>
+            <Link to={`/cases/${encodeURIComponent(chosen.id)}`}>{chosen.number}</Link> {chosen.subject}{' '}
+            <button type="button" className="link" onClick={() => setChosen(null)}>
+              {t('fieldservice.create.otherCase')}
+            </button>
+          </p>
+          {products.isPending ? (
+            <Loading />
+          ) : products.error ? (
+            <ErrorMessage error={products.error} onRetry={() => void products.refetch()} />
+          ) : products.data.length === 0 ? (
+            <p className="muted">{t('fieldservice.card.noProducts')}</p>
+          ) : (
+            <NewWorkOrderForm caseId={chosen.id} products={products.data} onCancel={onClose} />
+          )}
+        </>
+      )}
     </section>
   );
 }

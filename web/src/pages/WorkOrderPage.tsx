@@ -56,6 +56,12 @@ export function WorkOrderPage() {
         </dd>
         <dt>{t('fieldservice.customer')}</dt>
         <dd>{w.customerName}</dd>
+        {w.problem && (
+          <>
+            <dt>{t('fieldservice.create.problem')}</dt>
+            <dd className="work-order-problem">{w.problem}</dd>
+          </>
+        )}
         <dt>{t('fieldservice.area')}</dt>
         <dd>
           {w.area}

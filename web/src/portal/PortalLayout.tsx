@@ -32,6 +32,7 @@ export function PortalLayout() {
             {t('portal.nav.requests')}
           </NavLink>
           <NavLink to="/portal/new">{t('portal.nav.new')}</NavLink>
+          <NavLink to="/portal/products">{t('portal.nav.products')}</NavLink>
           <a href="/help">{t('portal.nav.help')}</a>
         </nav>
         <div className="topbar-right">

@@ -1,8 +1,10 @@
 import { api, post, withQuery } from '../api.ts';
 import type { CategoryView } from '../types.ts';
 import type { PortalCaseDetail, PortalList } from '../../../src/core/modules/portal/portal.schemas.ts';
+import type { PortalProduct, PortalWorkOrder } from '../../../src/core/modules/fieldservice/portal.ts';
 
 export type { PortalCaseDetail, PortalList };
+export type { PortalProduct, PortalWorkOrder };
 
 /** The customer's words for a case's type (the API classifies; see NewRequestPage). */
 export const REQUEST_TYPES = ['inquiry', 'complaint', 'dissatisfaction', 'suggestion', 'praise', 'service_request'] as const;
@@ -13,6 +15,8 @@ export const PAGE_SIZE = 10;
 export const listRequests = (show: ListShow, page: number) => api<PortalList>(withQuery('/api/v1/portal/cases', { show, page, pageSize: PAGE_SIZE }));
 export const getRequest = (id: string) => api<PortalCaseDetail>(`/api/v1/portal/cases/${encodeURIComponent(id)}`);
 export const listCategories = () => api<CategoryView[]>('/api/v1/categories');
+/** 我的产品: the customer's own products with their warranty today and service orders (fieldservice/portal.ts). */
+export const listMyProducts = () => api<PortalProduct[]>('/api/v1/portal/products');
 
 export interface FileInput {
   filename: string;

@@ -1,4 +1,5 @@
 import { Route } from 'react-router';
+import { MyProductsPage } from './MyProductsPage.tsx';
 import { MyRequestsPage } from './MyRequestsPage.tsx';
 import { NewRequestPage } from './NewRequestPage.tsx';
 import { PortalLayout } from './PortalLayout.tsx';
@@ -14,6 +15,7 @@ export function portalRoutes() {
         <Route index element={<MyRequestsPage />} />
         <Route path="new" element={<NewRequestPage />} />
         <Route path="requests/:id" element={<RequestPage />} />
+        <Route path="products" element={<MyProductsPage />} />
         <Route path="*" element={<MyRequestsPage />} />
       </Route>
     </>

@@ -146,6 +146,8 @@ export const workOrderViewSchema = z.object({
   area: z.string(),
   skill: z.string().nullable(),
   serviceKind: z.enum(SERVICE_KINDS),
+  /** The problem the order is made for (问题描述), null when none was given. */
+  problem: z.string().nullable(),
   quote: z.object({ items: z.array(quoteItemSchema), totalFen: z.number(), currency: z.literal('CNY'), acceptedAt: z.number().nullable(), acceptedBy: z.string().nullable() }).nullable(),
   remote: z.object({ outcome: z.enum(REMOTE_OUTCOMES), notes: z.string().nullable(), at: z.number() }).nullable(),
   overrideReason: z.string().nullable(),
@@ -171,6 +173,8 @@ export const createWorkOrderBody = z.strictObject({
   type: z.enum(WORK_ORDER_TYPES),
   area: text(50),
   skill: text(50).optional(),
+  /** The problem as the customer reports it (问题描述). */
+  problem: text(2_000).optional(),
 });
 export type CreateWorkOrderInput = z.infer<typeof createWorkOrderBody>;
 

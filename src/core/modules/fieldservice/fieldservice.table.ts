@@ -90,6 +90,8 @@ export interface WorkOrdersTable {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** The problem the order is made for (问题描述), as taken down; null when none was given. */
+  problem: string | null;
 }
 
 /** A spare part used on a work order, with its own warranty. */

@@ -17,5 +17,6 @@ export {
   signOff,
 } from './workorders.service.ts';
 export { sendNotice, noticeAudience } from './notices.ts';
+export { listOwnProducts, getOwnWorkOrder, portalProductSchema, portalWorkOrderSchema, type PortalProduct, type PortalWorkOrder } from './portal.ts';
 export { serviceKindOn, partWarrantyEnd, rankEngineers, quoteTotalFen, dayIn, CHECKLIST_TEMPLATES, type EngineerFacts, type Suggestion } from './rules.ts';
 export type { ServiceContractsTable, CustomerProductsTable, FieldEngineersTable, WorkOrdersTable, WorkOrderPartsTable } from './fieldservice.table.ts';

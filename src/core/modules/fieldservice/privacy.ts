@@ -30,7 +30,7 @@ const OPEN = ['new', 'remote_support', 'scheduled', 'en_route', 'on_site'];
  * What an erasure (modules/privacy) does to field service, in its transaction: the serial of each
  * product and the number of each contract (they lead back to the buyer) become `erased:<id>`
  * (unique, as the register requires); on the work orders, the signer's name and confirmation, who
- * accepted the quote, the remote-support notes, the reasons, the checklist notes and the field
+ * accepted the quote, the problem taken down, the remote-support notes, the reasons, the checklist notes and the field
  * report's texts are replaced by `redacted`; open ones are cancelled. Models, dates, types,
  * statuses, service kinds, quotes' amounts, parts and minutes on site stay for the indicators.
  */
@@ -60,6 +60,7 @@ export async function eraseFieldService(trx: Kysely<Database>, customerId: strin
         quote_accepted_by: text(w.quote_accepted_by),
         remote_notes: text(w.remote_notes),
         override_reason: text(w.override_reason),
+        problem: text(w.problem),
         cancel_reason: cancel ? WORK_ORDER_ERASED_REASON : text(w.cancel_reason),
         checklist: JSON.stringify(checklist),
         report: report === null ? null : JSON.stringify({ ...report, workDone: redacted, findings: report.findings ? redacted : report.findings }),

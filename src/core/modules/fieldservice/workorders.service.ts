@@ -60,6 +60,7 @@ async function views(db: Db, rows: Row[]): Promise<WorkOrderView[]> {
       area: r.area,
       skill: r.skill,
       serviceKind: r.service_kind as WorkOrderView['serviceKind'],
+      problem: r.problem,
       quote: items ? { items, totalFen: quoteTotalFen(items), currency: 'CNY', acceptedAt: r.quote_accepted_at === null ? null : Number(r.quote_accepted_at), acceptedBy: r.quote_accepted_by } : null,
       remote: r.remote_outcome ? { outcome: r.remote_outcome as 'resolved' | 'not_resolved', notes: r.remote_notes, at: Number(r.remote_at) } : null,
       overrideReason: r.override_reason,
@@ -218,6 +219,7 @@ export async function createWorkOrder(ctx: Ctx, input: CreateWorkOrderInput, act
       created_by: actor.id,
       created_at: now,
       updated_at: now,
+      problem: input.problem ?? null,
     };
     await trx.insertInto('work_orders').values(row).execute();
     await event(ctx, trx, row, actor, 'work_order_created', { serviceKind: kind, productId: p.id, model: p.model, serial: p.serial });

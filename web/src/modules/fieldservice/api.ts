@@ -45,6 +45,7 @@ export interface WorkOrderView {
   area: string;
   skill: string | null;
   serviceKind: ProductView['serviceKind'];
+  problem: string | null;
   quote: { items: QuoteItem[]; totalFen: number; currency: 'CNY'; acceptedAt: number | null; acceptedBy: string | null } | null;
   remote: { outcome: 'resolved' | 'not_resolved'; notes: string | null; at: number } | null;
   overrideReason: string | null;
@@ -75,10 +76,21 @@ export interface Suggestion {
 const wo = (id: string, action = '') => `/api/v1/work-orders/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 
 export const listProducts = (serial: string) => api<ProductView[]>(withQuery('/api/v1/fieldservice/products', { serial, limit: 100 }));
+export interface EngineerView {
+  userId: string;
+  name: string;
+  skills: string[];
+  areas: string[];
+  maxDailyVisits: number;
+  active: boolean;
+}
+export const listEngineers = () => api<EngineerView[]>('/api/v1/fieldservice/engineers');
+/** A customer's registered products (the case page's product card and the new-order form). */
+export const customerProducts = (customerId: string) => api<ProductView[]>(withQuery('/api/v1/fieldservice/products', { customerId, limit: 200 }));
 export const createProduct = (body: { customerId: string; model: string; serial: string; purchasedOn: string; warrantyEndsOn: string }) => post<ProductView>('/api/v1/fieldservice/products', body);
-export const listWorkOrders = (f: { status?: string; scope?: 'all' | 'mine' }) => api<WorkOrderView[]>(withQuery('/api/v1/work-orders', { ...f, limit: 100 }));
+export const listWorkOrders = (f: { status?: string; scope?: 'all' | 'mine'; caseId?: string }) => api<WorkOrderView[]>(withQuery('/api/v1/work-orders', { ...f, limit: 100 }));
 export const getWorkOrder = (id: string) => api<WorkOrderView>(wo(id));
-export const createWorkOrder = (body: { caseId: string; productId: string; type: string; area: string; skill?: string }) => post<WorkOrderView>('/api/v1/work-orders', body);
+export const createWorkOrder = (body: { caseId: string; productId: string; type: string; area: string; skill?: string; problem?: string }) => post<WorkOrderView>('/api/v1/work-orders', body);
 export const remoteSupport = (id: string, body: { outcome: string; notes?: string }) => post<WorkOrderView>(wo(id, 'remote-support'), body);
 export const setQuote = (id: string, items: QuoteItem[]) => api<WorkOrderView>(wo(id, 'quote'), { method: 'PUT', body: { items } });
 export const acceptQuote = (id: string, acceptedBy: string) => post<WorkOrderView>(wo(id, 'quote/accept'), { acceptedBy });
@@ -94,3 +106,6 @@ export const signOff = (id: string, body: { signerName: string; confirmation?: s
 export const yuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
 /** "123.45" yuan typed in a form -> fen (rounded to the fen). */
 export const fenOf = (yuanText: string): number => Math.round(Number(yuanText) * 100);
+
+/** The statuses of a service order still being worked on (the case page lists these). */
+export const OPEN_WORK_ORDER_STATUSES: ReadonlyArray<WorkOrderView['status']> = ['new', 'remote_support', 'scheduled', 'en_route', 'on_site'];
