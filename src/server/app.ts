@@ -26,6 +26,7 @@ import { collaborationRoutes } from './routes/collaboration.routes.ts';
 import { routingRoutes } from './routes/routing.routes.ts';
 import { improvementRoutes } from './routes/improvement.routes.ts';
 import { surveyRoutes } from './routes/surveys.routes.ts';
+import { surveyWaveRoutes } from './routes/survey-waves.routes.ts';
 import { followupsRoutes } from './routes/followups.routes.ts';
 import { knowledgeRoutes } from './routes/knowledge.routes.ts';
 import { qualityRoutes } from './routes/quality.routes.ts';
@@ -147,6 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   routingRoutes(app, ctx);
   improvementRoutes(app, ctx);
   surveyRoutes(app, ctx);
+  surveyWaveRoutes(app, ctx);
   followupsRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
   qualityRoutes(app, ctx);

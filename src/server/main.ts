@@ -11,6 +11,7 @@ import { createConsultationWorker } from '../core/modules/collaboration/index.ts
 import { createCapaWorker } from '../core/modules/improvement/index.ts';
 import { createFollowupWorker } from '../core/modules/followups/index.ts';
 import { createDigestWorker } from '../core/modules/reports/index.ts';
+import { createSurveyWaveWorker } from '../core/modules/surveys/index.ts';
 import { smtpInboundSettingsFromEnv, startSmtpInbound } from '../core/modules/channels/index.ts';
 import { buildApp } from './app.ts';
 import { countFromEnv, msFromEnv, switchFromEnv } from '../core/shared/env-settings.ts';
@@ -103,6 +104,8 @@ export async function startServer(o: ServerOptions): Promise<void> {
   const followups = createFollowupWorker(ctx, { onError: (err) => app.log.error({ err }, 'follow-up overdue sweep failed') });
   // Report digests (SPEC 8): yesterday's and last week's key figures mailed once (across nodes) to the leads who subscribed.
   const digests = createDigestWorker(ctx, { onError: (err) => app.log.error({ err }, 'report digest failed') });
+  // Periodic survey waves (SPEC 6): each due run once (across nodes), its invitations through the outbox.
+  const waves = createSurveyWaveWorker(ctx, { onError: (err) => app.log.error({ err }, 'survey wave run failed') });
   let stopping = false;
   const startWorkers = () => {
     if (!tuning.workers || stopping) return;
@@ -114,6 +117,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     capa.start();
     followups.start();
     digests.start();
+    waves.start();
   };
   const { port } = app.server.address() as AddressInfo; // the one chosen, when asked for port 0
   const base = `http://${o.host}:${port}`;
@@ -158,6 +162,7 @@ export async function startServer(o: ServerOptions): Promise<void> {
     await capa.stop();
     await followups.stop();
     await digests.stop();
+    await waves.stop();
     await timers.stop();
     await outbox.stop();
     await smtpInbound?.close(); // waits for the mails being taken in

@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../../src/core/modules/customers/index.ts';
+import { systemActor } from '../../src/core/shared/actor.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { haveChromium, screenshot, logIn, startStaffApp } from './browser.ts';
@@ -56,6 +58,29 @@ describe.runIf(haveChromium).each(DIALECTS)('satisfaction surveys in the browser
     await screenshot(page, 'survey-page', dialect);
     const task = await t.ctx.db.selectFrom('survey_recovery_tasks').select(['status', 'outcome', 'closed_by']).where('case_id', '=', id).executeTakeFirstOrThrow();
     expect(task).toEqual({ status: 'closed', outcome: '已电话致歉并补发', closed_by: t.seed.users.supervisor!.id });
+    await ctx.close();
+  });
+
+  it('a manager creates a periodic survey wave (定期满意度调查), sends it now and reads its results', { timeout: 60_000 }, async () => {
+    const customer = await createCustomer(t.ctx, { name: `周期客户（${dialect}）`, email: `e2e-wave-${dialect}@example.com`, tier: 'key' }, systemActor('test'));
+    const { ctx, page } = await logIn(browser, base, t.seed.users.manager!.email);
+    await page.goto(`${base}/app/surveys`);
+    const section = page.getByTestId('survey-waves');
+    const form = section.getByTestId('wave-form');
+    await form.locator('input[name=waveName]').fill(`重点客户季度调查（${dialect}）`);
+    await form.locator('select[name=audience]').selectOption('tier');
+    await form.locator('select[name=tier]').selectOption('key');
+    await form.locator('input[name=start]').fill('2030-01-01T09:00');
+    await form.locator('button[name=createWave]').click();
+    const row = section.locator('tr[data-wave]').filter({ hasText: `重点客户季度调查（${dialect}）` });
+    await row.getByText('每季度').waitFor();
+    await row.locator('button[name=launch]').click();
+    await row.locator('td[data-figure=sent]').filter({ hasText: '1' }).waitFor();
+    await row.locator('button[name=results]').click();
+    await section.getByTestId('wave-results').locator('[data-figure=sent] .tile-value').filter({ hasText: '1' }).waitFor();
+    await screenshot(page, 'survey-waves', dialect);
+    const sent = await t.ctx.db.selectFrom('survey_wave_surveys').select(['status']).where('customer_id', '=', customer.id).execute();
+    expect(sent).toEqual([{ status: 'pending' }]);
     await ctx.close();
   });
 });

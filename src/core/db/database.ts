@@ -29,6 +29,7 @@ import type { CaseEmailMessagesTable } from '../modules/channels/channels.table.
 import type { RoutingCursorsTable, RoutingRulesTable } from '../modules/routing/routing.table.ts';
 import type { ConsultationsTable } from '../modules/collaboration/consultation.table.ts';
 import type { SurveyRecoveryTasksTable, SurveysTable } from '../modules/surveys/survey.table.ts';
+import type { SurveyWaveSurveysTable, SurveyWavesTable } from '../modules/surveys/wave.table.ts';
 import type { ProblemActionsTable, ProblemCasesTable, ProblemChecksTable, ProblemsTable } from '../modules/improvement/problem.table.ts';
 import type { QualityAppealsTable, QualityInspectionsTable, QualityPlansTable, QualityRubricsTable } from '../modules/quality/quality.table.ts';
 import type { KbArticleRevisionsTable, KbArticlesTable, KbArticleTagsTable, KbArticleUsesTable } from '../modules/knowledge/article.table.ts';
@@ -78,6 +79,8 @@ export interface Database {
   consultations: ConsultationsTable;
   surveys: SurveysTable;
   survey_recovery_tasks: SurveyRecoveryTasksTable;
+  survey_waves: SurveyWavesTable;
+  survey_wave_surveys: SurveyWaveSurveysTable;
   problems: ProblemsTable;
   problem_cases: ProblemCasesTable;
   problem_actions: ProblemActionsTable;

@@ -36,6 +36,7 @@ import * as m20261208fieldService from './migrations/2026_12_08_0930_field_servi
 import * as m20261208customerProfiles from './migrations/2026_12_08_0920_customer_profiles.ts';
 import * as m20261208workOrderProblem from './migrations/2026_12_08_1020_work_order_problem.ts';
 import * as m20261208trainingCompletions from './migrations/2026_12_08_1030_training_completions.ts';
+import * as m20261208surveyWaves from './migrations/2026_12_08_1100_survey_waves.ts';
 
 /** Listed explicitly (not read from disk) so the bundle and tsx run the same set. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -75,6 +76,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0930_field_service': m20261208fieldService,
   '2026_12_08_1020_work_order_problem': m20261208workOrderProblem,
   '2026_12_08_1030_training_completions': m20261208trainingCompletions,
+  '2026_12_08_1100_survey_waves': m20261208surveyWaves,
 };
 
 const migrator = (d: Db) =>

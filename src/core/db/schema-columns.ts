@@ -96,7 +96,16 @@ export const DECLARED_COLUMNS: Columns = {
   },
   survey_recovery_tasks: {
     id: true, survey_id: true, case_id: true, team_id: true, assignee_id: true, status: true, created_at: true, due_at: true,
-    closed_at: true, closed_by: true, outcome: true,
+    closed_at: true, closed_by: true, outcome: true, customer_id: true,
+  },
+  survey_waves: {
+    id: true, name: true, scale: true, expiry_days: true, audience: true, schedule: true, quiet_days: true, status: true, first_run_at: true,
+    next_run_at: true, last_run_at: true, runs: true, created_by: true, created_at: true, updated_at: true,
+  },
+  survey_wave_surveys: {
+    id: true, wave_id: true, run_at: true, customer_id: true, token_hash: true, status: true, not_sent_reason: true, issued_at: true,
+    expires_at: true, locale: true, scale: true, answered_at: true, csat: true, band: true, attitude: true, speed: true, solution: true,
+    completeness: true, nps: true, comment: true, expired_at: true,
   },
   problems: {
     id: true, title: true, description: true, status: true, owner_id: true, root_cause_category: true, root_cause: true, check_days: true,

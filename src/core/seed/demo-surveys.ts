@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { ManualClock } from '../shared/clock.ts';
-import { closeRecoveryTask, recordAnswer, type SurveyAnswerInput } from '../modules/surveys/index.ts';
+import { closeRecoveryTask, createWave, recordAnswer, runDueWaves, type SurveyAnswerInput } from '../modules/surveys/index.ts';
+import { recordWaveAnswer } from '../modules/surveys/wave.service.ts';
 import type { Actor } from '../shared/actor.ts';
 import { Rng } from './prng.ts';
 
@@ -42,6 +43,7 @@ export async function loadDemoSurveys(ctx: Ctx, now: number, seed: number, manag
     await ctx.db.transaction().execute((trx) => recordAnswer(at_, trx, s, input));
     answered++;
   }
+  answered += await loadDemoWave(ctx, now, r, manager);
   const tasks = await ctx.db.selectFrom('survey_recovery_tasks').select(['id', 'created_at', 'assignee_id']).where('status', '=', 'open').execute();
   for (const t of tasks) {
     const closeAt = Number(t.created_at) + r.int(2, 20) * HOUR;
@@ -49,6 +51,31 @@ export async function loadDemoSurveys(ctx: Ctx, now: number, seed: number, manag
     const u = t.assignee_id ? await ctx.db.selectFrom('users').select(['id', 'name', 'role', 'team_id']).where('id', '=', t.assignee_id).executeTakeFirst() : undefined;
     const by: Actor = u ? { ...manager, id: u.id, name: u.name, role: u.role as Actor['role'], teamId: u.team_id } : manager;
     await closeRecoveryTask({ ...ctx, clock: new ManualClock(closeAt) }, t.id, '已电话回访客户并致歉，说明了改进措施，客户表示理解。', by);
+  }
+  return answered;
+}
+
+const DAY = 24 * HOUR;
+
+/**
+ * One completed quarterly periodic survey (定期满意度调查) of the key and VIP customers: its run 80
+ * days ago (the next in ten days), about half of the sent answered within a week (the low ones open
+ * recovery tasks, closed with the others above). Returns how many answered.
+ */
+async function loadDemoWave(ctx: Ctx, now: number, r: Rng, manager: Actor): Promise<number> {
+  const start = now - 80 * DAY;
+  const at = (ms: number) => ({ ...ctx, clock: new ManualClock(ms) });
+  await createWave(at(start - DAY), { name: '重点客户季度满意度调查', schedule: 'quarterly', audience: { tier: 'key' }, quietDays: 30, startAt: start }, manager);
+  await runDueWaves(at(start));
+  const pending = await ctx.db.selectFrom('survey_wave_surveys').selectAll().where('status', '=', 'pending').orderBy('id').execute();
+  let answered = 0;
+  for (const s of pending) {
+    if (!r.chance(0.5)) continue;
+    const u = r.next();
+    const csat = u < 0.5 ? 5 : u < 0.8 ? 4 : u < 0.92 ? 3 : 2;
+    const input: SurveyAnswerInput = { csat, attitude: csat, speed: Math.max(1, csat - r.int(0, 1)), solution: csat, completeness: csat, nps: [0, 2, 5, 7, 8, 10][csat]! - r.int(0, 1) };
+    await ctx.db.transaction().execute((trx) => recordWaveAnswer(at(start + r.int(2, 150) * HOUR), trx, s, input));
+    answered++;
   }
   return answered;
 }

@@ -8,6 +8,7 @@ const T = {
   zh: {
     title: '服务满意度调查',
     intro: (n: string, s: string) => `感谢您联系我们。您的工单 ${n}（${s}）已处理完毕，请对本次服务进行评价。`,
+    introPeriodic: '感谢您一直以来的支持。请对近期我们为您提供的服务进行整体评价。',
     csat: '总体满意度',
     low: '非常不满意',
     high: '非常满意',
@@ -37,6 +38,7 @@ const T = {
   en: {
     title: 'Customer satisfaction survey',
     intro: (n: string, s: string) => `Thank you for contacting us. Your case ${n} (${s}) has been resolved: please rate our service.`,
+    introPeriodic: 'Thank you for being our customer. Please rate the service we have given you lately, overall.',
     csat: 'Overall satisfaction',
     low: 'very dissatisfied',
     high: 'very satisfied',
@@ -92,7 +94,7 @@ export function renderSurveyForm(s: PublicSurvey, lang: Lang, action: string, er
   const dims = (['attitude', 'speed', 'solution', 'completeness'] as const)
     .map((d) => `<fieldset><legend>${t[d]}</legend>${radios(d, 1, s.scale, false)}</fieldset>`)
     .join('');
-  const body = `<h1>${t.title}</h1><p>${esc(t.intro(s.caseNumber, s.subject))}</p>
+  const body = `<h1>${t.title}</h1><p>${esc(s.periodic ? t.introPeriodic : t.intro(s.caseNumber, s.subject))}</p>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <form method="post" action="${esc(action)}" class="card">
 <fieldset><legend>${t.csat} *</legend>${radios('csat', 1, s.scale, true)}<div class="muted">1 = ${t.low}, ${s.scale} = ${t.high}</div></fieldset>

@@ -25,7 +25,7 @@ export function surveyRoutes(app: ZApp, ctx: Ctx): void {
   // ---- the public link -------------------------------------------------------------------------
   app.get(
     '/api/v1/public/surveys/:token',
-    { config: PUBLIC, schema: { tags, summary: 'Public: the survey a link names (404 unknown, 409 answered, 410 expired)', params: sv.surveyTokenParams, response: { 200: z.object({ caseNumber: z.string(), subject: z.string(), scale: z.number(), expiresAt: z.number(), locale: z.string() }) } } },
+    { config: PUBLIC, schema: { tags, summary: 'Public: the survey a link names (404 unknown, 409 answered, 410 expired)', params: sv.surveyTokenParams, response: { 200: z.object({ caseNumber: z.string(), subject: z.string(), scale: z.number(), expiresAt: z.number(), locale: z.string(), periodic: z.boolean().optional() }) } } },
     (req) => sv.publicSurvey(ctx, req.params.token),
   );
   app.post(

@@ -63,6 +63,12 @@ export const API_ERROR_CODES = [
   'recovery_task_not_found',
   'not_recovery_assignee',
   'recovery_task_closed',
+  // periodic survey waves (定期满意度调查)
+  'audience_empty',
+  'wave_invalid',
+  'survey_wave_not_found',
+  'wave_not_scheduled',
+  'wave_already_started',
   'grade_without_complaint',
   'staff_only_fields',
   'idempotency_key_reused',

@@ -6,6 +6,7 @@ import { useCan, useMe } from '../modules/auth/hooks.ts';
 import { useNow } from '../modules/cases/components/CaseTable.tsx';
 import { listRecoveryTasks, PERIOD_DAYS, surveyReport } from '../modules/surveys/api.ts';
 import { RecoveryTaskItem } from '../modules/surveys/components/RecoveryTasks.tsx';
+import { SurveyWaves } from '../modules/surveys/components/Waves.tsx';
 import { authorityOf } from '../../../src/core/modules/users/roles.ts';
 import type { SurveyReport } from '../types.ts';
 import { ErrorMessage, Loading } from '../ui/feedback.tsx';
@@ -64,6 +65,11 @@ function ReportFigures({ r }: { r: SurveyReport }) {
           ))}
         </tbody>
       </table>
+      {r.periodic && (
+        <p className="periodic-line" data-testid="periodic-line">
+          {t('surveys.waves.reportLine', { sent: r.periodic.sent, answered: r.periodic.answered, rate: percent(r.periodic.responseRate), csat: mean(r.periodic.csatMean), nps: r.periodic.nps === null ? '—' : r.periodic.nps.toFixed(1) })}
+        </p>
+      )}
       <p className="muted small">{t('surveys.report.definition')}</p>
     </>
   );
@@ -107,6 +113,7 @@ export function SurveysPage() {
           {report.isPending ? <Loading /> : report.error ? <ErrorMessage error={report.error} onRetry={() => void report.refetch()} /> : <ReportFigures r={report.data} />}
         </section>
       )}
+      {can('survey.wave.read') && <SurveyWaves />}
       {mayRecover && (
         <section className="card" aria-label={t('surveys.recoveryTitle')}>
           <h2>{t('surveys.recoveryTitle')}</h2>

@@ -339,11 +339,42 @@ const TEMPLATES: Record<string, (t: T) => Draft> = {
     };
   },
 
+  /** 定期满意度调查: a periodic survey wave's invitation (modules/surveys), about the service in general, no case. */
+  survey_wave_invitation(t) {
+    const { lang, v } = t;
+    const zh = lang === 'zh';
+    return {
+      subject: zh ? '客户满意度调查：请评价我们近期的服务' : 'How are we doing? A short survey',
+      blocks: [
+        greeting(t),
+        {
+          p: zh
+            ? `感谢您一直以来的信任与支持。为持续改进服务质量，诚邀您花一分钟对我们近期的服务进行整体评价（1–${str(v.scale) || '5'} 分）：`
+            : `Thank you for being our customer. Please take a minute to rate the service we have given you lately (1–${str(v.scale) || '5'}) so we can keep improving:`,
+        },
+        { p: str(v.link) },
+        { p: zh ? `该链接仅可使用一次，有效期至 ${t.time(v.expiresAt)}。如不希望再收到满意度调查，请直接回复本邮件。` : `The link can be used once, until ${t.time(v.expiresAt)}. If you would rather not receive surveys, reply to this email.` },
+        signature(t),
+      ],
+    };
+  },
+
   /** 满意度补救: a dissatisfied survey answer (modules/surveys) to the supervisor who recovers it within a working day. */
   survey_recovery(t) {
     const { lang, v } = t;
     const zh = lang === 'zh';
     const score = `${str(v.csat)}/${str(v.scale)}`;
+    if (v.periodic)
+      return {
+        subject: zh ? `【满意度补救】客户 ${str(v.number)} 定期调查评分 ${score}` : `[Service recovery] ${str(v.number)} rated us ${score} in a periodic survey`,
+        blocks: [
+          {
+            p: zh
+              ? `客户 ${str(v.number)} 在定期满意度调查中的评分为 ${score}（不满意），请于 ${t.time(v.dueAt)} 前联系客户、了解原因并进行补救，然后在“满意度”中记录处理结果。`
+              : `${str(v.number)} rated our service ${score} (dissatisfied) in a periodic survey. Please contact them by ${t.time(v.dueAt)}, find out why and put it right, then record the outcome under Satisfaction.`,
+          },
+        ],
+      };
     return {
       subject: zh ? `【满意度补救】[${str(v.number)}] 客户评分 ${score}` : `[Service recovery] [${str(v.number)}] customer rated ${score}`,
       blocks: [

@@ -282,7 +282,7 @@ async function eraseInTrx(ctx: Ctx, trx: Kysely<Database>, customerId: string, r
   counts.consentsWithdrawn = Number(w.numUpdatedRows);
 
   Object.assign(counts, await eraseFollowups(trx, customerId, caseIds, now, actor, REDACTED));
-  Object.assign(counts, await eraseSurveys(trx, caseIds, now, REDACTED));
+  Object.assign(counts, await eraseSurveys(trx, caseIds, now, REDACTED, customerId));
   Object.assign(counts, await eraseFieldService(trx, customerId, now, REDACTED));
   Object.assign(counts, await cancelMessages(trx, now, caseIds, identifiers, await campaignMessagesOf(trx, customerId)));
   const accounts = await anonymisePortalAccounts(ctx, trx, customerId, ERASED_NAME);

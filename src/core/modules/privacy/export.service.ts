@@ -7,7 +7,7 @@ import { caseCommitments, listRemedies, type RemedyView } from '../commitments/i
 import { campaignsForExport, toCustomerView, type CampaignReceipt, type CustomerView } from '../customers/index.ts';
 import { consentsForExport } from './consent.service.ts';
 import type { ConsentView } from './consent.schemas.ts';
-import { surveysForExport, type SurveyExport } from '../surveys/export.ts';
+import { periodicSurveysForExport, surveysForExport, type PeriodicSurveyExport, type SurveyExport } from '../surveys/export.ts';
 import { followupsForExport, type FollowupExport, type FollowupPlanExport } from '../followups/export.ts';
 import { fieldServiceForExport, type FieldServiceExport } from '../fieldservice/privacy.ts';
 
@@ -52,6 +52,8 @@ export interface CustomerExport {
   cases: CaseExport[];
   /** The satisfaction surveys of the customer's cases and their answers (SPEC 6). */
   surveys: SurveyExport[];
+  /** The periodic satisfaction surveys (定期满意度调查) the customer was sent or skipped for, and their answers (SPEC 6). */
+  periodicSurveys: PeriodicSurveyExport[];
   /** Follow-ups (回访) of the customer's cases and plans (SPEC 5); staff: with notes and attempts. */
   followups: FollowupExport[];
   followupPlans: FollowupPlanExport[];
@@ -129,7 +131,7 @@ export async function exportCustomerData(ctx: Ctx, customerId: string, actor: Ac
   const caseIds = rows.map((c) => c.id);
   const surveys = await surveysForExport(ctx.db, caseIds);
   const { followups, followupPlans } = await followupsForExport(ctx.db, customerId, caseIds, scope);
-  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), surveys, followups, followupPlans, fieldService: await fieldServiceForExport(ctx, customerId), campaigns: await campaignsForExport(ctx.db, customerId) };
+  return { format: EXPORT_FORMAT, exportedAt: ctx.clock.now(), scope, customer: toCustomerView(row, actor), portalAccounts, cases, consents: await consentsForExport(ctx.db, customerId), surveys, periodicSurveys: await periodicSurveysForExport(ctx.db, customerId), followups, followupPlans, fieldService: await fieldServiceForExport(ctx, customerId), campaigns: await campaignsForExport(ctx.db, customerId) };
 }
 
 /** A portal customer's own data (GET /api/v1/me/export): their account's customer. */

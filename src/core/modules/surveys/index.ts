@@ -7,4 +7,8 @@ export { DEFAULT_SURVEY_SETTINGS, publicBaseUrl, surveySettings, updateSurveySet
 export { surveysHook } from './survey.hook.ts';
 export type { SurveyRecoveryTasksTable, SurveysTable } from './survey.table.ts';
 export { eraseSurveys, type SurveyErasure } from './erase.ts';
-export { surveysForExport, type SurveyExport } from './export.ts';
+export { periodicSurveysForExport, surveysForExport, type PeriodicSurveyExport, type SurveyExport } from './export.ts';
+// Periodic satisfaction surveys (定期满意度调查): waves of surveys to an audience, once or monthly / quarterly.
+export * from './wave.schemas.ts';
+export { addMonthsInZone, cancelWave, createSurveyWaveWorker, createWave, launchWave, listWaves, nextRunAfter, runDueWaves, waveResults, type SurveyWaveWorker } from './wave.service.ts';
+export type { SurveyWaveSurveysTable, SurveyWavesTable } from './wave.table.ts';

@@ -11,6 +11,7 @@ import { enqueue } from '../notifications/index.ts';
 import { authorityOf } from '../users/index.ts';
 import type { RecoveryListQuery, RecoveryTaskView } from './survey.schemas.ts';
 import type { SurveyRecoveryTasksTable, SurveysTable } from './survey.table.ts';
+import type { SurveyWaveSurveysTable } from './wave.table.ts';
 
 type Db = Kysely<Database>;
 
@@ -57,6 +58,7 @@ export async function openRecoveryTask(ctx: Ctx, trx: Db, s: SurveysTable, caseN
     closed_at: null,
     closed_by: null,
     outcome: null,
+    customer_id: null,
   };
   await trx.insertInto('survey_recovery_tasks').values(task).execute();
   const actor = systemActor('surveys');
@@ -72,16 +74,77 @@ export async function openRecoveryTask(ctx: Ctx, trx: Db, s: SurveysTable, caseN
   return task;
 }
 
-type Row = SurveyRecoveryTasksTable & { case_number: string; case_subject: string; assignee_name: string | null; csat: number | null; scale: number; comment: string | null };
+/**
+ * Opens the recovery task of a dissatisfied periodic answer (in the answer's transaction): no case,
+ * so the team is that of the customer's account manager (客户经理), when they have one, and the
+ * task goes to its lead (as a case's to its team's), else to the longest-serving active supervisor;
+ * no timeline; otherwise as a resolution survey's: due the next working day, mailed through the
+ * outbox, audited.
+ */
+export async function openPeriodicRecoveryTask(ctx: Ctx, trx: Db, s: SurveyWaveSurveysTable, customerName: string): Promise<SurveyRecoveryTasksTable> {
+  const now = ctx.clock.now();
+  const cal = await calendarOf(ctx, 'standard', trx);
+  const manager = await trx
+    .selectFrom('customer_profiles as p')
+    .innerJoin('users as u', 'u.id', 'p.account_manager_id')
+    .select('u.team_id')
+    .where('p.customer_id', '=', s.customer_id)
+    .executeTakeFirst();
+  const teamId = manager?.team_id ?? null;
+  const task: SurveyRecoveryTasksTable = {
+    id: newId(),
+    survey_id: s.id,
+    case_id: null,
+    team_id: teamId,
+    assignee_id: await recovererOf(trx, teamId),
+    status: 'open',
+    created_at: now,
+    due_at: cal.addWorkingDays(now, 1),
+    closed_at: null,
+    closed_by: null,
+    outcome: null,
+    customer_id: s.customer_id,
+  };
+  await trx.insertInto('survey_recovery_tasks').values(task).execute();
+  const data = { taskId: task.id, surveyId: s.id, waveId: s.wave_id, customerId: s.customer_id, teamId: task.team_id, assigneeId: task.assignee_id, dueAt: task.due_at };
+  if (task.assignee_id)
+    await enqueue(ctx, trx, {
+      topic: 'notify',
+      payload: { userIds: [task.assignee_id], kind: 'survey_recovery', template: 'survey_recovery', vars: { number: customerName, periodic: true, csat: s.csat, scale: s.scale, dueAt: task.due_at } },
+    });
+  await recordAudit(ctx, trx, { actor: systemActor('surveys'), action: 'survey.recovery.open', targetType: 'survey_recovery_task', targetId: task.id, after: data });
+  return task;
+}
 
+type Row = SurveyRecoveryTasksTable & {
+  case_number: string | null;
+  case_subject: string | null;
+  customer_name: string | null;
+  assignee_name: string | null;
+  csat: number | null;
+  scale: number;
+  comment: string | null;
+};
+
+// a resolution survey's task names its case; a periodic one's (no case) its customer
 const withNames = (db: Db) =>
   db
     .selectFrom('survey_recovery_tasks as r')
-    .innerJoin('cases as c', 'c.id', 'r.case_id')
-    .innerJoin('surveys as s', 's.id', 'r.survey_id')
+    .leftJoin('cases as c', 'c.id', 'r.case_id')
+    .leftJoin('surveys as s', 's.id', 'r.survey_id')
+    .leftJoin('survey_wave_surveys as w', 'w.id', 'r.survey_id')
+    .leftJoin('customers as cu', 'cu.id', 'r.customer_id')
     .leftJoin('users as u', 'u.id', 'r.assignee_id')
     .selectAll('r')
-    .select(['c.number as case_number', 'c.subject as case_subject', 'u.name as assignee_name', 's.csat', 's.scale', 's.comment']);
+    .select((eb) => [
+      'c.number as case_number',
+      'c.subject as case_subject',
+      'cu.name as customer_name',
+      'u.name as assignee_name',
+      eb.fn.coalesce('s.csat', 'w.csat').as('csat'),
+      eb.fn.coalesce('s.scale', 'w.scale').as('scale'),
+      eb.fn.coalesce('s.comment', 'w.comment').as('comment'),
+    ]);
 
 const toView = (r: Row, now: number): RecoveryTaskView => ({
   id: r.id,
@@ -89,6 +152,8 @@ const toView = (r: Row, now: number): RecoveryTaskView => ({
   caseId: r.case_id,
   caseNumber: r.case_number,
   caseSubject: r.case_subject,
+  customerId: r.customer_id,
+  customerName: r.customer_name,
   teamId: r.team_id,
   assigneeId: r.assignee_id,
   assigneeName: r.assignee_name,
@@ -99,8 +164,8 @@ const toView = (r: Row, now: number): RecoveryTaskView => ({
   closedAt: r.closed_at === null ? null : Number(r.closed_at),
   closedBy: r.closed_by,
   outcome: r.outcome,
-  csat: r.csat,
-  scale: r.scale,
+  csat: r.csat === null ? null : Number(r.csat),
+  scale: Number(r.scale),
   comment: r.comment,
 });
 
@@ -151,12 +216,17 @@ export async function closeRecoveryTask(ctx: Ctx, id: string, outcome: string, a
     if (task.assignee_id !== actor.id && authorityOf(actor.role) < MANAGER)
       throw new DomainError('not_recovery_assignee', 'This recovery task is assigned to another supervisor: they, a manager or the director close it.', 403, { assigneeId: task.assignee_id });
     if (task.status !== 'open') throw conflict('recovery_task_closed', 'This recovery task is already closed.');
-    const c = await trx.selectFrom('cases').select(['number', 'erased_at']).where('id', '=', task.case_id).executeTakeFirstOrThrow();
-    if (c.erased_at !== null) throw conflict('customer_erased', "The customer's personal data was erased: nothing more is written about them on the case.", { number: c.number });
+    if (task.case_id !== null) {
+      const c = await trx.selectFrom('cases').select(['number', 'erased_at']).where('id', '=', task.case_id).executeTakeFirstOrThrow();
+      if (c.erased_at !== null) throw conflict('customer_erased', "The customer's personal data was erased: nothing more is written about them on the case.", { number: c.number });
+    } else if (task.customer_id !== null) {
+      const cu = await trx.selectFrom('customers').select('erased_at').where('id', '=', task.customer_id).executeTakeFirst();
+      if (cu && cu.erased_at !== null) throw conflict('customer_erased', "The customer's personal data was erased: nothing more is written about them.");
+    }
     const now = ctx.clock.now();
     await trx.updateTable('survey_recovery_tasks').set({ status: 'closed', closed_at: now, closed_by: actor.id, outcome }).where('id', '=', id).execute();
     const data = { taskId: id, surveyId: task.survey_id, withinDue: now <= Number(task.due_at) };
-    await insertEvents(ctx, trx, task.case_id, actor, [{ type: 'survey_recovery_closed', visibility: 'internal', body: outcome, data }]);
+    if (task.case_id !== null) await insertEvents(ctx, trx, task.case_id, actor, [{ type: 'survey_recovery_closed', visibility: 'internal', body: outcome, data }]);
     await recordAudit(ctx, trx, { actor, action: 'survey.recovery.close', targetType: 'survey_recovery_task', targetId: id, before: { status: 'open' }, after: { status: 'closed', caseId: task.case_id, withinDue: data.withinDue } });
     const r = await withNames(trx).where('r.id', '=', id).executeTakeFirstOrThrow();
     return toView(r as Row, now);

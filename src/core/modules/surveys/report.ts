@@ -1,4 +1,4 @@
-import type { Expression, SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Ctx } from '../../context.ts';
 import { SURVEY_DIMENSIONS, type SurveyFilter, type SurveyReport } from './survey.schemas.ts';
 
@@ -23,7 +23,19 @@ export async function surveyReport(ctx: Ctx, f: SurveyFilter): Promise<SurveyRep
   if (f.teamId) q = q.where('team_id', '=', f.teamId);
   if (f.agentId) q = q.where('agent_id', '=', f.agentId);
   if (f.channel) q = q.where('channel', '=', f.channel);
-  return toReport(f, (await q.orderBy('scale').execute()) as unknown as FigureRow[]);
+  const report = toReport(f, (await q.orderBy('scale').execute()) as unknown as FigureRow[]);
+  // the periodic surveys (no case, no team, agent or channel): their own line, never in the figures above
+  if (f.teamId || f.agentId || f.channel) return { ...report, periodic: null };
+  let p = figuresQuery(ctx, 'survey_wave_surveys').groupBy('scale');
+  if (f.from !== undefined) p = p.where('issued_at', '>=', f.from);
+  if (f.to !== undefined) p = p.where('issued_at', '<', f.to);
+  return { ...report, periodic: toReport(f, (await p.orderBy('scale').execute()) as unknown as FigureRow[]) };
+}
+
+/** The figures of one wave's surveys (every run), as surveyReport computes them. */
+export async function waveFigures(ctx: Ctx, waveId: string): Promise<SurveyReport> {
+  const rows = await figuresQuery(ctx, 'survey_wave_surveys').where(sql.ref('wave_id'), '=', waveId).groupBy('scale').orderBy('scale').execute();
+  return toReport({}, rows as unknown as FigureRow[]);
 }
 
 /**
@@ -48,8 +60,9 @@ export async function surveyReportsByAgent(ctx: Ctx, range: { from: number; to: 
 type FigureRow = Record<string, number | string | null>;
 
 /** The per-scale sums and counts every figure is computed from (grouped by the caller). */
-function figuresQuery(ctx: Ctx) {
-  return ctx.db.selectFrom('surveys').select((eb) => {
+function figuresQuery(ctx: Ctx, table: 'surveys' | 'survey_wave_surveys' = 'surveys') {
+  // (the periodic surveys' table has the same answer columns; typed as the resolution surveys' for one query builder)
+  return ctx.db.selectFrom(table as 'surveys').select((eb) => {
     const count = (cond: Array<Expression<SqlBool>>) => eb.fn.sum<number>(eb.case().when(eb.and(cond)).then(1).else(0).end());
     const sumOf = (col: 'csat' | 'attitude' | 'speed' | 'solution' | 'completeness') => eb.fn.sum<number>(eb.case().when('status', '=', 'answered').then(eb.ref(col)).else(null).end());
     return [

@@ -110,9 +110,12 @@ export const surveyPage = z.object({ items: z.array(surveyView), nextCursor: z.s
 export const recoveryTaskView = z.object({
   id: z.string(),
   surveyId: z.string(),
-  caseId: z.string(),
-  caseNumber: z.string(),
-  caseSubject: z.string(),
+  /** null for a periodic survey's task (no case): customerId / customerName say whom to call. */
+  caseId: z.string().nullable(),
+  caseNumber: z.string().nullable(),
+  caseSubject: z.string().nullable(),
+  customerId: z.string().nullable(),
+  customerName: z.string().nullable(),
   teamId: z.string().nullable(),
   assigneeId: z.string().nullable(),
   assigneeName: z.string().nullable(),
@@ -137,7 +140,7 @@ export const scaleFigures = z.object({
   csatMean: share,
   dimensions: dimensionMeans,
 });
-export const surveyReportSchema = z.object({
+const surveyFigures = z.object({
   from: z.number().nullable(),
   to: z.number().nullable(),
   /** Surveys issued (one a resolution) in the period, sent or not. */
@@ -166,6 +169,14 @@ export const surveyReportSchema = z.object({
   dimensions: dimensionMeans,
   byScale: z.array(scaleFigures),
 });
+export const surveyReportSchema = surveyFigures.extend({
+  /**
+   * The periodic surveys (定期满意度调查) issued in the period, as their own line: they have no case,
+   * so they are in no figure above nor in any agent's or team's; null when the report is of a team,
+   * agent or channel.
+   */
+  periodic: surveyFigures.nullable().optional(),
+});
 export type SurveyReport = z.infer<typeof surveyReportSchema>;
 
 /** What the public page shows before the customer answers. */
@@ -175,4 +186,6 @@ export interface PublicSurvey {
   scale: number;
   expiresAt: number;
   locale: string;
+  /** A periodic survey (定期满意度调查): about the service in general, no case (caseNumber and subject empty). */
+  periodic?: boolean;
 }

@@ -11,6 +11,7 @@ import { can } from '../users/index.ts';
 import { openRecoveryTask } from './recovery.service.ts';
 import { bandOf, SURVEY_DIMENSIONS, type PublicSurvey, type SatisfactionBand, type SurveyAnswerInput, type SurveyListQuery, type SurveyStatus, type SurveyView } from './survey.schemas.ts';
 import type { SurveysTable } from './survey.table.ts';
+import { publicWaveSurvey, recordWaveAnswer, waveSurveyByToken } from './wave.service.ts';
 
 type Db = Kysely<Database>;
 
@@ -64,6 +65,8 @@ async function usable(ctx: Ctx, db: Db, token: string, lock: boolean): Promise<S
 
 /** What the page shows: the case's number and subject, the scale, until when. */
 export async function publicSurvey(ctx: Ctx, token: string): Promise<PublicSurvey> {
+  const periodic = await waveSurveyByToken(ctx, ctx.db, token, false);
+  if (periodic) return publicWaveSurvey(ctx, periodic);
   const s = await usable(ctx, ctx.db, token, false);
   const c = await ctx.db.selectFrom('cases').select(['number', 'subject']).where('id', '=', s.case_id).executeTakeFirstOrThrow();
   return { caseNumber: c.number, subject: c.subject, scale: s.scale, expiresAt: Number(s.expires_at), locale: s.locale };
@@ -76,7 +79,12 @@ export async function publicSurvey(ctx: Ctx, token: string): Promise<PublicSurve
  * two submissions of one link record one answer.
  */
 export async function answerSurvey(ctx: Ctx, token: string, input: SurveyAnswerInput): Promise<{ band: SatisfactionBand; caseNumber: string; locale: string }> {
-  return ctx.db.transaction().execute(async (trx) => recordAnswer(ctx, trx, await usable(ctx, trx, token, true), input));
+  return ctx.db.transaction().execute(async (trx) => {
+    // a periodic survey's link (定期满意度调查) opens the same page
+    const periodic = await waveSurveyByToken(ctx, trx, token, true);
+    if (periodic) return recordWaveAnswer(ctx, trx, periodic, input);
+    return recordAnswer(ctx, trx, await usable(ctx, trx, token, true), input);
+  });
 }
 
 /** The answer to a survey found usable (the public link; the demo loader), in the caller's transaction. */

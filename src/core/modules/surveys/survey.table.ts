@@ -34,8 +34,10 @@ export interface SurveysTable {
 /** 满意度补救: what a low score asks a supervisor to do. */
 export interface SurveyRecoveryTasksTable {
   id: string;
+  /** A resolution survey (surveys.id), or a periodic one (survey_wave_surveys.id) when case_id is null. */
   survey_id: string;
-  case_id: string;
+  /** null for a periodic survey's task (no case: customer_id says whom to call). */
+  case_id: string | null;
   team_id: string | null;
   assignee_id: string | null;
   /** open | closed */
@@ -45,4 +47,6 @@ export interface SurveyRecoveryTasksTable {
   closed_at: number | null;
   closed_by: string | null;
   outcome: string | null;
+  /** The customer of a periodic survey's task (null on a resolution survey's: see the case). */
+  customer_id: string | null;
 }

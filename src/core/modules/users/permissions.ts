@@ -129,6 +129,9 @@ export const PERMISSIONS = {
   'survey.report': [...LEADS, 'inspector', 'admin'],
   'survey.recovery': LEADS,
   'survey.settings.write': ['admin'],
+  /** Periodic survey waves (定期满意度调查): leads read them and their results; a manager or the director creates, launches and cancels one (it mails customers in bulk). */
+  'survey.wave.read': LEADS,
+  'survey.wave.write': ['manager', 'director'],
   /**
    * Follow-ups (回访, SPEC 5, modules/followups): handlers see and record their own, leads their
    * teams' too (the service scopes each); handlers plan periodic follow-ups for their customers; an

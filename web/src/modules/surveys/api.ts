@@ -1,5 +1,6 @@
 import { api, post, withQuery } from '../../api.ts';
 import type { Page, RecoveryTaskView, SurveyReport, SurveySettings, SurveyView } from '../../types.ts';
+import type { WaveBody, WaveResults, WaveRunResult, WaveView } from '../../../../src/core/modules/surveys/wave.schemas.ts';
 
 /** Satisfaction surveys (SPEC 6) and their report (SPEC 8): surveys.routes.ts. */
 export interface SurveyFilters {
@@ -21,3 +22,10 @@ export const surveySettings = () => api<SurveySettings>('/api/v1/surveys/setting
 export const shownSurveyState = (s: SurveyView, now: number): string => (s.status === 'pending' && s.expiresAt <= now ? 'expired' : s.status);
 
 export const PERIOD_DAYS = [7, 30, 90] as const;
+
+// ---- periodic survey waves (定期满意度调查): survey-waves.routes.ts ----
+export const listWaves = () => api<WaveView[]>('/api/v1/survey-waves');
+export const createWave = (body: WaveBody) => post<WaveView>('/api/v1/survey-waves', body);
+export const waveResults = (id: string) => api<WaveResults>(`/api/v1/survey-waves/${encodeURIComponent(id)}`);
+export const launchWave = (id: string) => post<WaveRunResult>(`/api/v1/survey-waves/${encodeURIComponent(id)}/launch`);
+export const cancelWave = (id: string) => post<WaveView>(`/api/v1/survey-waves/${encodeURIComponent(id)}/cancel`);

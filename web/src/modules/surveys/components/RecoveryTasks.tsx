@@ -19,7 +19,7 @@ function CloseForm({ r, onDone }: { r: RecoveryTaskView; onDone: () => void }) {
     mutationFn: () => closeRecoveryTask(r.id, outcome),
     onSuccess: async () => {
       onDone();
-      await Promise.all([qc.invalidateQueries({ queryKey: ['surveys'] }), qc.invalidateQueries({ queryKey: ['case', r.caseId] })]);
+      await Promise.all([qc.invalidateQueries({ queryKey: ['surveys'] }), qc.invalidateQueries({ queryKey: ['case', r.caseId ?? ''] })]);
     },
   });
   const submit = (e: FormEvent) => {
@@ -62,11 +62,16 @@ export function RecoveryTaskItem({ r, now, withCase }: { r: RecoveryTaskView; no
           </span>
         </Badge>
       </div>
-      {withCase && (
+      {withCase && r.caseId && (
         <div className="small">
           <Link to={`/cases/${encodeURIComponent(r.caseId)}`}>
             <span className="case-number">{r.caseNumber}</span> {r.caseSubject}
           </Link>
+        </div>
+      )}
+      {withCase && !r.caseId && (
+        <div className="small recovery-periodic">
+          {t('surveys.waves.recoveryOf', { name: r.customerName ?? '—' })}
         </div>
       )}
       <div className="muted small">{t('surveys.recoveryFor', { name: r.assigneeName ?? '—', time: formatTime(r.dueAt, i18n.language) })}</div>
