@@ -353,7 +353,7 @@ describe.each(DIALECTS)('case lifecycle through the API on %s', (dialect) => {
     }
   });
 
-  it('puts a case entered late for an earlier call where the list puts it, in search results too', async () => {
+  it('puts a case entered late for an earlier call where the list puts it, in search results too', { timeout: 90_000 }, async () => {
     const who = { name: '赵女士', email: 'backdated@example.com' };
     const made: CaseView[] = [];
     for (let i = 0; i < 6; i++) {
